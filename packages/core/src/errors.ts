@@ -1,0 +1,81 @@
+/**
+ * chipq's one error type. Every failure a caller can act on carries a `code` from a closed set
+ * (CONVENTIONS.md §5); the service maps codes to HTTP status in exactly one place, the SDK
+ * re-creates them from problem+json. Library errors (sharp, onnxruntime, grpc-js) are wrapped
+ * where they happen and kept as `cause`.
+ */
+export const errorCodes = [
+  /** Input is malformed or out of range (bad image, bad option, shape mismatch). */
+  'INVALID_INPUT',
+  /** The image could not be decoded or its format is not supported. */
+  'UNSUPPORTED_IMAGE',
+  /** The image exceeds the byte limit (`IMAGE_MAX_SIZE`). */
+  'IMAGE_TOO_LARGE',
+  /** The image exceeds the pixel limit (decompression bomb guard). */
+  'IMAGE_TOO_MANY_PIXELS',
+  /** The reference image does not match the tested image's size. */
+  'REFERENCE_MISMATCH',
+  /** The model declares a reference input but none was given, or the reverse. */
+  'REFERENCE_REQUIRED',
+  /** No model (or no such version) in the repository. */
+  'MODEL_NOT_FOUND',
+  /** The model exists but is not loaded / not ready. */
+  'MODEL_NOT_READY',
+  /** A model repository file is invalid (config.pbtxt syntax, missing model file). */
+  'MODEL_CONFIG_INVALID',
+  /** The inference engine cannot be reached or is shutting down. */
+  'ENGINE_UNAVAILABLE',
+  /** The engine rejected or failed the inference. */
+  'INFERENCE_FAILED',
+  /** The deadline passed before the work finished. */
+  'DEADLINE_EXCEEDED',
+  /** The caller aborted (AbortSignal). */
+  'CANCELLED',
+  /** The engine's queue is full. */
+  'RESOURCE_EXHAUSTED',
+  /** The resource exists but the request conflicts with its state. */
+  'CONFLICT',
+  /** The resource does not exist (a result id, a batch id). */
+  'NOT_FOUND',
+  /** A bug or an unexpected failure. */
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ChipqErrorOptions {
+  cause?: unknown;
+  /** Structured details for clients, e.g. `{ field: 'reference', expected: [640, 640] }`. */
+  details?: Record<string, unknown>;
+}
+
+export class ChipqError extends Error {
+  override readonly name = 'ChipqError';
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ChipqErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+}
+
+export function isChipqError(value: unknown): value is ChipqError {
+  return value instanceof ChipqError;
+}
+
+/** The error an aborted operation throws: DEADLINE_EXCEEDED for timeouts, CANCELLED otherwise. */
+export function abortError(signal: AbortSignal): ChipqError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ChipqError) return reason;
+  const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
+  return timedOut
+    ? new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the operation finished', { cause: reason })
+    : new ChipqError('CANCELLED', 'the operation was cancelled', { cause: reason });
+}
+
+/** Throws the matching ChipqError when `signal` is already aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}

@@ -1,0 +1,35 @@
+/**
+ * @chipq/core — turn an image (and its defect-free reference) into defect detections and a
+ * verdict, on the embedded ONNX Runtime engine or on Triton. This is the package's one front
+ * door: every public name is listed here (CONVENTIONS.md §1).
+ */
+export { ChipqError, errorCodes, isChipqError } from './errors.js';
+export type { ChipqErrorOptions, ErrorCode } from './errors.js';
+export type {
+  CallOptions,
+  Engine,
+  InferRequest,
+  InferResult,
+  LoadModelOptions,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelState,
+  ModelStatistics,
+  StatisticDuration,
+  Tensor,
+  TensorData,
+  TensorMetadata,
+} from './engine/engine.js';
+export type {
+  DataType,
+  DynamicBatchingConfig,
+  InstanceGroupConfig,
+  InstanceKind,
+  ModelConfig,
+  ModelWarmupConfig,
+  TensorConfig,
+  TensorFormat,
+  TextMessage,
+  TextValue,
+  VersionPolicy,
+} from './model-repository/model-config.js';
