@@ -1,0 +1,1 @@
+// placeholder: the service entry point is written in the service issue
