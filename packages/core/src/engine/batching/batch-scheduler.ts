@@ -1,0 +1,178 @@
+/**
+ * A queue of inference requests for one model version and the instances that run them. It knows
+ * nothing of ONNX Runtime: the engine gives it an `execute` function (run these payloads as one
+ * batch on instance i) and a clock. Batches are formed by `decideBatch`; each instance runs one
+ * batch at a time, as a Triton model instance does.
+ *
+ * A request leaves the queue without running when its signal aborts (CANCELLED) or its deadline
+ * passes (DEADLINE_EXCEEDED). If that happens while its batch runs, the caller is answered at once
+ * and the batch's result for it is dropped: the other requests of the batch are unaffected.
+ */
+import { ChipqError, abortError } from '../../errors.js';
+import { type BatchPolicy, decideBatch } from './batch-policy.js';
+import { type Clock, systemClock } from './clock.js';
+
+export interface BatchSchedulerOptions<P, R> {
+  policy: BatchPolicy;
+  /** Instances that each run one batch at a time (instance_group count). */
+  instances: number;
+  /** Runs `payloads` as one batch on instance `instance`; one result per payload, in order. */
+  execute: (payloads: P[], instance: number) => Promise<R[]>;
+  /** Default: the system clock. */
+  clock?: Clock;
+}
+
+export interface SubmitOptions {
+  /** Batch elements in the request (dim 0; 1 when the model does not batch). */
+  batchSize: number;
+  /** Requests batch together only when their shape keys are equal. */
+  shapeKey: string;
+  signal?: AbortSignal;
+  /** Clock time after which the request fails with DEADLINE_EXCEEDED. */
+  deadline?: number;
+}
+
+export interface Scheduled<R> {
+  result: R;
+  /** Time from submit to the start of its batch, in milliseconds. */
+  queueMs: number;
+}
+
+interface Entry<P, R> extends SubmitOptions {
+  payload: P;
+  enqueuedAt: number;
+  settled: boolean;
+  resolve: (value: Scheduled<R>) => void;
+  reject: (error: unknown) => void;
+  cleanup: () => void;
+}
+
+export class BatchScheduler<P, R> {
+  readonly #options: BatchSchedulerOptions<P, R>;
+  readonly #clock: Clock;
+  readonly #queue: Array<Entry<P, R>> = [];
+  readonly #free: number[];
+  #running = 0;
+  #closedWith: Error | undefined;
+  #timer: { until: number; cancel: () => void } | undefined;
+  #idleWaiters: Array<() => void> = [];
+
+  constructor(options: BatchSchedulerOptions<P, R>) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#free = Array.from({ length: Math.max(1, options.instances) }, (_, index) => index);
+  }
+
+  /** Requests waiting for a batch. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Queues `payload`; resolves with its result when its batch has run. */
+  submit(payload: P, options: SubmitOptions): Promise<Scheduled<R>> {
+    if (this.#closedWith) return Promise.reject(this.#closedWith);
+    if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    return new Promise<Scheduled<R>>((resolve, reject) => {
+      const entry: Entry<P, R> = { ...options, payload, enqueuedAt: this.#clock.now(), settled: false, resolve, reject, cleanup: () => {} };
+      const onAbort = () => this.#fail(entry, abortError(options.signal as AbortSignal));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      const cancelDeadline =
+        options.deadline === undefined
+          ? undefined
+          : this.#clock.setTimer(
+              () => this.#fail(entry, new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the inference finished')),
+              options.deadline - entry.enqueuedAt,
+            );
+      entry.cleanup = () => {
+        options.signal?.removeEventListener('abort', onAbort);
+        cancelDeadline?.();
+      };
+      this.#queue.push(entry);
+      this.#pump();
+    });
+  }
+
+  /** Fails every queued request with `error` and every later submit; running batches finish. */
+  close(error: Error): void {
+    this.#closedWith ??= error;
+    for (const entry of this.#queue.splice(0)) this.#settle(entry, () => entry.reject(error));
+    this.#disarm();
+    this.#notifyIdle();
+  }
+
+  /** Resolves when nothing is queued or running (use after `close` to release instances). */
+  whenIdle(): Promise<void> {
+    if (this.#queue.length === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #fail(entry: Entry<P, R>, error: ChipqError): void {
+    const index = this.#queue.indexOf(entry);
+    if (index >= 0) this.#queue.splice(index, 1);
+    this.#settle(entry, () => entry.reject(error));
+    // The head may have changed, and with it the batch window.
+    if (index >= 0) this.#pump();
+  }
+
+  #settle(entry: Entry<P, R>, answer: () => void): void {
+    if (entry.settled) return;
+    entry.settled = true;
+    entry.cleanup();
+    answer();
+  }
+
+  #pump(): void {
+    while (this.#free.length > 0) {
+      const decision = decideBatch(this.#queue, this.#options.policy, this.#clock.now());
+      if (decision.action === 'idle') break;
+      if (decision.action === 'wait') return this.#arm(decision.until);
+      this.#dispatch(this.#queue.splice(0, decision.count), this.#free.shift() as number);
+    }
+    this.#disarm();
+    this.#notifyIdle();
+  }
+
+  #dispatch(batch: Array<Entry<P, R>>, instance: number): void {
+    const startedAt = this.#clock.now();
+    this.#running += 1;
+    const run = Promise.resolve().then(() => this.#options.execute(batch.map((entry) => entry.payload), instance));
+    run
+      .then(
+        (results) => {
+          batch.forEach((entry, index) => {
+            const result = results[index] as R;
+            this.#settle(entry, () => entry.resolve({ result, queueMs: startedAt - entry.enqueuedAt }));
+          });
+        },
+        (error: unknown) => {
+          for (const entry of batch) this.#settle(entry, () => entry.reject(error));
+        },
+      )
+      .finally(() => {
+        this.#running -= 1;
+        this.#free.push(instance);
+        this.#free.sort((a, b) => a - b);
+        this.#pump();
+      });
+  }
+
+  #arm(until: number): void {
+    if (this.#timer?.until === until) return;
+    this.#disarm();
+    const cancel = this.#clock.setTimer(() => {
+      this.#timer = undefined;
+      this.#pump();
+    }, until - this.#clock.now());
+    this.#timer = { until, cancel };
+  }
+
+  #disarm(): void {
+    this.#timer?.cancel();
+    this.#timer = undefined;
+  }
+
+  #notifyIdle(): void {
+    if (this.#queue.length > 0 || this.#running > 0) return;
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+  }
+}
