@@ -27,9 +27,21 @@ export type {
   InstanceKind,
   ModelConfig,
   ModelWarmupConfig,
+  ModelWarmupInput,
   TensorConfig,
   TensorFormat,
+  TextEnum,
   TextMessage,
   TextValue,
   VersionPolicy,
 } from './model-repository/model-config.js';
+// model repository
+export { parseModelConfig } from './model-repository/model-config-parser.js';
+export type { ParseModelConfigOptions } from './model-repository/model-config-parser.js';
+export { readModelEntry, readModelRepository } from './model-repository/model-repository-reader.js';
+export type {
+  ModelRepositoryEntry,
+  ModelVersionEntry,
+  ReadModelRepositoryOptions,
+} from './model-repository/model-repository-reader.js';
+export { selectVersions } from './model-repository/select-versions.js';

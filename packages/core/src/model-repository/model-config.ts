@@ -36,6 +36,8 @@ export interface TensorConfig {
   optional: boolean;
   /** `label_filename` on an output. */
   labelFilename?: string;
+  /** Fields of this input/output we do not model (e.g. `allow_ragged_batch`); absent when none. */
+  extra?: TextMessage;
 }
 
 export interface DynamicBatchingConfig {
@@ -43,6 +45,8 @@ export interface DynamicBatchingConfig {
   /** 0 when absent, as in Triton. */
   maxQueueDelayMicroseconds: number;
   preserveOrdering: boolean;
+  /** Fields we do not model (e.g. `priority_levels`, `default_queue_policy`); absent when none. */
+  extra?: TextMessage;
 }
 
 export type InstanceKind = 'KIND_AUTO' | 'KIND_CPU' | 'KIND_GPU' | 'KIND_MODEL';
@@ -53,6 +57,8 @@ export interface InstanceGroupConfig {
   count: number;
   kind: InstanceKind;
   gpus: number[];
+  /** Fields we do not model (e.g. `rate_limiter`, `passive`); absent when none. */
+  extra?: TextMessage;
 }
 
 export type VersionPolicy =
@@ -60,15 +66,41 @@ export type VersionPolicy =
   | { kind: 'all' }
   | { kind: 'specific'; versions: number[] };
 
-export interface ModelWarmupConfig {
-  name: string;
-  batchSize: number;
-  inputs: Record<string, { dataType: DataType; dims: number[]; zeroData?: boolean; randomData?: boolean; inputDataFile?: string }>;
-  count: number;
+/** One input of a warmup sample: exactly one of `zeroData`, `randomData`, `inputDataFile` is set. */
+export interface ModelWarmupInput {
+  dataType: DataType;
+  dims: number[];
+  zeroData?: boolean;
+  randomData?: boolean;
+  /** File under the model's `warmup/` folder. */
+  inputDataFile?: string;
+  /** Fields we do not model; absent when none. */
+  extra?: TextMessage;
 }
 
-/** A value in text format we do not model: a scalar, a message or a repeated field. */
-export type TextValue = string | number | boolean | TextMessage | TextValue[];
+export interface ModelWarmupConfig {
+  name: string;
+  /** Defaults to 1 (Triton rejects 0). */
+  batchSize: number;
+  inputs: Record<string, ModelWarmupInput>;
+  /** Extra executions of this sample; 0 (the default) runs it once, as in Triton. */
+  count: number;
+  /** Fields we do not model; absent when none. */
+  extra?: TextMessage;
+}
+
+/**
+ * A value in text format we do not model: a scalar, a message or a repeated field (a field given
+ * more than once or as a `[...]` list). Integers beyond 2^53 lose precision.
+ */
+export type TextValue = string | number | boolean | TextEnum | TextMessage | TextValue[];
+/**
+ * A bare identifier (an enum value such as `KIND_GPU`), kept apart from quoted strings because
+ * text format writes them differently. `$` cannot start a field name, so it never clashes.
+ */
+export interface TextEnum {
+  $enum: string;
+}
 export interface TextMessage {
   [field: string]: TextValue;
 }
@@ -92,6 +124,8 @@ export interface ModelConfig {
   /** `parameters { key: "k" value: { string_value: "v" } }` flattened to k -> v. */
   parameters: Record<string, string>;
   modelWarmup: ModelWarmupConfig[];
+  /** `default_model_filename`: the file in each version folder. Absent: `model.onnx` for ONNX. */
+  defaultModelFilename?: string;
   /** Every top-level field we do not model, as parsed. */
   extra: TextMessage;
 }
