@@ -81,13 +81,16 @@ export function mapBoxToOriginal(box: Box, transform: ImageTransform): Box {
   };
 }
 
-/** Maps a box in original pixels to tensor pixels, clamped to the tensor. The inverse of `mapBoxToOriginal`. */
+/**
+ * Maps a box in original pixels to tensor pixels, clamped to the image first, so the result lies
+ * inside the scaled image and never in the padding. The inverse of `mapBoxToOriginal`.
+ */
 export function mapBoxToTensor(box: Box, transform: ImageTransform): Box {
-  const { scaleX, scaleY, padLeft, padTop, tensor } = transform;
+  const { scaleX, scaleY, padLeft, padTop, original } = transform;
   return {
-    x1: clamp(box.x1 * scaleX + padLeft, tensor.width),
-    y1: clamp(box.y1 * scaleY + padTop, tensor.height),
-    x2: clamp(box.x2 * scaleX + padLeft, tensor.width),
-    y2: clamp(box.y2 * scaleY + padTop, tensor.height),
+    x1: clamp(box.x1, original.width) * scaleX + padLeft,
+    y1: clamp(box.y1, original.height) * scaleY + padTop,
+    x2: clamp(box.x2, original.width) * scaleX + padLeft,
+    y2: clamp(box.y2, original.height) * scaleY + padTop,
   };
 }
