@@ -45,3 +45,19 @@ export type {
   ReadModelRepositoryOptions,
 } from './model-repository/model-repository-reader.js';
 export { selectVersions } from './model-repository/select-versions.js';
+
+// preprocessing
+export { decodeImage, supportedImageFormats } from './preprocess/decode-image.js';
+export type { DecodedImage, ImageFormat } from './preprocess/decode-image.js';
+export { computeTransform, mapBoxToOriginal, mapBoxToTensor } from './preprocess/image-transform.js';
+export type { Box, ImageTransform, Size } from './preprocess/image-transform.js';
+export { planInputs } from './preprocess/input-plan.js';
+export type { ImageDataType, ImageInputPlan, ImageLayout, InputsPlan } from './preprocess/input-plan.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, resolvePreprocessOptions } from './preprocess/preprocess-options.js';
+export type { PreprocessOptions, ResizeKernel, ResizeMode, ResolvedPreprocessOptions } from './preprocess/preprocess-options.js';
+export { preprocessPair } from './preprocess/preprocess-pair.js';
+export type { PreprocessPairRequest, PreprocessPairResult } from './preprocess/preprocess-pair.js';
+export { toTensor } from './preprocess/to-tensor.js';
+export type { TensorWithTransform } from './preprocess/to-tensor.js';
+
+// postprocessing
