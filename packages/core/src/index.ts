@@ -60,4 +60,17 @@ export type { PreprocessPairRequest, PreprocessPairResult } from './preprocess/p
 export { toTensor } from './preprocess/to-tensor.js';
 export type { TensorWithTransform } from './preprocess/to-tensor.js';
 
+// evaluation (detection metrics and the DeepPCB layout)
+export { deepPcbClassNames, parseDeepPcbAnnotations, readDeepPcbDataset } from './evaluation/deeppcb-dataset.js';
+export type { DeepPcbAnnotation, DeepPcbPair, ReadDeepPcbOptions } from './evaluation/deeppcb-dataset.js';
+export { intersectionOverUnion, matchDetections } from './evaluation/match-detections.js';
+export type { EvaluationBox, GroundTruth, MatchedDetection, MatchOptions, ScoredDetection } from './evaluation/match-detections.js';
+export { averagePrecision, evaluateDetections } from './evaluation/mean-average-precision.js';
+export type {
+  ClassAveragePrecision,
+  DetectionEvaluation,
+  EvaluateDetectionsOptions,
+  PrecisionRecall,
+} from './evaluation/mean-average-precision.js';
+
 // postprocessing

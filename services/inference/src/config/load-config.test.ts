@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults with an empty environment', () => {
+    const config = loadConfig({}, '/repo');
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: undefined,
+      dataDir: path.resolve('/repo/.chipq/data'),
+      engine: 'onnx',
+      modelRepository: path.resolve('/repo/models'),
+      imageMaxBytes: 10 * 1024 * 1024,
+      confidenceThreshold: 0.75,
+      logLevel: 'info',
+      environment: 'development',
+    });
+  });
+
+  const cases: Array<[string, { given: Record<string, string>; want: Record<string, unknown> }]> = [
+    ['port', { given: { PORT: '9090' }, want: { port: 9090 } }],
+    ['size with unit', { given: { IMAGE_MAX_SIZE: '5MiB' }, want: { imageMaxBytes: 5 * 1024 * 1024 } }],
+    ['plain size', { given: { IMAGE_MAX_SIZE: '1000' }, want: { imageMaxBytes: 1000 } }],
+    ['timeout in seconds', { given: { TRITON_TIMEOUT: '30' }, want: { tritonTimeoutMs: 30_000 } }],
+    ['timeout in ms', { given: { TRITON_TIMEOUT: '250ms' }, want: { tritonTimeoutMs: 250 } }],
+    ['triton', { given: { ENGINE: 'TRITON', TRITON_SERVER_URL: 'localhost:8001' }, want: { engine: 'triton' } }],
+    ['absolute repository', { given: { MODEL_REPOSITORY: '/srv/models' }, want: { modelRepository: '/srv/models' } }],
+    ['database url', { given: { DATABASE_URL: 'postgres://u@h/db' }, want: { databaseUrl: 'postgres://u@h/db' } }],
+    ['threshold', { given: { MODEL_CONFIDENCE_THRESHOLD: '0.5' }, want: { confidenceThreshold: 0.5 } }],
+  ];
+  it.each(cases)('reads %s', (_name, { given, want }) => {
+    expect(loadConfig(given, '/repo')).toMatchObject(want);
+  });
+
+  it('lists every invalid variable with the value it got', () => {
+    const error = (() => {
+      try {
+        loadConfig({ PORT: 'abc', ENGINE: 'tensorrt', MODEL_CONFIDENCE_THRESHOLD: '1.5', DATABASE_URL: 'mysql://x' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      'PORT: expected an integer between 1 and 65535, got "abc"',
+      'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://x"',
+      'ENGINE: expected one of onnx, triton, got "tensorrt"',
+      'MODEL_CONFIDENCE_THRESHOLD: expected a number between 0 and 1, got "1.5"',
+    ]);
+  });
+
+  it('requires TRITON_SERVER_URL with ENGINE=triton', () => {
+    expect(() => loadConfig({ ENGINE: 'triton' })).toThrow('TRITON_SERVER_URL: required when ENGINE=triton');
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The service's configuration, read once from environment variables and validated with zod.
+ * Every bad variable is reported at once, each with the exact value it got, so a failed start
+ * names everything to fix (CONVENTIONS.md §6).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { type Parsed, parseByteSize, parseDurationMs, parseIntegerInRange, parseNumberInRange } from './env-values.js';
+
+export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+/** The resolved configuration: every field required, paths absolute. */
+export interface ServiceConfig {
+  /** `PORT`, default 8080. */
+  port: number;
+  /** `HOST`, default `0.0.0.0`. */
+  host: string;
+  /** `DATABASE_URL`; undefined means embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** `DATA_DIR`, default `./.chipq/data`: PGlite files and queued batch images (`blobs/`). */
+  dataDir: string;
+  /** `IMAGE_STORE_DIR`, optional: keep every predicted image there by content hash. */
+  imageStoreDir: string | undefined;
+  /** `ENGINE`, default `onnx` (embedded ONNX Runtime). */
+  engine: 'onnx' | 'triton';
+  /** `TRITON_SERVER_URL` (gRPC, `host:port`), required when `ENGINE=triton`. */
+  tritonServerUrl: string | undefined;
+  /** `TRITON_TIMEOUT` in ms (plain numbers are seconds), default 30 s. */
+  tritonTimeoutMs: number;
+  /** `MODEL_REPOSITORY`, default `./models`, resolved against the working directory. */
+  modelRepository: string;
+  /** `IMAGE_MAX_SIZE` in bytes (`10MiB` accepted), default 10 MiB. */
+  imageMaxBytes: number;
+  /** `IMAGE_MAX_PIXELS`, default core's own limit. */
+  imageMaxPixels: number | undefined;
+  /** `IMAGE_TARGET_WIDTH` / `IMAGE_TARGET_HEIGHT`: used when a model has dynamic dims. */
+  imageTargetWidth: number | undefined;
+  imageTargetHeight: number | undefined;
+  /** `MODEL_CONFIDENCE_THRESHOLD` in [0, 1], default 0.75. */
+  confidenceThreshold: number;
+  /** `INFERENCE_TIMEOUT` per image, default 30 s. */
+  inferenceTimeoutMs: number;
+  /** `BATCH_CONCURRENCY`: batch items in flight per replica, default 8 (lets dynamic batching form batches). */
+  batchConcurrency: number;
+  /** `BATCH_LEASE`: how long a claimed batch item stays owned without a heartbeat, default 60 s. */
+  batchLeaseMs: number;
+  /** `LOG_LEVEL`, default `info`. */
+  logLevel: LogLevel;
+  /** `ENVIRONMENT`, default `development`. */
+  environment: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** A zod field that runs one of our parsers and reports its message as the issue. */
+function field<T>(parse: (text: string) => Parsed<T>) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): T | undefined => {
+      if (text === undefined || text === '') return undefined;
+      const parsed = parse(text);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    });
+}
+
+function oneOf<const T extends readonly string[]>(values: T) {
+  return field((text): Parsed<T[number]> => {
+    const value = text.trim().toLowerCase();
+    return values.includes(value)
+      ? { ok: true, value: value as T[number] }
+      : { ok: false, message: `expected one of ${values.join(', ')}, got ${JSON.stringify(text)}` };
+  });
+}
+
+const text = field((value): Parsed<string> => ({ ok: true, value: value.trim() }));
+
+const envSchema = z.object({
+  PORT: field((t) => parseIntegerInRange(t, 1, 65_535)),
+  HOST: text,
+  DATABASE_URL: field((t): Parsed<string> =>
+    /^postgres(ql)?:\/\/\S+$/.test(t.trim())
+      ? { ok: true, value: t.trim() }
+      : { ok: false, message: `expected a postgres:// or postgresql:// URL, got ${JSON.stringify(t)}` },
+  ),
+  DATA_DIR: text,
+  IMAGE_STORE_DIR: text,
+  ENGINE: oneOf(['onnx', 'triton'] as const),
+  TRITON_SERVER_URL: text,
+  TRITON_TIMEOUT: field(parseDurationMs),
+  MODEL_REPOSITORY: text,
+  IMAGE_MAX_SIZE: field(parseByteSize),
+  IMAGE_MAX_PIXELS: field((t) => parseIntegerInRange(t, 1, 1_000_000_000)),
+  IMAGE_TARGET_WIDTH: field((t) => parseIntegerInRange(t, 1, 16_384)),
+  IMAGE_TARGET_HEIGHT: field((t) => parseIntegerInRange(t, 1, 16_384)),
+  MODEL_CONFIDENCE_THRESHOLD: field((t) => parseNumberInRange(t, 0, 1)),
+  INFERENCE_TIMEOUT: field(parseDurationMs),
+  BATCH_CONCURRENCY: field((t) => parseIntegerInRange(t, 1, 256)),
+  BATCH_LEASE: field(parseDurationMs),
+  LOG_LEVEL: oneOf(logLevels),
+  ENVIRONMENT: text,
+});
+
+/**
+ * Reads the configuration from `env` (default `process.env`), resolving relative paths against
+ * `cwd` (default `process.cwd()`: `pnpm start` runs at the repository root).
+ * @throws ConfigError listing every invalid variable.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ServiceConfig {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = result.data;
+  const engine = e.ENGINE ?? 'onnx';
+  if (engine === 'triton' && e.TRITON_SERVER_URL === undefined) {
+    throw new ConfigError(['TRITON_SERVER_URL: required when ENGINE=triton (e.g. localhost:8001)']);
+  }
+  return {
+    port: e.PORT ?? 8080,
+    host: e.HOST ?? '0.0.0.0',
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? '.chipq/data'),
+    imageStoreDir: e.IMAGE_STORE_DIR === undefined ? undefined : path.resolve(cwd, e.IMAGE_STORE_DIR),
+    engine,
+    tritonServerUrl: e.TRITON_SERVER_URL,
+    tritonTimeoutMs: e.TRITON_TIMEOUT ?? 30_000,
+    modelRepository: path.resolve(cwd, e.MODEL_REPOSITORY ?? 'models'),
+    imageMaxBytes: e.IMAGE_MAX_SIZE ?? 10 * 1024 * 1024,
+    imageMaxPixels: e.IMAGE_MAX_PIXELS,
+    imageTargetWidth: e.IMAGE_TARGET_WIDTH,
+    imageTargetHeight: e.IMAGE_TARGET_HEIGHT,
+    confidenceThreshold: e.MODEL_CONFIDENCE_THRESHOLD ?? 0.75,
+    inferenceTimeoutMs: e.INFERENCE_TIMEOUT ?? 30_000,
+    batchConcurrency: e.BATCH_CONCURRENCY ?? 8,
+    batchLeaseMs: e.BATCH_LEASE ?? 60_000,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    environment: e.ENVIRONMENT ?? 'development',
+  };
+}

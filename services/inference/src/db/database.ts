@@ -1,0 +1,144 @@
+/**
+ * Kysely's view of our tables (the migrations in `migrations/` are the source of truth; these
+ * types follow them by hand and the integration tests run every query against the real schema).
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Inference and batch status, as in the platform's database. */
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout';
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+export type VerdictStatus = 'PASS' | 'FAIL' | 'REVIEW';
+export type DetectionMethod = 'ml_automated' | 'manual_review' | 'hybrid' | 'rule_based';
+export type DeploymentEvent = 'deployed' | 'deploy_failed' | 'loaded' | 'load_failed' | 'unloaded' | 'unload_failed';
+
+/** Written as a Date or ISO string (or left to the column default), read as a Date. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json = ColumnType<Record<string, string>, string | undefined, string>;
+
+export interface BatchesTable {
+  id: string;
+  status: JobStatus;
+  model_name: string | null;
+  model_version: string | null;
+  confidence_threshold: number | null;
+  item_count: number;
+  request_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: NullableTimestamp;
+  cancel_requested_at: NullableTimestamp;
+}
+
+export interface InferencesTable {
+  id: string;
+  batch_id: string | null;
+  batch_item_id: string | null;
+  request_id: string | null;
+  traceparent: string | null;
+  status: JobStatus;
+  model_name: string | null;
+  model_version: string | null;
+  lot_id: string | null;
+  wafer_id: string | null;
+  die_x: number | null;
+  die_y: number | null;
+  station_id: string | null;
+  tags: Json;
+  image_sha256: string;
+  image_bytes: number;
+  reference_sha256: string | null;
+  image_width: number | null;
+  image_height: number | null;
+  image_format: string | null;
+  verdict_status: VerdictStatus | null;
+  verdict_rule: string | null;
+  verdict_reason: string | null;
+  verdict_score: number | null;
+  detection_count: Generated<number>;
+  decode_ms: number | null;
+  preprocess_ms: number | null;
+  queue_ms: number | null;
+  infer_ms: number | null;
+  postprocess_ms: number | null;
+  total_ms: number | null;
+  service_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+}
+
+export interface DetectionsTable {
+  id: ColumnType<string, never, never>;
+  inference_id: string;
+  ordinal: number;
+  class_id: number;
+  defect_type: string;
+  severity: Severity;
+  confidence: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  detection_method: ColumnType<DetectionMethod, DetectionMethod | undefined, DetectionMethod>;
+  review_status: string | null;
+  created_at: Timestamp;
+}
+
+export interface BatchItemsTable {
+  id: string;
+  batch_id: string;
+  position: number;
+  status: JobStatus;
+  filename: string | null;
+  image_sha256: string;
+  image_bytes: number;
+  reference_sha256: string | null;
+  lot_id: string | null;
+  wafer_id: string | null;
+  die_x: number | null;
+  die_y: number | null;
+  station_id: string | null;
+  tags: Json;
+  attempts: Generated<number>;
+  lease_owner: string | null;
+  lease_expires_at: NullableTimestamp;
+  inference_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+export interface ModelDeploymentsTable {
+  id: string;
+  model_name: string;
+  model_version: string | null;
+  event: DeploymentEvent;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  error_code: string | null;
+  error_message: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  batches: BatchesTable;
+  inferences: InferencesTable;
+  detections: DetectionsTable;
+  batch_items: BatchItemsTable;
+  model_deployments: ModelDeploymentsTable;
+}
+
+export type Inference = Selectable<InferencesTable>;
+export type NewInference = Insertable<InferencesTable>;
+export type Detection = Selectable<DetectionsTable>;
+export type NewDetection = Insertable<DetectionsTable>;
+export type Batch = Selectable<BatchesTable>;
+export type NewBatch = Insertable<BatchesTable>;
+export type BatchUpdate = Updateable<BatchesTable>;
+export type BatchItem = Selectable<BatchItemsTable>;
+export type NewBatchItem = Insertable<BatchItemsTable>;
+export type ModelDeployment = Selectable<ModelDeploymentsTable>;
+export type NewModelDeployment = Insertable<ModelDeploymentsTable>;

@@ -1,0 +1,11 @@
+/**
+ * Every migration, listed by name. A static provider rather than a folder scan so the bundled
+ * `dist/main.js` carries them (tsup inlines imports; a FileMigrationProvider would look for
+ * files that are not there). Add new migrations here, date-prefixed, in order.
+ */
+import type { Migration } from 'kysely';
+import * as initialSchema from './2026-11-22-initial-schema.js';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-22-initial-schema': initialSchema,
+};

@@ -1,0 +1,58 @@
+/**
+ * Opens the service's database: PostgreSQL through a `pg` pool when a URL is given, otherwise
+ * embedded PGlite in `dataDir/pglite` with a pool of exactly one connection. Both speak the
+ * same protocol, so everything above this module is identical.
+ */
+import path from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrate-to-latest.js';
+import { type EmbeddedPostgres, startPglite } from './start-pglite.js';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; undefined means embedded PGlite. */
+  databaseUrl?: string | undefined;
+  /** Where PGlite keeps its files (`<dataDir>/pglite`); `memory://` for an in-memory one. */
+  dataDir: string;
+  /** Schema to use with PostgreSQL (tests use a fresh one per run). Default `public`. */
+  schema?: string;
+  /** Pool size for PostgreSQL, default 10. PGlite always gets 1. */
+  poolSize?: number;
+  /** Run migrations before returning, default true. */
+  migrate?: boolean;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** `postgres` or `pglite`: shown by /monitoring/health. */
+  kind: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<OpenedDatabase> {
+  let embedded: EmbeddedPostgres | undefined;
+  let pool: pg.Pool;
+  if (options.databaseUrl !== undefined) {
+    // A schema other than public (tests use a fresh one per run) is set per connection at
+    // start-up, so no query can run before it takes effect.
+    const searchPath = options.schema === undefined ? undefined : `-c search_path=${options.schema}`;
+    pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: searchPath });
+  } else {
+    const dir = options.dataDir.startsWith('memory://') ? options.dataDir : path.join(options.dataDir, 'pglite');
+    embedded = await startPglite(dir);
+    pool = new pg.Pool({ host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1 });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const close = async () => {
+    await db.destroy();
+    await embedded?.stop();
+  };
+  try {
+    if (options.migrate !== false) await migrateToLatest(db);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { db, kind: embedded ? 'pglite' : 'postgres', close };
+}
