@@ -36,6 +36,9 @@ export type {
   VersionPolicy,
 } from './model-repository/model-config.js';
 // model repository
+export { formatModelConfig } from './model-repository/model-config-formatter.js';
+export { modelConfigToJson } from './model-repository/model-config-json.js';
+export type { JsonValue, ModelConfigJson } from './model-repository/model-config-json.js';
 export { parseModelConfig } from './model-repository/model-config-parser.js';
 export type { ParseModelConfigOptions } from './model-repository/model-config-parser.js';
 export { readModelEntry, readModelRepository } from './model-repository/model-repository-reader.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { CONFIGS } from './model-config.fixtures.js';
 import type { ModelConfig } from './model-config.js';
 import { formatModelConfig } from './model-config-formatter.js';
 import { parseModelConfig } from './model-config-parser.js';
-import { CONFIGS } from './model-config.fixtures.js';
 
 describe('formatModelConfig round trip', () => {
   it.each(Object.entries(CONFIGS))('parse(format(parse(%s))) equals parse(text)', (name, text) => {
@@ -16,7 +16,12 @@ describe('formatModelConfig round trip', () => {
   it('round-trips awkward strings and numbers in extra', () => {
     const text = String.raw`name: "m" note: "tab\there \"q\" back\\slash\001 é ✓" ratio: 0.125 big: -9007199254740991 bound: -inf`;
     const parsed = parseModelConfig(text);
-    expect(parsed.extra).toEqual({ note: 'tab\there "q" back\\slash\u0001 é ✓', ratio: 0.125, big: -9007199254740991, bound: -Infinity });
+    expect(parsed.extra).toEqual({
+      note: 'tab\there "q" back\\slash\u0001 é ✓',
+      ratio: 0.125,
+      big: -9007199254740991,
+      bound: -Infinity,
+    });
     expect(parseModelConfig(formatModelConfig(parsed))).toEqual(parsed);
   });
 });
@@ -29,12 +34,32 @@ describe('formatModelConfig output', () => {
       backend: 'onnxruntime',
       maxBatchSize: 8,
       input: [{ name: 'image', dataType: 'UINT8', dims: [3, 64, 64], format: 'NCHW', optional: false }],
-      output: [{ name: 'out', dataType: 'BYTES', dims: [-1], format: 'NONE', optional: false, labelFilename: 'labels.txt' }],
-      dynamicBatching: { preferredBatchSize: [4, 8], maxQueueDelayMicroseconds: 500, preserveOrdering: false },
+      output: [
+        {
+          name: 'out',
+          dataType: 'BYTES',
+          dims: [-1],
+          format: 'NONE',
+          optional: false,
+          labelFilename: 'labels.txt',
+        },
+      ],
+      dynamicBatching: {
+        preferredBatchSize: [4, 8],
+        maxQueueDelayMicroseconds: 500,
+        preserveOrdering: false,
+      },
       instanceGroup: [{ count: 2, kind: 'KIND_CPU', gpus: [] }],
       versionPolicy: { kind: 'specific', versions: [1, 3] },
       parameters: { decoder: 'chipq' },
-      modelWarmup: [{ name: 'w', batchSize: 1, count: 0, inputs: { image: { dataType: 'UINT8', dims: [3, 64, 64], zeroData: true } } }],
+      modelWarmup: [
+        {
+          name: 'w',
+          batchSize: 1,
+          count: 0,
+          inputs: { image: { dataType: 'UINT8', dims: [3, 64, 64], zeroData: true } },
+        },
+      ],
       extra: { response_cache: { enable: true }, optimization: { priority: { $enum: 'PRIORITY_MAX' } } },
     };
     expect(formatModelConfig(config)).toBe(`name: "det"
@@ -106,12 +131,32 @@ optimization {
   });
 
   const rejections: Array<[string, { given: Partial<ModelConfig>; want: string }]> = [
-    ['an extra field that repeats a modelled one', { given: { extra: { max_batch_size: 4 } }, want: 'extra field max_batch_size of config repeats a modelled field' }],
-    ['a list of lists', { given: { extra: { grid: [[1], [2]] } }, want: 'cannot write grid: text format has no lists of lists' }],
-    ['an enum that is not an identifier', { given: { extra: { mode: { $enum: 'not an identifier' } } }, want: 'cannot write {"$enum":"not an identifier"} as a text-format value of mode' }],
+    [
+      'an extra field that repeats a modelled one',
+      {
+        given: { extra: { max_batch_size: 4 } },
+        want: 'extra field max_batch_size of config repeats a modelled field',
+      },
+    ],
+    [
+      'a list of lists',
+      {
+        given: { extra: { grid: [[1], [2]] } },
+        want: 'cannot write grid: text format has no lists of lists',
+      },
+    ],
+    [
+      'an enum that is not an identifier',
+      {
+        given: { extra: { mode: { $enum: 'not an identifier' } } },
+        want: 'cannot write {"$enum":"not an identifier"} as a text-format value of mode',
+      },
+    ],
   ];
   it.each(rejections)('rejects %s', (_name, { given, want }) => {
     const config = { ...parseModelConfig('name: "m"'), ...given };
-    expect(() => formatModelConfig(config)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: want }));
+    expect(() => formatModelConfig(config)).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', message: want }),
+    );
   });
 });

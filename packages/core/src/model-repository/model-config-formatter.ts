@@ -56,7 +56,8 @@ export function modelConfigToText(config: ModelConfig): TextMessage {
   });
   tree.version_policy = versionPolicyToText(config.versionPolicy);
   const parameters = Object.entries(config.parameters);
-  if (parameters.length > 0) tree.parameters = parameters.map(([key, value]) => ({ key, value: { string_value: value } }));
+  if (parameters.length > 0)
+    tree.parameters = parameters.map(([key, value]) => ({ key, value: { string_value: value } }));
   if (config.modelWarmup.length > 0) tree.model_warmup = config.modelWarmup.map(warmupToText);
   return withExtra(tree, config.extra, 'config');
 }
@@ -80,13 +81,15 @@ export function versionPolicyToText(policy: VersionPolicy): TextMessage {
 
 function warmupToText(warmup: ModelWarmupConfig, index: number): TextMessage {
   const text: TextMessage = { name: warmup.name, batch_size: warmup.batchSize };
-  text.inputs = Object.entries(warmup.inputs).map(([key, input]) => {
+  const inputs = Object.entries(warmup.inputs).map(([key, input]) => {
     const value: TextMessage = { data_type: dataTypeEnum(input.dataType), dims: input.dims };
     if (input.zeroData !== undefined) value.zero_data = input.zeroData;
     if (input.randomData !== undefined) value.random_data = input.randomData;
     if (input.inputDataFile !== undefined) value.input_data_file = input.inputDataFile;
     return { key, value: withExtra(value, input.extra, `model_warmup[${index}].inputs.${key}`) };
   });
+  // An empty map is written as no entries; `inputs: []` would be a list in proto JSON, not a map.
+  if (inputs.length > 0) text.inputs = inputs;
   if (warmup.count > 0) text.count = warmup.count;
   return withExtra(text, warmup.extra, `model_warmup[${index}]`);
 }

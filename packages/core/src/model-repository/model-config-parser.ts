@@ -4,12 +4,24 @@
  * keeps every other field in `extra` so nothing is lost on the way back to Triton.
  */
 import type { ModelConfig, TensorConfig } from './model-config.js';
-import { parseDynamicBatching, parseInstanceGroup, parseParameters, parseVersionPolicy } from './model-config-sections.js';
+import {
+  parseDynamicBatching,
+  parseInstanceGroup,
+  parseParameters,
+  parseVersionPolicy,
+} from './model-config-sections.js';
 import { parseModelWarmup } from './model-warmup-parser.js';
 import { parseTensorConfig } from './tensor-config-parser.js';
 import { textFormatError } from './text-format-error.js';
 import { parseTextFormat, type TextNode } from './text-format-parser.js';
-import { extraFields, groupFields, readInteger, readString, repeatedValues, singleValue } from './text-node-reader.js';
+import {
+  extraFields,
+  groupFields,
+  readInteger,
+  readString,
+  repeatedValues,
+  singleValue,
+} from './text-node-reader.js';
 
 export interface ParseModelConfigOptions {
   /** The file's path or name, used in error messages. Default: `config.pbtxt`. */
@@ -79,9 +91,13 @@ export function parseModelConfig(text: string, options: ParseModelConfigOptions 
       instanceGroups.length > 0
         ? instanceGroups.map((node, index) => parseInstanceGroup(node, file, `instance_group[${index}]`))
         : [{ count: 1, kind: 'KIND_AUTO', gpus: [] }],
-    versionPolicy: versionPolicy ? parseVersionPolicy(versionPolicy, file) : { kind: 'latest', numVersions: 1 },
+    versionPolicy: versionPolicy
+      ? parseVersionPolicy(versionPolicy, file)
+      : { kind: 'latest', numVersions: 1 },
     parameters: parseParameters(repeatedValues(groups, 'parameters'), file),
-    modelWarmup: repeatedValues(groups, 'model_warmup').map((node, i) => parseModelWarmup(node, file, `model_warmup[${i}]`)),
+    modelWarmup: repeatedValues(groups, 'model_warmup').map((node, i) =>
+      parseModelWarmup(node, file, `model_warmup[${i}]`),
+    ),
     extra: extraFields(groups, KNOWN_FIELDS) ?? {},
   };
   if (dynamicBatching) config.dynamicBatching = parseDynamicBatching(dynamicBatching, maxBatchSize, file);

@@ -2,7 +2,12 @@
  * Maps the scheduling-related messages of config.pbtxt — dynamic_batching, instance_group,
  * version_policy and the parameters map — to their typed form, applying Triton's defaults.
  */
-import type { DynamicBatchingConfig, InstanceGroupConfig, InstanceKind, VersionPolicy } from './model-config.js';
+import type {
+  DynamicBatchingConfig,
+  InstanceGroupConfig,
+  InstanceKind,
+  VersionPolicy,
+} from './model-config.js';
 import { textFormatError } from './text-format-error.js';
 import type { TextNode } from './text-format-parser.js';
 import {
@@ -22,7 +27,11 @@ const INT32_MAX = 0x7fff_ffff;
 const KINDS: readonly InstanceKind[] = ['KIND_AUTO', 'KIND_GPU', 'KIND_CPU', 'KIND_MODEL'];
 
 /** `dynamic_batching { ... }`; `maxBatchSize` > 0 bounds the preferred sizes, as Triton checks. */
-export function parseDynamicBatching(node: TextNode, maxBatchSize: number, file: string): DynamicBatchingConfig {
+export function parseDynamicBatching(
+  node: TextNode,
+  maxBatchSize: number,
+  file: string,
+): DynamicBatchingConfig {
   const path = 'dynamic_batching';
   const groups = groupFields(readMessage(node, file, path));
   const preferredBatchSize = repeatedValues(groups, 'preferred_batch_size').map((size) => {
@@ -33,14 +42,24 @@ export function parseDynamicBatching(node: TextNode, maxBatchSize: number, file:
     }
     return value;
   });
-  const delay = singleValue(groups, 'max_queue_delay_microseconds', file, `${path}.max_queue_delay_microseconds`);
+  const delay = singleValue(
+    groups,
+    'max_queue_delay_microseconds',
+    file,
+    `${path}.max_queue_delay_microseconds`,
+  );
   const ordering = singleValue(groups, 'preserve_ordering', file, `${path}.preserve_ordering`);
   const config: DynamicBatchingConfig = {
     preferredBatchSize,
-    maxQueueDelayMicroseconds: delay ? readInteger(delay, file, `${path}.max_queue_delay_microseconds`, 0) : 0,
+    maxQueueDelayMicroseconds: delay
+      ? readInteger(delay, file, `${path}.max_queue_delay_microseconds`, 0)
+      : 0,
     preserveOrdering: ordering ? readBoolean(ordering, file, `${path}.preserve_ordering`) : false,
   };
-  const extra = extraFields(groups, new Set(['preferred_batch_size', 'max_queue_delay_microseconds', 'preserve_ordering']));
+  const extra = extraFields(
+    groups,
+    new Set(['preferred_batch_size', 'max_queue_delay_microseconds', 'preserve_ordering']),
+  );
   if (extra) config.extra = extra;
   return config;
 }
@@ -77,13 +96,24 @@ export function parseVersionPolicy(node: TextNode, file: string): VersionPolicy 
   if (choice.name === 'latest') {
     const count = singleValue(inner, 'num_versions', file, `${path}.latest.num_versions`);
     // Triton refuses num_versions 0; absent means the default of 1.
-    return { kind: 'latest', numVersions: count ? readInteger(count, file, `${path}.latest.num_versions`, 1, UINT32_MAX) : 1 };
+    return {
+      kind: 'latest',
+      numVersions: count ? readInteger(count, file, `${path}.latest.num_versions`, 1, UINT32_MAX) : 1,
+    };
   }
   if (choice.name === 'specific') {
-    const versions = repeatedValues(inner, 'versions').map((v) => readInteger(v, file, `${path}.specific.versions`, 1));
+    const versions = repeatedValues(inner, 'versions').map((v) =>
+      readInteger(v, file, `${path}.specific.versions`, 1),
+    );
     return { kind: 'specific', versions };
   }
-  throw textFormatError(file, choice.line, choice.column, `expected latest, all or specific, got ${choice.name}`, path);
+  throw textFormatError(
+    file,
+    choice.line,
+    choice.column,
+    `expected latest, all or specific, got ${choice.name}`,
+    path,
+  );
 }
 
 /** The `parameters` map (`key: "k" value: { string_value: "v" }` entries) flattened to k -> v. */

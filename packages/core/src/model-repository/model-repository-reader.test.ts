@@ -55,11 +55,13 @@ describe('readModelRepository', () => {
       card: '# Detector\n',
       config: { name: 'detector', backend: 'onnxruntime', maxBatchSize: 8 },
     });
-    expect(detector?.versions).toEqual([1, 2, 10].map((v) => ({
-      version: v,
-      path: join(root, 'detector', String(v)),
-      modelFile: join(root, 'detector', String(v), 'model.onnx'),
-    })));
+    expect(detector?.versions).toEqual(
+      [1, 2, 10].map((v) => ({
+        version: v,
+        path: join(root, 'detector', String(v)),
+        modelFile: join(root, 'detector', String(v), 'model.onnx'),
+      })),
+    );
     expect(classifier?.config.name).toBe('classifier');
     expect(classifier?.config.platform).toBe('onnxruntime_onnx');
     expect(classifier?.versions.map((v) => v.modelFile)).toEqual([join(root, 'classifier', '1', 'net.onnx')]);
@@ -84,7 +86,10 @@ describe('readModelRepository', () => {
   });
 
   it('fails naming the file when a declared label file is missing', async () => {
-    await put('detector/config.pbtxt', DETECTOR.replace('dims: [-1, 6] }', 'dims: [-1, 6], label_filename: "gone.txt" }'));
+    await put(
+      'detector/config.pbtxt',
+      DETECTOR.replace('dims: [-1, 6] }', 'dims: [-1, 6], label_filename: "gone.txt" }'),
+    );
     await expect(readModelEntry(root, 'detector')).rejects.toMatchObject({
       code: 'MODEL_CONFIG_INVALID',
       message: `${join(root, 'detector', 'config.pbtxt')}: label_filename gone.txt does not exist`,
@@ -111,6 +116,8 @@ describe('readModelRepository', () => {
 
   it('stops when the signal is aborted', async () => {
     await put('detector/config.pbtxt', DETECTOR);
-    await expect(readModelRepository(root, { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(readModelRepository(root, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
   });
 });

@@ -49,7 +49,10 @@ const VERSION_FOLDER = /^[1-9]\d*$/;
  * Every model under `root`, sorted by name. Folders without `config.pbtxt` are skipped.
  * @throws ChipqError MODEL_NOT_FOUND when `root` is missing, MODEL_CONFIG_INVALID for a bad file.
  */
-export async function readModelRepository(root: string, options: ReadModelRepositoryOptions = {}): Promise<ModelRepositoryEntry[]> {
+export async function readModelRepository(
+  root: string,
+  options: ReadModelRepositoryOptions = {},
+): Promise<ModelRepositoryEntry[]> {
   const listing = await listFolder(root, 'MODEL_NOT_FOUND', `model repository ${root}`);
   const entries: ModelRepositoryEntry[] = [];
   for (const folder of listing.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -65,18 +68,33 @@ export async function readModelRepository(root: string, options: ReadModelReposi
  * One model of the repository at `root`.
  * @throws ChipqError MODEL_NOT_FOUND when `<root>/<name>/config.pbtxt` does not exist.
  */
-export async function readModelEntry(root: string, name: string, options: ReadModelRepositoryOptions = {}): Promise<ModelRepositoryEntry> {
+export async function readModelEntry(
+  root: string,
+  name: string,
+  options: ReadModelRepositoryOptions = {},
+): Promise<ModelRepositoryEntry> {
   // A name is one path segment: "../x" must not escape the repository.
-  const entry = /^[^/\\]+$/.test(name) && name !== '.' && name !== '..' ? await readModelFolder(root, name, options.signal) : undefined;
+  const entry =
+    /^[^/\\]+$/.test(name) && name !== '.' && name !== '..'
+      ? await readModelFolder(root, name, options.signal)
+      : undefined;
   if (!entry) {
-    throw new ChipqError('MODEL_NOT_FOUND', `model "${name}" not found: no ${join(root, name, 'config.pbtxt')}`, {
-      details: { model: name },
-    });
+    throw new ChipqError(
+      'MODEL_NOT_FOUND',
+      `model "${name}" not found: no ${join(root, name, 'config.pbtxt')}`,
+      {
+        details: { model: name },
+      },
+    );
   }
   return entry;
 }
 
-async function readModelFolder(root: string, name: string, signal?: AbortSignal): Promise<ModelRepositoryEntry | undefined> {
+async function readModelFolder(
+  root: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<ModelRepositoryEntry | undefined> {
   const path = join(root, name);
   const configFile = join(path, 'config.pbtxt');
   const text = await readOptional(configFile, signal);
@@ -90,7 +108,11 @@ async function readModelFolder(root: string, name: string, signal?: AbortSignal)
     const versionPath = join(path, folder.name);
     const files = await listFolder(versionPath, 'MODEL_CONFIG_INVALID', `version folder ${versionPath}`);
     if (files.some((file) => file.name === modelFilename)) {
-      versions.push({ version: Number(folder.name), path: versionPath, modelFile: join(versionPath, modelFilename) });
+      versions.push({
+        version: Number(folder.name),
+        path: versionPath,
+        modelFile: join(versionPath, modelFilename),
+      });
     }
   }
   versions.sort((a, b) => a.version - b.version);
@@ -103,14 +125,22 @@ async function readModelFolder(root: string, name: string, signal?: AbortSignal)
 }
 
 /** The declared label file must exist (Triton fails the load otherwise); `labels.txt` is optional. */
-async function readLabels(path: string, config: ModelConfig, signal?: AbortSignal): Promise<string[] | undefined> {
+async function readLabels(
+  path: string,
+  config: ModelConfig,
+  signal?: AbortSignal,
+): Promise<string[] | undefined> {
   const declared = config.output.find((output) => output.labelFilename)?.labelFilename;
   const file = join(path, declared ?? 'labels.txt');
   const text = await readOptional(file, signal);
   if (text === undefined && declared) {
-    throw new ChipqError('MODEL_CONFIG_INVALID', `${join(path, 'config.pbtxt')}: label_filename ${declared} does not exist`, {
-      details: { file: join(path, 'config.pbtxt'), field: 'output.label_filename' },
-    });
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `${join(path, 'config.pbtxt')}: label_filename ${declared} does not exist`,
+      {
+        details: { file: join(path, 'config.pbtxt'), field: 'output.label_filename' },
+      },
+    );
   }
   if (text === undefined) return undefined;
   // One label per line, the line number being the class index; only the final newline is dropped.
@@ -122,7 +152,10 @@ async function readLabels(path: string, config: ModelConfig, signal?: AbortSigna
 async function isFolder(parent: string, dirent: Dirent): Promise<boolean> {
   if (dirent.isDirectory()) return true;
   if (!dirent.isSymbolicLink()) return false;
-  return stat(join(parent, dirent.name)).then((target) => target.isDirectory(), () => false);
+  return stat(join(parent, dirent.name)).then(
+    (target) => target.isDirectory(),
+    () => false,
+  );
 }
 
 /** A file's text, or undefined when it does not exist. */
@@ -140,10 +173,17 @@ async function readOptional(file: string, signal?: AbortSignal): Promise<string 
   }
 }
 
-async function listFolder(path: string, code: 'MODEL_NOT_FOUND' | 'MODEL_CONFIG_INVALID', what: string): Promise<Dirent[]> {
+async function listFolder(
+  path: string,
+  code: 'MODEL_NOT_FOUND' | 'MODEL_CONFIG_INVALID',
+  what: string,
+): Promise<Dirent[]> {
   try {
     return await readdir(path, { withFileTypes: true });
   } catch (error) {
-    throw new ChipqError(code, `cannot read ${what}: ${(error as Error).message}`, { cause: error, details: { file: path } });
+    throw new ChipqError(code, `cannot read ${what}: ${(error as Error).message}`, {
+      cause: error,
+      details: { file: path },
+    });
   }
 }

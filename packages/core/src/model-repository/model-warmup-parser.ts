@@ -36,10 +36,18 @@ export function parseModelWarmup(node: TextNode, file: string, path: string): Mo
   for (const entry of repeatedValues(groups, 'inputs')) {
     const entryGroups = groupFields(readMessage(entry, file, `${path}.inputs`));
     const key = singleValue(entryGroups, 'key', file, `${path}.inputs.key`);
-    if (!key) throw textFormatError(file, entry.line, entry.column, 'warmup input has no key', `${path}.inputs.key`);
+    if (!key)
+      throw textFormatError(file, entry.line, entry.column, 'warmup input has no key', `${path}.inputs.key`);
     const inputName = readString(key, file, `${path}.inputs.key`);
     const value = singleValue(entryGroups, 'value', file, `${path}.inputs.${inputName}`);
-    if (!value) throw textFormatError(file, entry.line, entry.column, 'warmup input has no value', `${path}.inputs.${inputName}`);
+    if (!value)
+      throw textFormatError(
+        file,
+        entry.line,
+        entry.column,
+        'warmup input has no value',
+        `${path}.inputs.${inputName}`,
+      );
     warmup.inputs[inputName] = parseWarmupInput(value, file, `${path}.inputs.${inputName}`);
   }
   const extra = extraFields(groups, new Set(['name', 'batch_size', 'inputs', 'count']));
@@ -52,7 +60,14 @@ function parseWarmupInput(node: TextNode, file: string, path: string): ModelWarm
   const groups = groupFields(message);
   const single = (name: string) => singleValue(groups, name, file, `${path}.${name}`);
   const dataType = single('data_type');
-  if (!dataType) throw textFormatError(file, message.line, message.column, 'warmup input has no data_type', `${path}.data_type`);
+  if (!dataType)
+    throw textFormatError(
+      file,
+      message.line,
+      message.column,
+      'warmup input has no data_type',
+      `${path}.data_type`,
+    );
   const input: ModelWarmupInput = {
     dataType: readDataType(dataType, file, `${path}.data_type`),
     dims: readDims(repeatedValues(groups, 'dims'), file, `${path}.dims`),

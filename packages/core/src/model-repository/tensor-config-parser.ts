@@ -52,21 +52,34 @@ export function readDataType(node: TextNode, file: string, path: string): DataTy
 export function readDims(values: TextNode[], file: string, path: string): number[] {
   return values.map((node) => {
     const dim = readInteger(node, file, path);
-    if (dim < -1) throw textFormatError(file, node.line, node.column, `expected -1 or a size >= 0, got ${dim}`, path);
+    if (dim < -1)
+      throw textFormatError(file, node.line, node.column, `expected -1 or a size >= 0, got ${dim}`, path);
     return dim;
   });
 }
 
 /** Maps `input` (kind 'input') or `output` messages; `path` is e.g. `input[0]`. */
-export function parseTensorConfig(node: TextNode, kind: 'input' | 'output', file: string, path: string): TensorConfig {
+export function parseTensorConfig(
+  node: TextNode,
+  kind: 'input' | 'output',
+  file: string,
+  path: string,
+): TensorConfig {
   const message: TextMessageNode = readMessage(node, file, path);
   const groups = groupFields(message);
   const single = (name: string) => singleValue(groups, name, file, `${path}.${name}`);
   const nameNode = single('name');
-  if (nameNode === undefined) throw textFormatError(file, message.line, message.column, `${kind} has no name`, `${path}.name`);
+  if (nameNode === undefined)
+    throw textFormatError(file, message.line, message.column, `${kind} has no name`, `${path}.name`);
   const dataTypeNode = single('data_type');
   if (dataTypeNode === undefined) {
-    throw textFormatError(file, message.line, message.column, `${kind} has no data_type`, `${path}.data_type`);
+    throw textFormatError(
+      file,
+      message.line,
+      message.column,
+      `${kind} has no data_type`,
+      `${path}.data_type`,
+    );
   }
   const tensor: TensorConfig = {
     name: readString(nameNode, file, `${path}.name`),
@@ -76,7 +89,8 @@ export function parseTensorConfig(node: TextNode, kind: 'input' | 'output', file
     optional: false,
   };
   const format = kind === 'input' ? single('format') : undefined;
-  if (format) tensor.format = readEnum(format, file, `${path}.format`, FORMATS).slice('FORMAT_'.length) as TensorFormat;
+  if (format)
+    tensor.format = readEnum(format, file, `${path}.format`, FORMATS).slice('FORMAT_'.length) as TensorFormat;
   const reshape = single('reshape');
   if (reshape) {
     const reshapeGroups = groupFields(readMessage(reshape, file, `${path}.reshape`));

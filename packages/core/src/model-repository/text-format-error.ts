@@ -9,7 +9,13 @@ import { ChipqError } from '../errors.js';
  * Builds the error for a problem at `line`/`column` of `file`.
  * @param field Dotted path of the field involved (e.g. `input[0].dims`), when there is one.
  */
-export function textFormatError(file: string, line: number, column: number, message: string, field?: string): ChipqError {
+export function textFormatError(
+  file: string,
+  line: number,
+  column: number,
+  message: string,
+  field?: string,
+): ChipqError {
   const where = field === undefined ? '' : ` (field ${field})`;
   return new ChipqError('MODEL_CONFIG_INVALID', `${file}:${line}:${column}: ${message}${where}`, {
     details: { file, line, column, field },

@@ -41,7 +41,8 @@ export function parseTextFormat(text: string, file: string): TextMessageNode {
   const next = (): Token => tokens[Math.min(index++, tokens.length - 1)] as Token;
   const isSymbol = (token: Token, symbol: string) => token.kind === 'symbol' && token.text === symbol;
   const fail = (token: Token, expected: string, field?: string): never => {
-    const got = token.kind === 'end' ? 'the end of the file' : token.kind === 'string' ? 'a string' : `"${token.text}"`;
+    const got =
+      token.kind === 'end' ? 'the end of the file' : token.kind === 'string' ? 'a string' : `"${token.text}"`;
     throw textFormatError(file, token.line, token.column, `expected ${expected}, got ${got}`, field);
   };
   const expect = (symbol: string, field?: string): Token => {
@@ -62,7 +63,8 @@ export function parseTextFormat(text: string, file: string): TextMessageNode {
       if (hasColon) next();
       const start = peek();
       // Without a colon only a message or a list of messages may follow.
-      if (!hasColon && !['{', '<', '['].some((symbol) => isSymbol(start, symbol))) fail(start, '":" or "{"', fieldPath);
+      if (!hasColon && !['{', '<', '['].some((symbol) => isSymbol(start, symbol)))
+        fail(start, '":" or "{"', fieldPath);
       fields.push({ name, value: parseValue(fieldPath, true), line: token.line, column: token.column });
       if (isSymbol(peek(), ',') || isSymbol(peek(), ';')) next();
     }
@@ -78,7 +80,8 @@ export function parseTextFormat(text: string, file: string): TextMessageNode {
     let name = '';
     while (!isSymbol(peek(), ']')) {
       const part = next();
-      if (part.kind !== 'identifier' && !isSymbol(part, '.') && !isSymbol(part, '/')) fail(part, 'an extension name');
+      if (part.kind !== 'identifier' && !isSymbol(part, '.') && !isSymbol(part, '/'))
+        fail(part, 'an extension name');
       name += part.text;
     }
     next();
@@ -127,5 +130,11 @@ function numberNode(text: string, negative: boolean, at: TextPosition): TextNode
     : octal
       ? Number.parseInt(text.slice(1), 8)
       : Number.parseFloat(text.replace(/[fF]$/, ''));
-  return { kind: 'number', value: negative ? -magnitude : magnitude, text: negative ? `-${text}` : text, integer, ...at };
+  return {
+    kind: 'number',
+    value: negative ? -magnitude : magnitude,
+    text: negative ? `-${text}` : text,
+    integer,
+    ...at,
+  };
 }

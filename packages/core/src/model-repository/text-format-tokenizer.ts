@@ -52,7 +52,12 @@ export function tokenize(text: string, file: string): Token[] {
       if (match) {
         // "12abc" is neither a number nor an identifier; say so rather than split it silently.
         if (IDENTIFIER_CHAR.test(text[index + match[0].length] ?? '')) {
-          throw textFormatError(file, line, column, `expected a number or a name, got "${rest.split(/\s/)[0]}"`);
+          throw textFormatError(
+            file,
+            line,
+            column,
+            `expected a number or a name, got "${rest.split(/\s/)[0]}"`,
+          );
         }
         tokens.push({ kind: number ? 'number' : 'identifier', text: match[0], line, column });
         index += match[0].length;
@@ -69,7 +74,17 @@ export function tokenize(text: string, file: string): Token[] {
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, '\\': 92, "'": 39, '"': 34, '?': 63,
+  n: 10,
+  t: 9,
+  r: 13,
+  a: 7,
+  b: 8,
+  f: 12,
+  v: 11,
+  '\\': 92,
+  "'": 39,
+  '"': 34,
+  '?': 63,
 };
 
 /**
@@ -94,13 +109,18 @@ function readString(text: string, start: number, file: string, line: number, col
       bytes.push(...encoder.encode(String.fromCodePoint(codePoint)));
       continue;
     }
-    const escape = text[index] ?? '';
+    const escapeChar = text[index] ?? '';
     const escapeColumn = column + (index - 1 - start);
     index += 1;
-    const simple = SIMPLE_ESCAPES[escape];
-    const hex = escape === 'x' || escape === 'X' ? /^[0-9a-fA-F]{1,2}/.exec(text.slice(index)) : null;
+    const simple = SIMPLE_ESCAPES[escapeChar];
+    const hex = escapeChar === 'x' || escapeChar === 'X' ? /^[0-9a-fA-F]{1,2}/.exec(text.slice(index)) : null;
     const octal = /^[0-7]{1,3}/.exec(text.slice(index - 1));
-    const unicode = escape === 'u' ? /^[0-9a-fA-F]{4}/.exec(text.slice(index)) : escape === 'U' ? /^[0-9a-fA-F]{8}/.exec(text.slice(index)) : null;
+    const unicode =
+      escapeChar === 'u'
+        ? /^[0-9a-fA-F]{4}/.exec(text.slice(index))
+        : escapeChar === 'U'
+          ? /^[0-9a-fA-F]{8}/.exec(text.slice(index))
+          : null;
     if (simple !== undefined) {
       bytes.push(simple);
     } else if (hex) {
@@ -113,7 +133,12 @@ function readString(text: string, start: number, file: string, line: number, col
       bytes.push(...encoder.encode(String.fromCodePoint(Number.parseInt(unicode[0], 16))));
       index += unicode[0].length;
     } else {
-      throw textFormatError(file, line, escapeColumn, `expected a valid escape sequence, got "\\${escape}"`);
+      throw textFormatError(
+        file,
+        line,
+        escapeColumn,
+        `expected a valid escape sequence, got "\\${escapeChar}"`,
+      );
     }
   }
   return { value: new TextDecoder().decode(new Uint8Array(bytes)), end: index };

@@ -24,17 +24,22 @@ function isMessage(value: TextValue): value is TextMessage {
 function formatField(name: string, value: TextValue, depth: number): string {
   const pad = INDENT.repeat(depth);
   if (!Array.isArray(value)) {
-    return isMessage(value) ? `${pad}${name} ${formatMessageBody(value, depth)}\n` : `${pad}${name}: ${formatScalar(value, name)}\n`;
+    return isMessage(value)
+      ? `${pad}${name} ${formatMessageBody(value, depth)}\n`
+      : `${pad}${name}: ${formatScalar(value, name)}\n`;
   }
   if (value.length === 0) return `${pad}${name}: []\n`;
   if (value.some(Array.isArray)) {
-    throw new ChipqError('INVALID_INPUT', `cannot write ${name}: text format has no lists of lists`, { details: { field: name } });
+    throw new ChipqError('INVALID_INPUT', `cannot write ${name}: text format has no lists of lists`, {
+      details: { field: name },
+    });
   }
   if (value.every(isMessage)) {
     const items = value.map((item) => `${pad}${INDENT}${formatMessageBody(item as TextMessage, depth + 1)}`);
     return `${pad}${name} [\n${items.join(',\n')}\n${pad}]\n`;
   }
-  if (!value.some(isMessage)) return `${pad}${name}: [ ${value.map((item) => formatScalar(item, name)).join(', ')} ]\n`;
+  if (!value.some(isMessage))
+    return `${pad}${name}: [ ${value.map((item) => formatScalar(item, name)).join(', ')} ]\n`;
   // Messages and scalars under one name cannot come from the parser; write them one by one.
   return value.map((item) => formatField(name, item, depth)).join('');
 }
@@ -53,12 +58,21 @@ export function formatScalar(value: TextValue, field = ''): string {
     if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
     return String(value);
   }
-  if (!Array.isArray(value) && '$enum' in value && typeof value.$enum === 'string' && IDENTIFIER.test(value.$enum)) {
+  if (
+    !Array.isArray(value) &&
+    '$enum' in value &&
+    typeof value.$enum === 'string' &&
+    IDENTIFIER.test(value.$enum)
+  ) {
     return value.$enum;
   }
-  throw new ChipqError('INVALID_INPUT', `cannot write ${JSON.stringify(value)} as a text-format value of ${field}`, {
-    details: { field },
-  });
+  throw new ChipqError(
+    'INVALID_INPUT',
+    `cannot write ${JSON.stringify(value)} as a text-format value of ${field}`,
+    {
+      details: { field },
+    },
+  );
 }
 
 /** A double-quoted string; control characters as octal escapes, other Unicode as UTF-8 text. */

@@ -19,20 +19,39 @@ export function groupFields(message: TextMessageNode): Map<string, TextField[]> 
 }
 
 /** The value of a singular field, or undefined when absent. A second occurrence is an error, as in protobuf. */
-export function singleValue(groups: Map<string, TextField[]>, name: string, file: string, path: string): TextNode | undefined {
+export function singleValue(
+  groups: Map<string, TextField[]>,
+  name: string,
+  file: string,
+  path: string,
+): TextNode | undefined {
   const [first, second] = groups.get(name) ?? [];
   if (second && first) {
-    throw textFormatError(file, second.line, second.column, `${name} is given more than once (first at line ${first.line})`, path);
+    throw textFormatError(
+      file,
+      second.line,
+      second.column,
+      `${name} is given more than once (first at line ${first.line})`,
+      path,
+    );
   }
   if (first?.value.kind === 'list') {
-    throw textFormatError(file, first.value.line, first.value.column, 'expected a single value, got a list', path);
+    throw textFormatError(
+      file,
+      first.value.line,
+      first.value.column,
+      'expected a single value, got a list',
+      path,
+    );
   }
   return first?.value;
 }
 
 /** Every value of a repeated field, whether given repeatedly, as `[a, b]`, or both. */
 export function repeatedValues(groups: Map<string, TextField[]>, name: string): TextNode[] {
-  return (groups.get(name) ?? []).flatMap((field) => (field.value.kind === 'list' ? field.value.items : [field.value]));
+  return (groups.get(name) ?? []).flatMap((field) =>
+    field.value.kind === 'list' ? field.value.items : [field.value],
+  );
 }
 
 function describe(node: TextNode): string {
@@ -52,7 +71,13 @@ export function readString(node: TextNode, file: string, path: string): string {
 }
 
 /** An integer within [min, max] (default: any safe integer). */
-export function readInteger(node: TextNode, file: string, path: string, min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER): number {
+export function readInteger(
+  node: TextNode,
+  file: string,
+  path: string,
+  min = Number.MIN_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (node.kind !== 'number' || !node.integer) throw mismatch(node, 'an integer', file, path);
   if (node.value < min || node.value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `between ${min} and ${max}`;
@@ -68,13 +93,20 @@ const FALSE = new Set(['false', 'False', 'f']);
 export function readBoolean(node: TextNode, file: string, path: string): boolean {
   if (node.kind === 'identifier' && TRUE.has(node.value)) return true;
   if (node.kind === 'identifier' && FALSE.has(node.value)) return false;
-  if (node.kind === 'number' && node.integer && (node.value === 0 || node.value === 1)) return node.value === 1;
+  if (node.kind === 'number' && node.integer && (node.value === 0 || node.value === 1))
+    return node.value === 1;
   throw mismatch(node, 'true or false', file, path);
 }
 
 /** A bare enum identifier from `allowed`. */
-export function readEnum<T extends string>(node: TextNode, file: string, path: string, allowed: readonly T[]): T {
-  if (node.kind === 'identifier' && (allowed as readonly string[]).includes(node.value)) return node.value as T;
+export function readEnum<T extends string>(
+  node: TextNode,
+  file: string,
+  path: string,
+  allowed: readonly T[],
+): T {
+  if (node.kind === 'identifier' && (allowed as readonly string[]).includes(node.value))
+    return node.value as T;
   throw mismatch(node, `one of ${allowed.join(', ')}`, file, path);
 }
 
@@ -84,7 +116,10 @@ export function readMessage(node: TextNode, file: string, path: string): TextMes
 }
 
 /** The fields of `groups` not in `known`, as plain values; undefined when there are none. */
-export function extraFields(groups: Map<string, TextField[]>, known: ReadonlySet<string>): TextMessage | undefined {
+export function extraFields(
+  groups: Map<string, TextField[]>,
+  known: ReadonlySet<string>,
+): TextMessage | undefined {
   const extra: TextMessage = {};
   for (const [name, fields] of groups) {
     if (!known.has(name)) extra[name] = toTextValue(fields);
@@ -96,7 +131,9 @@ export function extraFields(groups: Map<string, TextField[]>, known: ReadonlySet
 function toTextValue(fields: TextField[]): TextValue {
   const [only] = fields;
   if (fields.length === 1 && only && only.value.kind !== 'list') return nodeValue(only.value);
-  return fields.flatMap((field) => (field.value.kind === 'list' ? field.value.items : [field.value])).map(nodeValue);
+  return fields
+    .flatMap((field) => (field.value.kind === 'list' ? field.value.items : [field.value]))
+    .map(nodeValue);
 }
 
 function nodeValue(node: TextNode): TextValue {
