@@ -1,0 +1,112 @@
+"""Export a trained checkpoint to the served ONNX graph and check it against PyTorch.
+
+Usage:
+  python export_onnx.py --checkpoint runs/v1/best.pt --out ../pcb_defect_detector/1/model.onnx
+  python export_onnx.py --quantize ../pcb_defect_detector/1/model.onnx --out ../pcb_defect_detector/2/model.onnx
+
+The graph takes `image` and `reference` as uint8 (batch, 1, 640, 640) and returns `boxes`
+(batch, 100, 4) float32, `scores` (batch, 100) float32 and `classes` (batch, 100) int32; the
+batch dimension is dynamic ("batch"). `--quantize` makes a static int8 (QDQ) copy of the
+convolutions, calibrated on training pairs, and leaves the decoding in float.
+"""
+import argparse
+import os
+import tempfile
+
+import numpy as np
+import onnxruntime as ort
+import torch
+
+import data
+from model import Detector, Net
+
+OPSET = 17
+
+
+def export(checkpoint, out):
+    ckpt = torch.load(checkpoint, map_location='cpu')
+    net = Net(ckpt['width'])
+    net.load_state_dict(ckpt['state'])
+    det = Detector(net).eval()
+    dummy = torch.zeros(2, 1, 640, 640, dtype=torch.uint8)
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    torch.onnx.export(
+        det, (dummy, dummy), out, opset_version=OPSET, dynamo=False,
+        input_names=['image', 'reference'], output_names=['boxes', 'scores', 'classes'],
+        dynamic_axes={n: {0: 'batch'} for n in ('image', 'reference', 'boxes', 'scores', 'classes')})
+    return det
+
+
+class Calibration:
+    """Feeds training pairs to the int8 calibrator."""
+
+    def __init__(self, count=64):
+        images, _, _, train, _ = data.load()
+        rng = np.random.default_rng(0)
+        self.items = [np.asarray(images[k]) for k in rng.choice(train, count, replace=False)]
+
+    def get_next(self):
+        if not self.items:
+            return None
+        pair = self.items.pop()
+        return {'image': pair[None, :1], 'reference': pair[None, 1:]}
+
+    def rewind(self):
+        pass
+
+
+def quantize(source, out):
+    from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = os.path.join(tmp, 'prepared.onnx')
+        quant_pre_process(source, prepared, skip_symbolic_shape=True)  # TopK defeats symbolic inference
+        quantize_static(prepared, out, Calibration(), quant_format=QuantFormat.QDQ, op_types_to_quantize=['Conv'],
+                        activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
+                        calibrate_method=CalibrationMethod.MinMax)
+
+
+def check(onnx_path, det=None, count=6):
+    """Compares the ONNX graph with PyTorch (float) or reports its outputs' shapes (int8)."""
+    images, _, _, _, val = data.load()
+    pairs = np.stack([np.asarray(images[k]) for k in val[:count]])
+    sess = ort.InferenceSession(onnx_path, providers=['CPUExecutionProvider'])
+    boxes, scores, classes = sess.run(None, {'image': pairs[:, :1], 'reference': pairs[:, 1:]})
+    assert boxes.shape == (count, 100, 4) and boxes.dtype == np.float32, boxes.shape
+    assert scores.shape == (count, 100) and scores.dtype == np.float32
+    assert classes.shape == (count, 100) and classes.dtype == np.int32
+    assert np.all(np.diff(scores, axis=1) <= 1e-7), 'scores must be sorted descending'
+    one = sess.run(None, {'image': pairs[:1, :1], 'reference': pairs[:1, 1:]})
+    print(f'batch 1 vs batch {count}: max |d scores| {np.abs(one[1][0] - scores[0]).max():.2e}')
+    if det is None:
+        return
+    with torch.no_grad():
+        x = torch.from_numpy(pairs)
+        tb, ts, tc = (t.numpy() for t in det(x[:, :1], x[:, 1:]))
+    live = ts > 0.05  # compare the detections that matter; near-ties among padding may reorder
+    print(f'onnx vs torch: max |d scores| {np.abs(scores - ts).max():.2e}, '
+          f'max |d boxes| (score > 0.05) {np.abs(boxes - tb)[live].max():.2e} px, '
+          f'classes equal (score > 0.05) {bool(np.all(classes[live] == tc[live]))}')
+    assert np.abs(scores - ts).max() < 1e-4 and np.abs(boxes - tb)[live].max() < 1e-2 and np.all(classes[live] == tc[live])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--checkpoint')
+    ap.add_argument('--quantize', help='float ONNX model to quantize to int8')
+    ap.add_argument('--out', required=True)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    if args.quantize:
+        quantize(args.quantize, args.out)
+        check(args.out)
+    else:
+        det = export(args.checkpoint, args.out)
+        check(args.out, det)
+    print(f'wrote {args.out} ({os.path.getsize(args.out) / 1e6:.2f} MB)')
+
+
+if __name__ == '__main__':
+    main()
