@@ -1,0 +1,249 @@
+/**
+ * The embedded engine: the engine contract on onnxruntime-node, in process, with Triton's model
+ * management semantics (explicit load/unload, reload without losing availability, a failed reload
+ * keeps the loaded model) and its dynamic batcher, so a model moves to Triton unchanged.
+ */
+import { ChipqError, abortError, isChipqError } from '../../errors.js';
+import type { ModelConfig } from '../../model-repository/model-config.js';
+import type { CallOptions, Engine, InferRequest, InferResult, LoadModelOptions, ModelIndexEntry, ModelMetadata, ModelStatistics } from '../engine.js';
+import { type OnnxEngineOptions, type ResolvedOnnxEngineOptions, resolveOnnxEngineOptions } from './onnx-engine-options.js';
+import { OnnxModel } from './onnx-model.js';
+import { type ModelSlot, buildRepositoryIndex, hasModelFolder } from './onnx-repository-index.js';
+import { validateRequest } from './onnx-request-validation.js';
+
+/**
+ * Creates the embedded engine over a model repository and loads `startupModels`.
+ * @param options `repository` is required; everything else has a documented default.
+ * @throws ChipqError INVALID_INPUT for invalid options; the load error of a named startup model.
+ */
+export async function createOnnxEngine(options: OnnxEngineOptions): Promise<Engine> {
+  const resolved = resolveOnnxEngineOptions(options);
+  const engine = new OnnxEngine(resolved);
+  try {
+    await engine.loadStartupModels();
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}
+
+class OnnxEngine implements Engine {
+  readonly kind = 'onnx';
+  readonly #options: ResolvedOnnxEngineOptions;
+  readonly #slots = new Map<string, ModelSlot>();
+  /** Per-model chains so loads and unloads of one model run one after another. */
+  readonly #locks = new Map<string, Promise<unknown>>();
+  /** Models replaced by a reload, finishing their queued requests before release. */
+  readonly #retiring = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(options: ResolvedOnnxEngineOptions) {
+    this.#options = options;
+  }
+
+  async loadStartupModels(): Promise<void> {
+    const { startupModels, repository } = this.#options;
+    if (startupModels !== '*') {
+      for (const name of startupModels) await this.loadModel(name);
+      return;
+    }
+    // '*': every model is tried; failures stay visible in the index (Triton's --load-model=*).
+    const names = new Set((await buildRepositoryIndex(repository, this.#slots)).map((entry) => entry.name));
+    for (const name of names) await this.loadModel(name).catch(() => undefined);
+  }
+
+  async isLive(options?: CallOptions): Promise<boolean> {
+    abortIfNeeded(options);
+    return !this.#closed;
+  }
+
+  async isReady(options?: CallOptions): Promise<boolean> {
+    abortIfNeeded(options);
+    return !this.#closed;
+  }
+
+  async repositoryIndex(options?: CallOptions): Promise<ModelIndexEntry[]> {
+    this.#ensureOpen();
+    abortIfNeeded(options);
+    return buildRepositoryIndex(this.#options.repository, this.#slots);
+  }
+
+  async loadModel(name: string, options: LoadModelOptions = {}): Promise<void> {
+    this.#ensureOpen();
+    const signal = this.#callSignal(options);
+    return this.#serialize(name, async () => {
+      signal.throwIfAborted();
+      const slot = this.#slot(name);
+      const previous = slot.model;
+      if (!previous) Object.assign(slot, { state: 'LOADING', reason: '' });
+      let model: OnnxModel;
+      try {
+        model = await OnnxModel.load(this.#options.repository, name, { config: options.config, settings: this.#settings(), signal });
+      } catch (error) {
+        const wrapped = signal.aborted ? abortError(signal) : toChipqError(error, 'MODEL_CONFIG_INVALID');
+        // A failed reload leaves the loaded model serving, as in Triton.
+        if (!previous) Object.assign(slot, { state: 'UNAVAILABLE', reason: wrapped.message });
+        throw wrapped;
+      }
+      if (this.#closed) {
+        await model.release();
+        throw closedError();
+      }
+      Object.assign(slot, { model, state: 'READY', reason: '' });
+      if (previous) this.#retire(previous);
+    });
+  }
+
+  async unloadModel(name: string, options: CallOptions = {}): Promise<void> {
+    this.#ensureOpen();
+    const signal = this.#callSignal(options);
+    const unload = this.#serialize(name, async () => {
+      const slot = this.#slots.get(name);
+      const model = slot?.model;
+      if (!slot || !model) return;
+      Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason: 'unloaded' });
+      model.stop(new ChipqError('MODEL_NOT_READY', `model ${name} was unloaded`, { details: { model: name } }));
+      await model.release();
+    });
+    // The unload goes on when the caller stops waiting: requests in flight still finish.
+    return raceSignal(unload, signal);
+  }
+
+  async isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean> {
+    abortIfNeeded(options);
+    const model = this.#slots.get(name)?.model;
+    if (this.#closed || !model) return false;
+    return version === undefined || version === '' || model.versions.has(Number(version));
+  }
+
+  async modelMetadata(name: string, version?: string, options?: CallOptions): Promise<ModelMetadata> {
+    abortIfNeeded(options);
+    const model = await this.#loaded(name);
+    if (version !== undefined && version !== '') model.version(version);
+    return model.metadata();
+  }
+
+  async modelConfig(name: string, version?: string, options?: CallOptions): Promise<ModelConfig> {
+    abortIfNeeded(options);
+    const model = await this.#loaded(name);
+    return model.version(version).config;
+  }
+
+  async infer(request: InferRequest, options: CallOptions = {}): Promise<InferResult> {
+    abortIfNeeded(options);
+    const model = await this.#loaded(request.model);
+    const version = model.version(request.version);
+    let validated: ReturnType<typeof validateRequest>;
+    try {
+      validated = validateRequest(version.config, request);
+    } catch (error) {
+      version.statistics.recordFailure(0);
+      throw error;
+    }
+    const deadline = performance.now() + (options.timeoutMs ?? this.#options.defaultTimeoutMs);
+    const result = await version.infer(validated, { signal: options.signal, deadline });
+    const answer: InferResult = {
+      model: request.model,
+      version: String(version.version),
+      outputs: result.outputs,
+      timing: { queueMs: result.queueMs, computeMs: result.computeMs },
+    };
+    if (request.id !== undefined) answer.id = request.id;
+    return answer;
+  }
+
+  async statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]> {
+    abortIfNeeded(options);
+    if (name === undefined || name === '') {
+      const models = [...this.#slots.values()].flatMap((slot) => (slot.model ? [slot.model] : []));
+      return models.flatMap((model) => [...model.versions.values()].map((v) => v.statistics.snapshot()));
+    }
+    const model = await this.#loaded(name);
+    const versions = version === undefined || version === '' ? [...model.versions.values()] : [model.version(version)];
+    return versions.map((v) => v.statistics.snapshot());
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const models = [...this.#slots.values()].flatMap((slot) => (slot.model ? [slot.model] : []));
+    for (const slot of this.#slots.values()) Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason: 'engine closed' });
+    for (const model of models) model.stop(closedError());
+    await Promise.all([...models.map((model) => model.release()), ...this.#retiring]);
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw closedError();
+  }
+
+  #slot(name: string): ModelSlot {
+    let slot = this.#slots.get(name);
+    if (!slot) {
+      slot = { model: undefined, state: 'UNAVAILABLE', reason: '' };
+      this.#slots.set(name, slot);
+    }
+    return slot;
+  }
+
+  /** The loaded model, or MODEL_NOT_READY (in the repository, not loaded) / MODEL_NOT_FOUND. */
+  async #loaded(name: string): Promise<OnnxModel> {
+    this.#ensureOpen();
+    const model = this.#slots.get(name)?.model;
+    if (model) return model;
+    if (await hasModelFolder(this.#options.repository, name)) {
+      throw new ChipqError('MODEL_NOT_READY', `model ${name} is not loaded`, { details: { model: name } });
+    }
+    throw new ChipqError('MODEL_NOT_FOUND', `model ${name} is not in the repository`, { details: { model: name } });
+  }
+
+  #settings() {
+    return { intraOpNumThreads: this.#options.intraOpNumThreads, interOpNumThreads: this.#options.interOpNumThreads };
+  }
+
+  /** The caller's signal joined with the call's deadline. */
+  #callSignal(options: CallOptions): AbortSignal {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#options.defaultTimeoutMs);
+    return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  }
+
+  #serialize<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#locks.get(name) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.#locks.set(name, settled);
+    void settled.then(() => {
+      if (this.#locks.get(name) === settled) this.#locks.delete(name);
+    });
+    return next;
+  }
+
+  /** A replaced model finishes its queued and running requests, then frees its sessions. */
+  #retire(model: OnnxModel): void {
+    const done: Promise<void> = model.release().finally(() => this.#retiring.delete(done));
+    this.#retiring.add(done);
+  }
+}
+
+function closedError(): ChipqError {
+  return new ChipqError('ENGINE_UNAVAILABLE', 'the engine is closed');
+}
+
+function abortIfNeeded(options: CallOptions | undefined): void {
+  if (options?.signal?.aborted) throw abortError(options.signal);
+}
+
+function toChipqError(error: unknown, code: 'MODEL_CONFIG_INVALID'): ChipqError {
+  if (isChipqError(error)) return error;
+  return new ChipqError(code, (error as Error)?.message ?? String(error), { cause: error });
+}
+
+/** `work`'s outcome, or the abort error of `signal` if it fires first (work goes on). */
+function raceSignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
