@@ -1,0 +1,44 @@
+/**
+ * The service's one `onError`: every failure leaves as problem+json with a stable `code`.
+ * ChipqError carries its code; Hono's HTTPExceptions (malformed JSON or multipart, 415, body
+ * limit) are mapped by status; anything else is INTERNAL and logged, never shown.
+ */
+import { ChipqError, type ErrorCode, isChipqError } from '@chipq/core';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from '../observability/logger.js';
+import { type FieldError, problemBody, problemContentType } from './problem-details.js';
+
+function fromHttpException(error: HTTPException): ChipqError {
+  const code: ErrorCode =
+    error.status === 404 ? 'NOT_FOUND' : error.status === 413 ? 'IMAGE_TOO_LARGE' : error.status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
+  return new ChipqError(code, error.message || 'invalid request', { cause: error, details: { status: error.status } });
+}
+
+/** Builds the `onError` handler; `logger` receives the unexpected ones. */
+export function createErrorHandler(logger: Logger) {
+  return (error: Error, c: Context): Response => {
+    let chipq: ChipqError;
+    let status: number | undefined;
+    if (isChipqError(error)) chipq = error;
+    else if (error instanceof HTTPException) {
+      chipq = fromHttpException(error);
+      // Keep Hono's own status (415, 411, ...) where our code's default would differ.
+      status = error.status;
+    } else {
+      logger.error('unhandled error', { error, path: c.req.path, request_id: c.get('requestId') });
+      chipq = new ChipqError('INTERNAL', 'an unexpected error occurred', { cause: error });
+    }
+    const { errors, status: _status, ...details } = chipq.details ?? {};
+    const body = problemBody(chipq.code, chipq.message, {
+      instance: c.req.path,
+      requestId: c.get('requestId') as string | undefined,
+      errors: errors as FieldError[] | undefined,
+      details,
+      status,
+    });
+    const headers: Record<string, string> = { 'content-type': problemContentType };
+    if (chipq.code === 'RESOURCE_EXHAUSTED' || chipq.code === 'ENGINE_UNAVAILABLE') headers['retry-after'] = '1';
+    return new Response(JSON.stringify(body), { status: body.status, headers });
+  };
+}
