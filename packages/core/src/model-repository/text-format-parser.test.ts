@@ -72,6 +72,10 @@ describe('parseTextFormat grammar', () => {
     ],
     ['nested messages', { given: 'a { b { c { d: [1] } } }', want: { a: { b: { c: { d: [1] } } } } }],
     ['empty file', { given: '  # only a comment\n', want: {} }],
+    [
+      'names and strings longer than any buffer',
+      { given: `${'n'.repeat(1000)}: "${'v'.repeat(5000)}"`, want: { ['n'.repeat(1000)]: 'v'.repeat(5000) } },
+    ],
   ];
   it.each(cases)('%s', (_name, { given, want }) => {
     expect(plain(given)).toEqual(want);

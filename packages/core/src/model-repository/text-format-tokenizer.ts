@@ -19,8 +19,10 @@ export interface Token {
 }
 
 const SYMBOLS = new Set(['{', '}', '<', '>', '[', ']', ':', ',', ';', '-', '.', '/']);
-const NUMBER = /^(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fF]?)/;
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*/;
+// Sticky (`y`) patterns match at `lastIndex`, so the tokenizer never copies the rest of the text.
+const NUMBER = /(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[fF]?)/y;
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
+const WORD = /[^\s]*/y;
 const IDENTIFIER_CHAR = /[A-Za-z0-9_]/;
 
 /** Splits `text` into tokens, ending with one `end` token. Throws MODEL_CONFIG_INVALID naming `file`. */
@@ -45,22 +47,16 @@ export function tokenize(text: string, file: string): Token[] {
       tokens.push({ kind: 'string', text: value, line, column });
       index = end;
     } else {
-      const rest = text.slice(index, index + 400);
-      const number = /^[\d.]/.test(char) ? NUMBER.exec(rest) : null;
-      const identifier = number ? null : IDENTIFIER.exec(rest);
-      const match = number ?? identifier;
+      const number = /[\d.]/.test(char) ? matchAt(NUMBER, text, index) : undefined;
+      const match = number ?? matchAt(IDENTIFIER, text, index);
       if (match) {
         // "12abc" is neither a number nor an identifier; say so rather than split it silently.
-        if (IDENTIFIER_CHAR.test(text[index + match[0].length] ?? '')) {
-          throw textFormatError(
-            file,
-            line,
-            column,
-            `expected a number or a name, got "${rest.split(/\s/)[0]}"`,
-          );
+        if (IDENTIFIER_CHAR.test(text[index + match.length] ?? '')) {
+          const word = matchAt(WORD, text, index);
+          throw textFormatError(file, line, column, `expected a number or a name, got "${word}"`);
         }
-        tokens.push({ kind: number ? 'number' : 'identifier', text: match[0], line, column });
-        index += match[0].length;
+        tokens.push({ kind: number ? 'number' : 'identifier', text: match, line, column });
+        index += match.length;
       } else if (SYMBOLS.has(char)) {
         tokens.push({ kind: 'symbol', text: char, line, column });
         index += 1;
@@ -71,6 +67,11 @@ export function tokenize(text: string, file: string): Token[] {
   }
   tokens.push({ kind: 'end', text: '', line, column: index - lineStart + 1 });
   return tokens;
+}
+
+function matchAt(pattern: RegExp, text: string, index: number): string | undefined {
+  pattern.lastIndex = index;
+  return pattern.exec(text)?.[0];
 }
 
 const SIMPLE_ESCAPES: Record<string, number> = {
