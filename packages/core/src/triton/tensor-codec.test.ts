@@ -81,7 +81,7 @@ describe('tensor codec', () => {
     ['negative dim', { name: 'x', datatype: 'UINT8', shape: [-1], data: new Uint8Array(1) }, /non-negative integer/],
     ['BYTES', { name: 'x', datatype: 'BYTES', shape: [1], data: new Uint8Array(1) }, /not supported/],
   ] as const)('rejects %s before the wire', (_name, tensor, message) => {
-    const error = catchError(() => encodeInputs([tensor as Tensor]));
+    const error = catchError(() => encodeInputs([tensor as unknown as Tensor]));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });
 
