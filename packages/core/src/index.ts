@@ -77,3 +77,25 @@ export type {
 } from './evaluation/mean-average-precision.js';
 
 // postprocessing
+export { decideVerdict, verdictRuleIds } from './postprocess/decide-verdict.js';
+export type { CountedDefect, Verdict, VerdictRuleId, VerdictStatus } from './postprocess/decide-verdict.js';
+export type { DecodeContext, Decoder } from './postprocess/decoder.js';
+export { builtInDecoders, resolveDecoder } from './postprocess/decoder-registry.js';
+export type { Candidate, Detection } from './postprocess/detection.js';
+export { iou, nonMaxSuppression } from './postprocess/nms.js';
+export { className, postprocess, resolvePostprocessOptions } from './postprocess/postprocess.js';
+export type { PostprocessOptions, ResolvedPostprocessOptions } from './postprocess/postprocess.js';
+export {
+  candidateFloor,
+  classRule,
+  resolveVerdictRules,
+  severities,
+  severityWeights,
+} from './postprocess/verdict-rules.js';
+export type {
+  ClassRule,
+  ResolvedClassRule,
+  ResolvedVerdictRules,
+  Severity,
+  VerdictRules,
+} from './postprocess/verdict-rules.js';

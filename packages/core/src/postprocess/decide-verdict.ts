@@ -3,7 +3,7 @@
  * it, a sentence saying why, and a 0-1 quality score, from the detections and the rules.
  */
 import type { Detection } from './detection.js';
-import { type ResolvedVerdictRules, type Severity, classRule, severityWeights } from './verdict-rules.js';
+import { classRule, type ResolvedVerdictRules, type Severity, severityWeights } from './verdict-rules.js';
 
 export type VerdictStatus = 'PASS' | 'FAIL' | 'REVIEW';
 
@@ -73,19 +73,57 @@ export function decideVerdict(detections: readonly Detection[], rules: ResolvedV
     else lowConfidence++;
   }
   const score = counted.reduce((s, d) => s * (1 - severityWeights[d.severity] * d.confidence), 1);
-  const verdict = (status: VerdictStatus, rule: VerdictRuleId, reason: string): Verdict => ({ status, rule, reason, score, counted, review });
+  const verdict = (status: VerdictStatus, rule: VerdictRuleId, reason: string): Verdict => ({
+    status,
+    rule,
+    reason,
+    score,
+    counted,
+    review,
+  });
 
   const killer = counted.find((d) => classRule(rules, d.className).killer);
-  if (killer) return verdict('FAIL', 'killer-class', `${killer.className} is a killer defect (confidence ${round(killer.confidence)})`);
+  if (killer)
+    return verdict(
+      'FAIL',
+      'killer-class',
+      `${killer.className} is a killer defect (confidence ${round(killer.confidence)})`,
+    );
   const critical = counted.find((d) => d.severity === 'critical');
-  if (critical) return verdict('FAIL', 'critical-defect', `${critical.className} is a critical defect (confidence ${round(critical.confidence)})`);
-  if (counted.length > rules.maxDefects) return verdict('FAIL', 'max-defects', `${counted.length} defects found, at most ${rules.maxDefects} allowed`);
+  if (critical)
+    return verdict(
+      'FAIL',
+      'critical-defect',
+      `${critical.className} is a critical defect (confidence ${round(critical.confidence)})`,
+    );
+  if (counted.length > rules.maxDefects)
+    return verdict(
+      'FAIL',
+      'max-defects',
+      `${counted.length} defects found, at most ${rules.maxDefects} allowed`,
+    );
   if (score < rules.passScore) {
-    return verdict('FAIL', 'score-below-pass', `quality score ${round(score)} is below the pass score ${round(rules.passScore)} (${counted.length} defects)`);
+    return verdict(
+      'FAIL',
+      'score-below-pass',
+      `quality score ${round(score)} is below the pass score ${round(rules.passScore)} (${counted.length} defects)`,
+    );
   }
-  if (review.length > 0) return verdict('REVIEW', 'review-band', `${review.length} detections are just below the confidence threshold and need a human look`);
-  if (counted.length > 0) return verdict('PASS', 'within-tolerance', `${counted.length} minor defects; quality score ${round(score)} passes`);
-  if (lowConfidence > 0) return verdict('PASS', 'min-confidence', `${lowConfidence} detections are below the minimum confidence`);
-  if (small > 0) return verdict('PASS', 'min-box-size', `${small} detections are smaller than the minimum defect size`);
+  if (review.length > 0)
+    return verdict(
+      'REVIEW',
+      'review-band',
+      `${review.length} detections are just below the confidence threshold and need a human look`,
+    );
+  if (counted.length > 0)
+    return verdict(
+      'PASS',
+      'within-tolerance',
+      `${counted.length} minor defects; quality score ${round(score)} passes`,
+    );
+  if (lowConfidence > 0)
+    return verdict('PASS', 'min-confidence', `${lowConfidence} detections are below the minimum confidence`);
+  if (small > 0)
+    return verdict('PASS', 'min-box-size', `${small} detections are smaller than the minimum defect size`);
   return verdict('PASS', 'no-defects', 'no defects found');
 }

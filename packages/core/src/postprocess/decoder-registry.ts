@@ -20,7 +20,11 @@ export const builtInDecoders: Readonly<Record<string, Decoder>> = Object.freeze(
 function inferDecoderName(config: ModelConfig): string | undefined {
   const names = new Set(config.output.map((o) => o.name));
   const p = config.parameters;
-  if (names.has(p['chipq.boxes_output'] ?? 'boxes') && names.has(p['chipq.scores_output'] ?? 'scores') && names.has(p['chipq.classes_output'] ?? 'classes')) {
+  if (
+    names.has(p['chipq.boxes_output'] ?? 'boxes') &&
+    names.has(p['chipq.scores_output'] ?? 'scores') &&
+    names.has(p['chipq.classes_output'] ?? 'classes')
+  ) {
     return chipqDetectionsDecoder.name;
   }
   const only = config.output.length === 1 ? config.output[0] : undefined;
@@ -40,15 +44,23 @@ export function resolveDecoder(config: ModelConfig, choice?: string | Decoder): 
   if (typeof choice === 'object') return choice;
   const name = choice ?? config.parameters['chipq.decoder'] ?? inferDecoderName(config);
   if (name === undefined) {
-    throw new ChipqError('MODEL_CONFIG_INVALID', `model ${config.name}: cannot tell how to decode its outputs; set parameter chipq.decoder`, {
-      details: { model: config.name },
-    });
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `model ${config.name}: cannot tell how to decode its outputs; set parameter chipq.decoder`,
+      {
+        details: { model: config.name },
+      },
+    );
   }
   const decoder = builtInDecoders[name];
   if (!decoder) {
-    throw new ChipqError('MODEL_CONFIG_INVALID', `model ${config.name}: unknown decoder "${name}"; known: ${Object.keys(builtInDecoders).join(', ')}`, {
-      details: { model: config.name, decoder: name },
-    });
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `model ${config.name}: unknown decoder "${name}"; known: ${Object.keys(builtInDecoders).join(', ')}`,
+      {
+        details: { model: config.name, decoder: name },
+      },
+    );
   }
   return decoder;
 }

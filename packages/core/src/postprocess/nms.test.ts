@@ -4,7 +4,12 @@ import { iou, nonMaxSuppression } from './nms.js';
 
 type Item = { id: string; classId: number; confidence: number; box: Box };
 const box = (x1: number, y1: number, x2: number, y2: number): Box => ({ x1, y1, x2, y2 });
-const item = (id: string, classId: number, confidence: number, b: Box): Item => ({ id, classId, confidence, box: b });
+const item = (id: string, classId: number, confidence: number, b: Box): Item => ({
+  id,
+  classId,
+  confidence,
+  box: b,
+});
 
 describe('iou', () => {
   const cases: Array<[string, { given: [Box, Box]; want: number }]> = [
@@ -22,16 +27,68 @@ describe('nonMaxSuppression', () => {
   // IoU of [0,0,10,10] and [0,0,10,x] is x/10: exact thresholds are easy to build.
   const cases: Array<[string, { given: { items: Item[]; iou?: number }; want: string[] }]> = [
     ['empty', { given: { items: [] }, want: [] }],
-    ['overlapping same class: the weaker is suppressed', { given: { items: [item('a', 0, 0.8, box(0, 0, 10, 10)), item('b', 0, 0.9, box(1, 1, 11, 11))] }, want: ['b'] }],
-    ['overlapping different classes: both kept', { given: { items: [item('a', 0, 0.8, box(0, 0, 10, 10)), item('b', 1, 0.9, box(1, 1, 11, 11))] }, want: ['b', 'a'] }],
-    ['IoU exactly at the threshold is kept', { given: { items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(0, 0, 10, 5))], iou: 0.5 }, want: ['a', 'b'] }],
-    ['IoU just above the threshold is suppressed', { given: { items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(0, 0, 10, 5.1))], iou: 0.5 }, want: ['a'] }],
-    ['disjoint same class: both kept', { given: { items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(50, 50, 60, 60))] }, want: ['a', 'b'] }],
+    [
+      'overlapping same class: the weaker is suppressed',
+      {
+        given: { items: [item('a', 0, 0.8, box(0, 0, 10, 10)), item('b', 0, 0.9, box(1, 1, 11, 11))] },
+        want: ['b'],
+      },
+    ],
+    [
+      'overlapping different classes: both kept',
+      {
+        given: { items: [item('a', 0, 0.8, box(0, 0, 10, 10)), item('b', 1, 0.9, box(1, 1, 11, 11))] },
+        want: ['b', 'a'],
+      },
+    ],
+    [
+      'IoU exactly at the threshold is kept',
+      {
+        given: {
+          items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(0, 0, 10, 5))],
+          iou: 0.5,
+        },
+        want: ['a', 'b'],
+      },
+    ],
+    [
+      'IoU just above the threshold is suppressed',
+      {
+        given: {
+          items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(0, 0, 10, 5.1))],
+          iou: 0.5,
+        },
+        want: ['a'],
+      },
+    ],
+    [
+      'disjoint same class: both kept',
+      {
+        given: { items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(50, 50, 60, 60))] },
+        want: ['a', 'b'],
+      },
+    ],
     [
       'a suppressed box does not suppress others (chain)',
-      { given: { items: [item('a', 0, 0.9, box(0, 0, 10, 10)), item('b', 0, 0.8, box(4, 0, 14, 10)), item('c', 0, 0.7, box(8, 0, 18, 10))], iou: 0.3 }, want: ['a', 'c'] },
+      {
+        given: {
+          items: [
+            item('a', 0, 0.9, box(0, 0, 10, 10)),
+            item('b', 0, 0.8, box(4, 0, 14, 10)),
+            item('c', 0, 0.7, box(8, 0, 18, 10)),
+          ],
+          iou: 0.3,
+        },
+        want: ['a', 'c'],
+      },
     ],
-    ['equal confidence keeps input order', { given: { items: [item('a', 0, 0.5, box(0, 0, 10, 10)), item('b', 0, 0.5, box(0, 0, 10, 10))] }, want: ['a'] }],
+    [
+      'equal confidence keeps input order',
+      {
+        given: { items: [item('a', 0, 0.5, box(0, 0, 10, 10)), item('b', 0, 0.5, box(0, 0, 10, 10))] },
+        want: ['a'],
+      },
+    ],
   ];
   it.each(cases)('%s', (_, { given, want }) => {
     expect(nonMaxSuppression(given.items, given.iou).map((i) => i.id)).toEqual(want);

@@ -19,7 +19,10 @@ export function iou(a: Box, b: Box): number {
  * greater than `iouThreshold` (default 0.45), as torchvision's `nms`: IoU exactly at the
  * threshold survives. Returns the kept items, most confident first (ties keep input order).
  */
-export function nonMaxSuppression<T extends { classId: number; confidence: number; box: Box }>(items: readonly T[], iouThreshold = 0.45): T[] {
+export function nonMaxSuppression<T extends { classId: number; confidence: number; box: Box }>(
+  items: readonly T[],
+  iouThreshold = 0.45,
+): T[] {
   const sorted = [...items].sort((a, b) => b.confidence - a.confidence);
   const kept: T[] = [];
   const keptByClass = new Map<number, T[]>();

@@ -38,19 +38,36 @@ export interface ResolvedPostprocessOptions {
 }
 
 function unitInterval(name: string, value: number): number {
-  if (!(value >= 0 && value <= 1)) throw new ChipqError('INVALID_INPUT', `expected a number between 0 and 1 for ${name}, got ${String(value)}`);
+  if (!(value >= 0 && value <= 1))
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `expected a number between 0 and 1 for ${name}, got ${String(value)}`,
+    );
   return value;
 }
 
 /** Fills defaults from `options`, then the model's parameters; throws INVALID_INPUT / MODEL_CONFIG_INVALID naming the bad value. */
-export function resolvePostprocessOptions(config: ModelConfig, options: PostprocessOptions = {}): ResolvedPostprocessOptions {
+export function resolvePostprocessOptions(
+  config: ModelConfig,
+  options: PostprocessOptions = {},
+): ResolvedPostprocessOptions {
   const paramIou = config.parameters['chipq.nms_iou'];
-  if (options.nmsIou === undefined && paramIou !== undefined && !(Number(paramIou) >= 0 && Number(paramIou) <= 1)) {
-    throw new ChipqError('MODEL_CONFIG_INVALID', `model ${config.name}: parameter chipq.nms_iou must be between 0 and 1, got "${paramIou}"`);
+  if (
+    options.nmsIou === undefined &&
+    paramIou !== undefined &&
+    !(Number(paramIou) >= 0 && Number(paramIou) <= 1)
+  ) {
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `model ${config.name}: parameter chipq.nms_iou must be between 0 and 1, got "${paramIou}"`,
+    );
   }
   const maxDetections = options.maxDetections ?? 300;
   if (!Number.isInteger(maxDetections) || maxDetections < 1) {
-    throw new ChipqError('INVALID_INPUT', `expected a positive integer for maxDetections, got ${String(maxDetections)}`);
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `expected a positive integer for maxDetections, got ${String(maxDetections)}`,
+    );
   }
   return {
     config,
@@ -73,9 +90,19 @@ export function className(classId: number, labels: readonly string[]): string {
  * Boxes are in original pixels, clamped to the image; boxes that lie wholly in letterbox padding
  * (zero area once clamped) are dropped. Image-level candidates get the whole image as their box.
  */
-export function postprocess(outputs: Tensor[], transform: ImageTransform, options: ResolvedPostprocessOptions, batchIndex = 0): Detection[] {
+export function postprocess(
+  outputs: Tensor[],
+  transform: ImageTransform,
+  options: ResolvedPostprocessOptions,
+  batchIndex = 0,
+): Detection[] {
   const { config, decoder, labels } = options;
-  const candidates = decoder.decode(outputs, { config, minConfidence: options.minConfidence, batchIndex, labelCount: labels.length });
+  const candidates = decoder.decode(outputs, {
+    config,
+    minConfidence: options.minConfidence,
+    batchIndex,
+    labelCount: labels.length,
+  });
   const boxed: Array<Candidate & { box: NonNullable<Candidate['box']> }> = [];
   const whole: Candidate[] = [];
   for (const c of candidates) {
@@ -93,7 +120,12 @@ export function postprocess(outputs: Tensor[], transform: ImageTransform, option
   for (const c of nonMaxSuppression(boxed, options.nmsIou)) {
     const box = mapBoxToOriginal(c.box, transform);
     if (box.x2 <= box.x1 || box.y2 <= box.y1) continue;
-    detections.push({ classId: c.classId, className: className(c.classId, labels), confidence: c.confidence, box });
+    detections.push({
+      classId: c.classId,
+      className: className(c.classId, labels),
+      confidence: c.confidence,
+      box,
+    });
   }
   return detections.sort((a, b) => b.confidence - a.confidence).slice(0, options.maxDetections);
 }

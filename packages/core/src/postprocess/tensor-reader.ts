@@ -14,7 +14,10 @@ export function outputMismatch(decoder: string, message: string): ChipqError {
 export function findOutput(outputs: Tensor[], name: string, decoder: string): Tensor {
   const tensor = outputs.find((t) => t.name === name);
   if (!tensor) {
-    throw outputMismatch(decoder, `expected an output named "${name}", the model returned ${outputs.map((t) => `"${t.name}"`).join(', ') || 'none'}`);
+    throw outputMismatch(
+      decoder,
+      `expected an output named "${name}", the model returned ${outputs.map((t) => `"${t.name}"`).join(', ') || 'none'}`,
+    );
   }
   return tensor;
 }
@@ -26,7 +29,9 @@ export function numbersOf(tensor: Tensor): ArrayLike<number> {
   if (tensor.datatype === 'FP16' || tensor.datatype === 'BF16') {
     const bits = data as Uint16Array;
     // BF16 is the top half of an FP32.
-    return tensor.datatype === 'FP16' ? Float32Array.from(bits, fromHalf) : new Float32Array(Uint32Array.from(bits, (b) => b << 16).buffer);
+    return tensor.datatype === 'FP16'
+      ? Float32Array.from(bits, fromHalf)
+      : new Float32Array(Uint32Array.from(bits, (b) => b << 16).buffer);
   }
   return data as ArrayLike<number>;
 }
@@ -45,17 +50,26 @@ export interface BatchItem {
 export function batchItem(tensor: Tensor, rank: number, index: number, decoder: string): BatchItem {
   const { shape } = tensor;
   if (shape.length !== rank && shape.length !== rank + 1) {
-    throw outputMismatch(decoder, `output "${tensor.name}" has shape [${shape.join(', ')}], expected ${rank} dimensions after the batch dimension`);
+    throw outputMismatch(
+      decoder,
+      `output "${tensor.name}" has shape [${shape.join(', ')}], expected ${rank} dimensions after the batch dimension`,
+    );
   }
   const dims = shape.length === rank ? shape : shape.slice(1);
   const batch = shape.length === rank ? 1 : (shape[0] as number);
   if (index < 0 || index >= batch) {
-    throw new ChipqError('INTERNAL', `batch element ${index} requested from output "${tensor.name}" of batch size ${batch}`);
+    throw new ChipqError(
+      'INTERNAL',
+      `batch element ${index} requested from output "${tensor.name}" of batch size ${batch}`,
+    );
   }
   const size = dims.reduce((a, b) => a * b, 1);
   const values = numbersOf(tensor);
   if (values.length < batch * size) {
-    throw outputMismatch(decoder, `output "${tensor.name}" holds ${values.length} values, its shape needs ${batch * size}`);
+    throw outputMismatch(
+      decoder,
+      `output "${tensor.name}" holds ${values.length} values, its shape needs ${batch * size}`,
+    );
   }
   return { values, offset: index * size, dims };
 }

@@ -10,7 +10,12 @@ export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export const severities: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
 
 /** How much one defect of each severity lowers the quality score, at confidence 1. */
-export const severityWeights: Readonly<Record<Severity, number>> = { low: 0.1, medium: 0.25, high: 0.5, critical: 1 };
+export const severityWeights: Readonly<Record<Severity, number>> = {
+  low: 0.1,
+  medium: 0.25,
+  high: 0.5,
+  critical: 1,
+};
 
 /** Overrides for one class, by class name. */
 export interface ClassRule {
@@ -65,7 +70,10 @@ export interface ResolvedVerdictRules {
 }
 
 function check(ok: boolean, field: string, expected: string, value: unknown): void {
-  if (!ok) throw new ChipqError('INVALID_INPUT', `expected ${expected} for ${field}, got ${String(value)}`, { details: { field } });
+  if (!ok)
+    throw new ChipqError('INVALID_INPUT', `expected ${expected} for ${field}, got ${String(value)}`, {
+      details: { field },
+    });
 }
 
 function checkUnit(field: string, value: number): void {
@@ -93,11 +101,18 @@ export function resolveVerdictRules(rules: VerdictRules = {}): ResolvedVerdictRu
   checkUnit('reviewBand', resolved.reviewBand);
   checkUnit('passScore', resolved.passScore);
   check(resolved.minBoxSize >= 0, 'minBoxSize', 'a number >= 0', resolved.minBoxSize);
-  check(resolved.maxDefects >= 0 && (Number.isInteger(resolved.maxDefects) || resolved.maxDefects === Number.POSITIVE_INFINITY), 'maxDefects', 'an integer >= 0', resolved.maxDefects);
+  check(
+    resolved.maxDefects >= 0 &&
+      (Number.isInteger(resolved.maxDefects) || resolved.maxDefects === Number.POSITIVE_INFINITY),
+    'maxDefects',
+    'an integer >= 0',
+    resolved.maxDefects,
+  );
   checkSeverity('defaultSeverity', resolved.defaultSeverity);
   for (const [name, rule] of Object.entries(resolved.classes)) {
     if (rule.minConfidence !== undefined) checkUnit(`classes.${name}.minConfidence`, rule.minConfidence);
-    if (rule.minBoxSize !== undefined) check(rule.minBoxSize >= 0, `classes.${name}.minBoxSize`, 'a number >= 0', rule.minBoxSize);
+    if (rule.minBoxSize !== undefined)
+      check(rule.minBoxSize >= 0, `classes.${name}.minBoxSize`, 'a number >= 0', rule.minBoxSize);
     if (rule.severity !== undefined) checkSeverity(`classes.${name}.severity`, rule.severity);
   }
   return resolved;

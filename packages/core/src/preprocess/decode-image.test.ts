@@ -54,7 +54,11 @@ describe('decodeImage', () => {
 
   it('composites alpha over black', async () => {
     const rgba = new Uint8Array([255, 255, 255, 0, 255, 255, 255, 255]);
-    const bytes = new Uint8Array(await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } }).png().toBuffer());
+    const bytes = new Uint8Array(
+      await sharp(rgba, { raw: { width: 2, height: 1, channels: 4 } })
+        .png()
+        .toBuffer(),
+    );
     expect(await decodeImage(bytes, limits)).toMatchObject({ width: 2, height: 1, channels: 3 });
   });
 });
@@ -64,21 +68,62 @@ describe('decodeImage rejections', () => {
     const png = await encode(gradientRgb(32, 32), 32, 32, 3, 'png');
     return png.subarray(0, png.length - 40);
   }
-  const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>');
+  const svg = new TextEncoder().encode(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+  );
 
-  const cases: Array<[string, { given: () => Promise<Uint8Array> | Uint8Array; maxBytes?: number; maxPixels?: number; want: { code: ErrorCode; message: string; details?: object } }]> = [
-    ['garbage bytes', { given: () => new TextEncoder().encode('this is not an image at all'), want: { code: 'UNSUPPORTED_IMAGE', message: 'not an image' } }],
-    ['empty input', { given: () => new Uint8Array(0), want: { code: 'UNSUPPORTED_IMAGE', message: 'empty' } }],
-    ['a truncated PNG', { given: truncatedPng, want: { code: 'UNSUPPORTED_IMAGE', message: 'truncated or corrupt' } }],
-    ['BMP (sharp has no BMP loader)', { given: () => tinyBmp(4, 4), want: { code: 'UNSUPPORTED_IMAGE', message: 'BMP images are not supported' } }],
-    ['SVG', { given: () => svg, want: { code: 'UNSUPPORTED_IMAGE', message: 'svg images are not supported' } }],
+  const cases: Array<
+    [
+      string,
+      {
+        given: () => Promise<Uint8Array> | Uint8Array;
+        maxBytes?: number;
+        maxPixels?: number;
+        want: { code: ErrorCode; message: string; details?: object };
+      },
+    ]
+  > = [
+    [
+      'garbage bytes',
+      {
+        given: () => new TextEncoder().encode('this is not an image at all'),
+        want: { code: 'UNSUPPORTED_IMAGE', message: 'not an image' },
+      },
+    ],
+    [
+      'empty input',
+      { given: () => new Uint8Array(0), want: { code: 'UNSUPPORTED_IMAGE', message: 'empty' } },
+    ],
+    [
+      'a truncated PNG',
+      { given: truncatedPng, want: { code: 'UNSUPPORTED_IMAGE', message: 'truncated or corrupt' } },
+    ],
+    [
+      'BMP (sharp has no BMP loader)',
+      {
+        given: () => tinyBmp(4, 4),
+        want: { code: 'UNSUPPORTED_IMAGE', message: 'BMP images are not supported' },
+      },
+    ],
+    [
+      'SVG',
+      { given: () => svg, want: { code: 'UNSUPPORTED_IMAGE', message: 'svg images are not supported' } },
+    ],
     [
       'more bytes than maxBytes',
-      { given: () => encode(gradientRgb(8, 8), 8, 8, 3, 'png'), maxBytes: 50, want: { code: 'IMAGE_TOO_LARGE', message: 'more than the limit of 50', details: { limit: 50 } } },
+      {
+        given: () => encode(gradientRgb(8, 8), 8, 8, 3, 'png'),
+        maxBytes: 50,
+        want: { code: 'IMAGE_TOO_LARGE', message: 'more than the limit of 50', details: { limit: 50 } },
+      },
     ],
     [
       'more pixels than maxPixels',
-      { given: () => encode(gradientRgb(10, 10), 10, 10, 3, 'png'), maxPixels: 99, want: { code: 'IMAGE_TOO_MANY_PIXELS', message: '10x10', details: { limit: 99, actual: 100 } } },
+      {
+        given: () => encode(gradientRgb(10, 10), 10, 10, 3, 'png'),
+        maxPixels: 99,
+        want: { code: 'IMAGE_TOO_MANY_PIXELS', message: '10x10', details: { limit: 99, actual: 100 } },
+      },
     ],
   ];
   it.each(cases)('rejects %s', async (_, { given, maxBytes, maxPixels, want }) => {
@@ -92,9 +137,15 @@ describe('decodeImage rejections', () => {
   it('rejects a decompression bomb from its header, before decoding', async () => {
     // A small PNG whose header claims 20000x20000: only the header is read, so it fails fast.
     const bomb = withPngSize(await encode(gradientRgb(16, 16), 16, 16, 3, 'png'), 20000, 20000);
-    expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ width: 20000, height: 20000 });
+    expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({
+      width: 20000,
+      height: 20000,
+    });
     const error = await decodeImage(bomb, limits).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'IMAGE_TOO_MANY_PIXELS', details: { actual: 400_000_000, width: 20000, height: 20000 } });
+    expect(error).toMatchObject({
+      code: 'IMAGE_TOO_MANY_PIXELS',
+      details: { actual: 400_000_000, width: 20000, height: 20000 },
+    });
   });
 
   it('rejects with CANCELLED when aborted', async () => {

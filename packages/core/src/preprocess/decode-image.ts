@@ -67,9 +67,13 @@ export async function decodeImage(
   signal?: AbortSignal,
 ): Promise<DecodedImage> {
   if (bytes.byteLength > options.maxBytes) {
-    throw new ChipqError('IMAGE_TOO_LARGE', `the image has ${bytes.byteLength} bytes, more than the limit of ${options.maxBytes}`, {
-      details: { limit: options.maxBytes, actual: bytes.byteLength },
-    });
+    throw new ChipqError(
+      'IMAGE_TOO_LARGE',
+      `the image has ${bytes.byteLength} bytes, more than the limit of ${options.maxBytes}`,
+      {
+        details: { limit: options.maxBytes, actual: bytes.byteLength },
+      },
+    );
   }
   if (bytes.byteLength === 0) throw unsupported('the image is empty');
   let meta: sharp.Metadata;
@@ -78,7 +82,8 @@ export async function decodeImage(
     meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal);
   } catch (error) {
     if (error instanceof ChipqError) throw error;
-    if (isBmp(bytes)) throw unsupported('BMP images are not supported (sharp has no BMP decoder); send PNG or TIFF', error);
+    if (isBmp(bytes))
+      throw unsupported('BMP images are not supported (sharp has no BMP decoder); send PNG or TIFF', error);
     throw unsupported('the bytes are not an image in a supported format (PNG, JPEG, TIFF, WebP, GIF)', error);
   }
   const format = meta.format as string | undefined;
@@ -89,9 +94,13 @@ export async function decodeImage(
   const height = meta.pageHeight ?? meta.height ?? 0;
   if (width < 1 || height < 1) throw unsupported('the image header gives no size');
   if (width * height > options.maxPixels) {
-    throw new ChipqError('IMAGE_TOO_MANY_PIXELS', `the image has ${width}x${height} pixels, more than the limit of ${options.maxPixels}`, {
-      details: { limit: options.maxPixels, actual: width * height, width, height },
-    });
+    throw new ChipqError(
+      'IMAGE_TOO_MANY_PIXELS',
+      `the image has ${width}x${height} pixels, more than the limit of ${options.maxPixels}`,
+      {
+        details: { limit: options.maxPixels, actual: width * height, width, height },
+      },
+    );
   }
   const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w' || meta.space === 'grey16';
   try {
@@ -103,9 +112,15 @@ export async function decodeImage(
       .toColourspace(grey ? 'b-w' : 'srgb')
       .raw({ depth: 'uchar' });
     const { data, info } = await abortable(pipeline.toBuffer({ resolveWithObject: true }), signal);
-    if (info.channels !== 1 && info.channels !== 3) throw unsupported(`decoding gave ${info.channels} channels`);
+    if (info.channels !== 1 && info.channels !== 3)
+      throw unsupported(`decoding gave ${info.channels} channels`);
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    return makeDecodedImage(pixels, { width: info.width, height: info.height, format: format as ImageFormat, channels: info.channels });
+    return makeDecodedImage(pixels, {
+      width: info.width,
+      height: info.height,
+      format: format as ImageFormat,
+      channels: info.channels,
+    });
   } catch (error) {
     if (error instanceof ChipqError) throw error;
     throw unsupported('the image could not be decoded (truncated or corrupt)', error);

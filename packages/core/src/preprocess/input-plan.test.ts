@@ -4,7 +4,10 @@ import type { ModelConfig } from '../model-repository/model-config.js';
 import { type ImageInputPlan, planInputs } from './input-plan.js';
 import { input, modelConfig } from './test-fixtures.js';
 
-type Picked = Pick<ImageInputPlan, 'name' | 'layout' | 'channels' | 'height' | 'width' | 'dataType' | 'batched'>;
+type Picked = Pick<
+  ImageInputPlan,
+  'name' | 'layout' | 'channels' | 'height' | 'width' | 'dataType' | 'batched'
+>;
 
 function pick(plan: ImageInputPlan | undefined): Picked | undefined {
   if (!plan) return undefined;
@@ -13,40 +16,97 @@ function pick(plan: ImageInputPlan | undefined): Picked | undefined {
 }
 
 describe('planInputs', () => {
-  const cases: Array<[string, { given: ModelConfig; want: { image: Picked; reference?: Picked; referenceRequired: boolean } }]> = [
+  const cases: Array<
+    [string, { given: ModelConfig; want: { image: Picked; reference?: Picked; referenceRequired: boolean } }]
+  > = [
     [
       'NCHW from format, batched',
       {
         given: modelConfig({ input: [input('x', [3, 640, 480], { format: 'NCHW', dataType: 'FP32' })] }),
-        want: { image: { name: 'x', layout: 'NCHW', channels: 3, height: 640, width: 480, dataType: 'FP32', batched: true }, referenceRequired: false },
+        want: {
+          image: {
+            name: 'x',
+            layout: 'NCHW',
+            channels: 3,
+            height: 640,
+            width: 480,
+            dataType: 'FP32',
+            batched: true,
+          },
+          referenceRequired: false,
+        },
       },
     ],
     [
       'NHWC inferred from a trailing 1',
       {
         given: modelConfig({ input: [input('x', [32, 16, 1])] }),
-        want: { image: { name: 'x', layout: 'NHWC', channels: 1, height: 32, width: 16, dataType: 'UINT8', batched: true }, referenceRequired: false },
+        want: {
+          image: {
+            name: 'x',
+            layout: 'NHWC',
+            channels: 1,
+            height: 32,
+            width: 16,
+            dataType: 'UINT8',
+            batched: true,
+          },
+          referenceRequired: false,
+        },
       },
     ],
     [
       'NCHW inferred with dynamic size',
       {
         given: modelConfig({ input: [input('x', [3, -1, -1], { dataType: 'FP16' })] }),
-        want: { image: { name: 'x', layout: 'NCHW', channels: 3, height: -1, width: -1, dataType: 'FP16', batched: true }, referenceRequired: false },
+        want: {
+          image: {
+            name: 'x',
+            layout: 'NCHW',
+            channels: 3,
+            height: -1,
+            width: -1,
+            dataType: 'FP16',
+            batched: true,
+          },
+          referenceRequired: false,
+        },
       },
     ],
     [
       'non-batching model with 4-D dims',
       {
         given: modelConfig({ maxBatchSize: 0, input: [input('x', [1, 1, 8, 8])] }),
-        want: { image: { name: 'x', layout: 'NCHW', channels: 1, height: 8, width: 8, dataType: 'UINT8', batched: true }, referenceRequired: false },
+        want: {
+          image: {
+            name: 'x',
+            layout: 'NCHW',
+            channels: 1,
+            height: 8,
+            width: 8,
+            dataType: 'UINT8',
+            batched: true,
+          },
+          referenceRequired: false,
+        },
       },
     ],
     [
       'non-batching model with 3-D dims',
       {
         given: modelConfig({ maxBatchSize: 0, input: [input('x', [8, 8, 3])] }),
-        want: { image: { name: 'x', layout: 'NHWC', channels: 3, height: 8, width: 8, dataType: 'UINT8', batched: false }, referenceRequired: false },
+        want: {
+          image: {
+            name: 'x',
+            layout: 'NHWC',
+            channels: 3,
+            height: 8,
+            width: 8,
+            dataType: 'UINT8',
+            batched: false,
+          },
+          referenceRequired: false,
+        },
       },
     ],
     [
@@ -54,8 +114,24 @@ describe('planInputs', () => {
       {
         given: modelConfig({ input: [input('reference', [1, 64, 64]), input('tested', [1, 64, 64])] }),
         want: {
-          image: { name: 'tested', layout: 'NCHW', channels: 1, height: 64, width: 64, dataType: 'UINT8', batched: true },
-          reference: { name: 'reference', layout: 'NCHW', channels: 1, height: 64, width: 64, dataType: 'UINT8', batched: true },
+          image: {
+            name: 'tested',
+            layout: 'NCHW',
+            channels: 1,
+            height: 64,
+            width: 64,
+            dataType: 'UINT8',
+            batched: true,
+          },
+          reference: {
+            name: 'reference',
+            layout: 'NCHW',
+            channels: 1,
+            height: 64,
+            width: 64,
+            dataType: 'UINT8',
+            batched: true,
+          },
           referenceRequired: true,
         },
       },
@@ -68,8 +144,24 @@ describe('planInputs', () => {
           parameters: { 'chipq.image_input': 'a', 'chipq.reference_input': 'b' },
         }),
         want: {
-          image: { name: 'a', layout: 'NCHW', channels: 1, height: 64, width: 64, dataType: 'UINT8', batched: true },
-          reference: { name: 'b', layout: 'NHWC', channels: 3, height: 64, width: 64, dataType: 'UINT8', batched: true },
+          image: {
+            name: 'a',
+            layout: 'NCHW',
+            channels: 1,
+            height: 64,
+            width: 64,
+            dataType: 'UINT8',
+            batched: true,
+          },
+          reference: {
+            name: 'b',
+            layout: 'NHWC',
+            channels: 3,
+            height: 64,
+            width: 64,
+            dataType: 'UINT8',
+            batched: true,
+          },
           referenceRequired: false,
         },
       },
@@ -77,7 +169,11 @@ describe('planInputs', () => {
   ];
   it.each(cases)('plans %s', (_, { given, want }) => {
     const plan = planInputs(given);
-    expect({ image: pick(plan.image), reference: pick(plan.reference), referenceRequired: plan.referenceRequired }).toEqual({
+    expect({
+      image: pick(plan.image),
+      reference: pick(plan.reference),
+      referenceRequired: plan.referenceRequired,
+    }).toEqual({
       reference: undefined,
       ...want,
     });
@@ -87,27 +183,71 @@ describe('planInputs', () => {
     const plan = planInputs(
       modelConfig({
         input: [input('x', [3, 4, 4], { dataType: 'FP32' })],
-        parameters: { 'chipq.input_scale': '0.00392156862745098', 'chipq.input_mean': '0.485,0.456,0.406', 'chipq.input_std': '0.5' },
+        parameters: {
+          'chipq.input_scale': '0.00392156862745098',
+          'chipq.input_mean': '0.485,0.456,0.406',
+          'chipq.input_std': '0.5',
+        },
       }),
     );
-    expect(plan.image.normalize).toEqual({ scale: 0.00392156862745098, mean: [0.485, 0.456, 0.406], std: [0.5, 0.5, 0.5] });
+    expect(plan.image.normalize).toEqual({
+      scale: 0.00392156862745098,
+      mean: [0.485, 0.456, 0.406],
+      std: [0.5, 0.5, 0.5],
+    });
   });
 
   const rejected: Array<[string, { given: ModelConfig; want: string }]> = [
-    ['ambiguous layout', { given: modelConfig({ input: [input('x', [3, 8, 3])] }), want: 'cannot tell the layout of input x' }],
-    ['four channels', { given: modelConfig({ input: [input('x', [4, 8, 8], { format: 'NCHW' })] }), want: 'has 4 channels' }],
+    [
+      'ambiguous layout',
+      { given: modelConfig({ input: [input('x', [3, 8, 3])] }), want: 'cannot tell the layout of input x' },
+    ],
+    [
+      'four channels',
+      { given: modelConfig({ input: [input('x', [4, 8, 8], { format: 'NCHW' })] }), want: 'has 4 channels' },
+    ],
     ['a 2-D input', { given: modelConfig({ input: [input('x', [8, 8])] }), want: 'an image input needs' }],
-    ['INT32 input', { given: modelConfig({ input: [input('x', [3, 8, 8], { dataType: 'INT32' })] }), want: 'data_type INT32' }],
-    ['batch of 2 in dims', { given: modelConfig({ maxBatchSize: 0, input: [input('x', [2, 3, 8, 8])] }), want: 'batch dimension 2' }],
+    [
+      'INT32 input',
+      {
+        given: modelConfig({ input: [input('x', [3, 8, 8], { dataType: 'INT32' })] }),
+        want: 'data_type INT32',
+      },
+    ],
+    [
+      'batch of 2 in dims',
+      {
+        given: modelConfig({ maxBatchSize: 0, input: [input('x', [2, 3, 8, 8])] }),
+        want: 'batch dimension 2',
+      },
+    ],
     ['no inputs', { given: modelConfig({ input: [] }), want: 'no image input' }],
-    ['unknown reference name', { given: modelConfig({ parameters: { 'chipq.reference_input': 'ref' } }), want: 'names input "ref"' }],
-    ['an input chipq cannot fill', { given: modelConfig({ input: [input('x', [3, 8, 8]), input('y', [3, 8, 8])] }), want: 'input y is neither' }],
+    [
+      'unknown reference name',
+      { given: modelConfig({ parameters: { 'chipq.reference_input': 'ref' } }), want: 'names input "ref"' },
+    ],
+    [
+      'an input chipq cannot fill',
+      {
+        given: modelConfig({ input: [input('x', [3, 8, 8]), input('y', [3, 8, 8])] }),
+        want: 'input y is neither',
+      },
+    ],
     [
       'reference of another size',
-      { given: modelConfig({ input: [input('x', [1, 8, 8]), input('reference', [1, 8, 16])] }), want: 'same height and width' },
+      {
+        given: modelConfig({ input: [input('x', [1, 8, 8]), input('reference', [1, 8, 16])] }),
+        want: 'same height and width',
+      },
     ],
-    ['zero std', { given: modelConfig({ parameters: { 'chipq.input_std': '0' } }), want: 'must not contain 0' }],
-    ['bad scale', { given: modelConfig({ parameters: { 'chipq.input_scale': 'abc' } }), want: 'chipq.input_scale' }],
+    [
+      'zero std',
+      { given: modelConfig({ parameters: { 'chipq.input_std': '0' } }), want: 'must not contain 0' },
+    ],
+    [
+      'bad scale',
+      { given: modelConfig({ parameters: { 'chipq.input_scale': 'abc' } }), want: 'chipq.input_scale' },
+    ],
   ];
   it.each(rejected)('rejects %s with MODEL_CONFIG_INVALID', (_, { given, want }) => {
     try {

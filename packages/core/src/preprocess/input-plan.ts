@@ -53,10 +53,14 @@ function parseNumbers(config: ModelConfig, key: string, fallback: number, channe
   const text = config.parameters[key];
   if (text === undefined || text.trim() === '') return Array<number>(channels).fill(fallback);
   const values = text.split(',').map((part) => Number(part.trim()));
-  if (values.some((v) => !Number.isFinite(v))) throw configError(config, `parameter ${key} is not a number list: "${text}"`);
+  if (values.some((v) => !Number.isFinite(v)))
+    throw configError(config, `parameter ${key} is not a number list: "${text}"`);
   if (values.length === 1) return Array<number>(channels).fill(values[0] as number);
   if (values.length !== channels) {
-    throw configError(config, `parameter ${key} has ${values.length} values, the input has ${channels} channels`);
+    throw configError(
+      config,
+      `parameter ${key} has ${values.length} values, the input has ${channels} channels`,
+    );
   }
   return values;
 }
@@ -78,26 +82,41 @@ function planInput(config: ModelConfig, input: TensorConfig): ImageInputPlan {
   let dims = input.dims;
   let batched = config.maxBatchSize > 0;
   if (!batched && dims.length === 4) {
-    if (dims[0] !== 1 && dims[0] !== -1) throw configError(config, `input ${input.name} has batch dimension ${dims[0]}; only 1 is supported`);
+    if (dims[0] !== 1 && dims[0] !== -1)
+      throw configError(config, `input ${input.name} has batch dimension ${dims[0]}; only 1 is supported`);
     dims = dims.slice(1);
     batched = true;
   }
   if (dims.length !== 3) {
-    throw configError(config, `input ${input.name} has dims [${input.dims.join(', ')}]; an image input needs [C, H, W] or [H, W, C]`);
+    throw configError(
+      config,
+      `input ${input.name} has dims [${input.dims.join(', ')}]; an image input needs [C, H, W] or [H, W, C]`,
+    );
   }
   const layout = layoutOf(config, input, dims);
   const [c, h, w] = layout === 'NCHW' ? dims : [dims[2], dims[0], dims[1]];
-  if (c !== 1 && c !== 3) throw configError(config, `input ${input.name} has ${String(c)} channels; only 1 (grey) or 3 (RGB) are supported`);
+  if (c !== 1 && c !== 3)
+    throw configError(
+      config,
+      `input ${input.name} has ${String(c)} channels; only 1 (grey) or 3 (RGB) are supported`,
+    );
   if (h === undefined || w === undefined || h === 0 || w === 0 || h < -1 || w < -1) {
-    throw configError(config, `input ${input.name} has an invalid image size in dims [${input.dims.join(', ')}]`);
+    throw configError(
+      config,
+      `input ${input.name} has an invalid image size in dims [${input.dims.join(', ')}]`,
+    );
   }
   const dataType = input.dataType;
   if (dataType !== 'UINT8' && dataType !== 'FP32' && dataType !== 'FP16') {
-    throw configError(config, `input ${input.name} has data_type ${dataType}; only UINT8, FP32 and FP16 are supported`);
+    throw configError(
+      config,
+      `input ${input.name} has data_type ${dataType}; only UINT8, FP32 and FP16 are supported`,
+    );
   }
   const scaleText = config.parameters['chipq.input_scale'];
   const scale = scaleText === undefined ? 1 : Number(scaleText);
-  if (!Number.isFinite(scale) || scale <= 0) throw configError(config, `parameter chipq.input_scale must be a positive number, got "${scaleText}"`);
+  if (!Number.isFinite(scale) || scale <= 0)
+    throw configError(config, `parameter chipq.input_scale must be a positive number, got "${scaleText}"`);
   const std = parseNumbers(config, 'chipq.input_std', 1, c);
   if (std.some((v) => v === 0)) throw configError(config, 'parameter chipq.input_std must not contain 0');
   return {
@@ -114,7 +133,8 @@ function planInput(config: ModelConfig, input: TensorConfig): ImageInputPlan {
 
 function findInput(config: ModelConfig, name: string, key: string): TensorConfig {
   const input = config.input.find((i) => i.name === name);
-  if (!input) throw configError(config, `parameter ${key} names input "${name}", which the model does not have`);
+  if (!input)
+    throw configError(config, `parameter ${key} names input "${name}", which the model does not have`);
   return input;
 }
 
@@ -132,20 +152,32 @@ export function planInputs(config: ModelConfig): InputsPlan {
   if (cached) return cached;
   const refName = config.parameters['chipq.reference_input'];
   const refInput =
-    refName !== undefined ? findInput(config, refName, 'chipq.reference_input') : config.input.find((i) => i.name === 'reference');
+    refName !== undefined
+      ? findInput(config, refName, 'chipq.reference_input')
+      : config.input.find((i) => i.name === 'reference');
   const imageName = config.parameters['chipq.image_input'];
   const imageInput =
-    imageName !== undefined ? findInput(config, imageName, 'chipq.image_input') : config.input.find((i) => i !== refInput);
+    imageName !== undefined
+      ? findInput(config, imageName, 'chipq.image_input')
+      : config.input.find((i) => i !== refInput);
   if (!imageInput) throw configError(config, 'the model declares no image input');
-  if (imageInput === refInput) throw configError(config, `input ${imageInput.name} cannot be both the image and the reference`);
+  if (imageInput === refInput)
+    throw configError(config, `input ${imageInput.name} cannot be both the image and the reference`);
   const extra = config.input.find((i) => i !== imageInput && i !== refInput && !i.optional);
-  if (extra) throw configError(config, `input ${extra.name} is neither the image nor the reference; chipq cannot fill it`);
+  if (extra)
+    throw configError(
+      config,
+      `input ${extra.name} is neither the image nor the reference; chipq cannot fill it`,
+    );
   const image = planInput(config, imageInput);
   const plan: InputsPlan = { image, referenceRequired: refInput !== undefined && !refInput.optional };
   if (refInput) {
     const reference = planInput(config, refInput);
     if (reference.height !== image.height || reference.width !== image.width) {
-      throw configError(config, `reference input ${refInput.name} must have the same height and width as image input ${imageInput.name}`);
+      throw configError(
+        config,
+        `reference input ${refInput.name} must have the same height and width as image input ${imageInput.name}`,
+      );
     }
     plan.reference = reference;
   }

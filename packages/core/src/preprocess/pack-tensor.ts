@@ -5,8 +5,8 @@
  */
 import type { TensorData } from '../engine/engine.js';
 import { toHalf } from './fp16.js';
-import type { ImageInputPlan } from './input-plan.js';
 import type { Size } from './image-transform.js';
+import type { ImageInputPlan } from './input-plan.js';
 
 export interface PackSource {
   /** Row-major interleaved 8-bit pixels. */

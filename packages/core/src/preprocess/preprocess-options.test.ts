@@ -20,7 +20,10 @@ describe('resolvePreprocessOptions', () => {
     ['pad above 255', { given: { padValue: 256 }, want: 'between 0 and 255 for padValue, got 256' }],
     ['unknown resize', { given: { resize: 'crop' as 'stretch' }, want: 'for resize, got crop' }],
     ['unknown kernel', { given: { kernel: 'mitchell' as 'linear' }, want: 'for kernel, got mitchell' }],
-    ['zero target width', { given: { targetSize: { width: 0, height: 4 } }, want: 'targetSize.width, got 0' }],
+    [
+      'zero target width',
+      { given: { targetSize: { width: 0, height: 4 } }, want: 'targetSize.width, got 0' },
+    ],
   ];
   it.each(rejected)('rejects %s', (_, { given, want }) => {
     const call = () => resolvePreprocessOptions(given);

@@ -6,7 +6,7 @@
 import type { Tensor } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
-import { type ImageFormat, decodeImage } from './decode-image.js';
+import { decodeImage, type ImageFormat } from './decode-image.js';
 import type { ImageTransform } from './image-transform.js';
 import { planInputs } from './input-plan.js';
 import type { ResolvedPreprocessOptions } from './preprocess-options.js';
@@ -43,18 +43,29 @@ export async function preprocessPair(request: PreprocessPairRequest): Promise<Pr
   const { config, options, signal } = request;
   const plan = planInputs(config);
   if (request.reference === undefined && plan.referenceRequired) {
-    throw new ChipqError('REFERENCE_REQUIRED', `model ${config.name} needs a reference image (input ${plan.reference?.name})`);
+    throw new ChipqError(
+      'REFERENCE_REQUIRED',
+      `model ${config.name} needs a reference image (input ${plan.reference?.name})`,
+    );
   }
   if (request.reference !== undefined && !plan.reference) {
-    throw new ChipqError('INVALID_INPUT', `model ${config.name} takes no reference image; send the image alone`, {
-      details: { field: 'reference' },
-    });
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `model ${config.name} takes no reference image; send the image alone`,
+      {
+        details: { field: 'reference' },
+      },
+    );
   }
   const started = performance.now();
-  const decodeReference = request.reference === undefined ? undefined : decodeImage(request.reference, options, signal);
+  const decodeReference =
+    request.reference === undefined ? undefined : decodeImage(request.reference, options, signal);
   // Both decodes run at once (sharp works on libuv's pool); Promise.all also handles the
   // rejection of the one that loses a race, so no failure goes unhandled.
-  const [image, reference] = await Promise.all([decodeImage(request.image, options, signal), decodeReference]);
+  const [image, reference] = await Promise.all([
+    decodeImage(request.image, options, signal),
+    decodeReference,
+  ]);
   const decoded = performance.now();
   if (reference && (reference.width !== image.width || reference.height !== image.height)) {
     throw new ChipqError(
@@ -63,7 +74,9 @@ export async function preprocessPair(request: PreprocessPairRequest): Promise<Pr
       { details: { image: [image.width, image.height], reference: [reference.width, reference.height] } },
     );
   }
-  const jobs: Array<Promise<{ tensor: Tensor; transform: ImageTransform }>> = [toTensor(image, plan.image, options, signal)];
+  const jobs: Array<Promise<{ tensor: Tensor; transform: ImageTransform }>> = [
+    toTensor(image, plan.image, options, signal),
+  ];
   if (reference && plan.reference) jobs.push(toTensor(reference, plan.reference, options, signal));
   const results = await Promise.all(jobs);
   const first = results[0];

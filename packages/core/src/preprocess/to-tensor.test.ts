@@ -51,7 +51,8 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
     const { tensor } = await tensorOf(plan({ layout: 'NCHW', batched: false }));
     expect(tensor.shape).toEqual([3, H, W]);
     const want: number[] = [];
-    for (let c = 0; c < 3; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) want.push(px(x, y, c));
+    for (let c = 0; c < 3; c++)
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) want.push(px(x, y, c));
     expect([...tensor.data]).toEqual(want);
   });
 
@@ -59,7 +60,8 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
     const { tensor } = await tensorOf(plan({ channels: 1, normalize: { scale: 1, mean: [0], std: [1] } }));
     expect(tensor.shape).toEqual([1, 1, H, W]);
     for (let y = 0; y < H; y++) {
-      for (let x = 0; x < W; x++) expect(Math.abs((tensor.data[y * W + x] as number) - expectedGrey(x, y))).toBeLessThanOrEqual(0.5);
+      for (let x = 0; x < W; x++)
+        expect(Math.abs((tensor.data[y * W + x] as number) - expectedGrey(x, y))).toBeLessThanOrEqual(0.5);
     }
   });
 
@@ -75,36 +77,68 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
     expect(tensor.data).toBeInstanceOf(Float32Array);
     for (let c = 0; c < 3; c++) {
       for (let i = 0; i < W * H; i++) {
-        const want = (px(i % W, Math.floor(i / W), c) / 255 - (normalize.mean[c] as number)) / (normalize.std[c] as number);
+        const want =
+          (px(i % W, Math.floor(i / W), c) / 255 - (normalize.mean[c] as number)) /
+          (normalize.std[c] as number);
         expect(tensor.data[c * W * H + i]).toBeCloseTo(want, 6);
       }
     }
   });
 
   it('FP16 holds the same values as half bits', async () => {
-    const { tensor } = await tensorOf(plan({ dataType: 'FP16', normalize: { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] } }));
+    const { tensor } = await tensorOf(
+      plan({ dataType: 'FP16', normalize: { scale: 1 / 255, mean: [0, 0, 0], std: [1, 1, 1] } }),
+    );
     expect(tensor).toMatchObject({ datatype: 'FP16' });
     expect(tensor.data).toBeInstanceOf(Uint16Array);
-    for (let i = 0; i < W * H; i++) expect(Math.abs(fromHalf(tensor.data[i] as number) - px(i % W, Math.floor(i / W), 0) / 255)).toBeLessThan(1e-3);
+    for (let i = 0; i < W * H; i++)
+      expect(
+        Math.abs(fromHalf(tensor.data[i] as number) - px(i % W, Math.floor(i / W), 0) / 255),
+      ).toBeLessThan(1e-3);
   });
 });
 
 describe('toTensor geometry', () => {
   it('letterboxes a wide image centred, padding rows with the pad value', async () => {
-    const { tensor, transform } = await tensorOf(plan({ layout: 'NHWC', channels: 1, height: 8, width: 8, normalize: { scale: 1, mean: [0], std: [1] } }), { kernel: 'nearest' });
+    const { tensor, transform } = await tensorOf(
+      plan({
+        layout: 'NHWC',
+        channels: 1,
+        height: 8,
+        width: 8,
+        normalize: { scale: 1, mean: [0], std: [1] },
+      }),
+      { kernel: 'nearest' },
+    );
     // 4x3 -> scale 2 -> 8x6, one row of padding above and below.
-    expect(transform).toMatchObject({ scaleX: 2, scaleY: 2, padLeft: 0, padTop: 1, resized: { width: 8, height: 6 } });
+    expect(transform).toMatchObject({
+      scaleX: 2,
+      scaleY: 2,
+      padLeft: 0,
+      padTop: 1,
+      resized: { width: 8, height: 6 },
+    });
     const rows = Array.from({ length: 8 }, (_, y) => [...tensor.data.slice(y * 8, y * 8 + 8)]);
     expect(rows[0]).toEqual(Array(8).fill(114));
     expect(rows[7]).toEqual(Array(8).fill(114));
     for (let y = 1; y < 7; y++) {
       const sy = Math.floor((y - 1) / 2);
-      expect(rows[y]).toEqual(Array.from({ length: 8 }, (_, x) => Math.round(expectedGrey(Math.floor(x / 2), sy))));
+      expect(rows[y]).toEqual(
+        Array.from({ length: 8 }, (_, x) => Math.round(expectedGrey(Math.floor(x / 2), sy))),
+      );
     }
   });
 
   it('pads float tensors with the normalised pad value', async () => {
-    const { tensor } = await tensorOf(plan({ dataType: 'FP32', height: 8, width: 4, normalize: { scale: 0.5, mean: [0, 0, 0], std: [1, 1, 1] } }), { padValue: 10 });
+    const { tensor } = await tensorOf(
+      plan({
+        dataType: 'FP32',
+        height: 8,
+        width: 4,
+        normalize: { scale: 0.5, mean: [0, 0, 0], std: [1, 1, 1] },
+      }),
+      { padValue: 10 },
+    );
     // 4x3 fits 4 wide: 4x3 in 4x8, two rows above, three below.
     expect(tensor.data[0]).toBe(5);
     expect(tensor.data[2 * 4]).toBe(px(0, 0, 0) * 0.5);
@@ -131,6 +165,8 @@ describe('toTensor geometry', () => {
     const decoded = await decodeImage(await encode(rgb, W, H, 3, 'png'), limits);
     const controller = new AbortController();
     controller.abort();
-    await expect(toTensor(decoded, plan({ height: 8, width: 8 }), resolvePreprocessOptions(), controller.signal)).rejects.toMatchObject({ code: 'CANCELLED' });
+    await expect(
+      toTensor(decoded, plan({ height: 8, width: 8 }), resolvePreprocessOptions(), controller.signal),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });

@@ -8,7 +8,7 @@ import type { Tensor } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
 import { abortable } from './abortable.js';
 import { type DecodedImage, decodedPixels } from './decode-image.js';
-import { type ImageTransform, type Size, computeTransform } from './image-transform.js';
+import { computeTransform, type ImageTransform, type Size } from './image-transform.js';
 import type { ImageInputPlan } from './input-plan.js';
 import { type PackSource, packTensor } from './pack-tensor.js';
 import type { ResolvedPreprocessOptions } from './preprocess-options.js';
@@ -19,28 +19,47 @@ export interface TensorWithTransform {
 }
 
 /** The tensor's spatial size: the model's dims, with -1 taken from `targetSize` or the image. */
-export function tensorSizeFor(image: Size, plan: ImageInputPlan, options: Pick<ResolvedPreprocessOptions, 'targetSize'>): Size {
+export function tensorSizeFor(
+  image: Size,
+  plan: ImageInputPlan,
+  options: Pick<ResolvedPreprocessOptions, 'targetSize'>,
+): Size {
   return {
     width: plan.width > 0 ? plan.width : (options.targetSize?.width ?? image.width),
     height: plan.height > 0 ? plan.height : (options.targetSize?.height ?? image.height),
   };
 }
 
-async function resized(image: DecodedImage, transform: ImageTransform, options: ResolvedPreprocessOptions, signal?: AbortSignal): Promise<PackSource> {
+async function resized(
+  image: DecodedImage,
+  transform: ImageTransform,
+  options: ResolvedPreprocessOptions,
+  signal?: AbortSignal,
+): Promise<PackSource> {
   const pixels = decodedPixels(image);
   const { width, height } = transform.resized;
   if (width === image.width && height === image.height) {
     return { pixels, width, height, channels: image.channels };
   }
-  const pipeline = sharp(pixels, { raw: { width: image.width, height: image.height, channels: image.channels } })
+  const pipeline = sharp(pixels, {
+    raw: { width: image.width, height: image.height, channels: image.channels },
+  })
     .resize(width, height, { fit: 'fill', kernel: options.kernel })
     .raw({ depth: 'uchar' });
   const { data, info } = await abortable(pipeline.toBuffer({ resolveWithObject: true }), signal);
   // sharp hands 1-channel raw input back as 3 channels after some operations; accept both.
   if ((info.channels !== 1 && info.channels !== 3) || info.width !== width || info.height !== height) {
-    throw new ChipqError('INTERNAL', `resize gave ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}`);
+    throw new ChipqError(
+      'INTERNAL',
+      `resize gave ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}`,
+    );
   }
-  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height, channels: info.channels };
+  return {
+    pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    width,
+    height,
+    channels: info.channels,
+  };
 }
 
 /**
@@ -58,10 +77,24 @@ export async function toTensor(
   const size = tensorSizeFor(image, plan, options);
   const transform = computeTransform({ width: image.width, height: image.height }, size, options.resize);
   const source = await resized(image, transform, options, signal);
-  const data = packTensor(source, plan, size, { left: transform.padLeft, top: transform.padTop }, options.padValue);
-  const spatial = plan.layout === 'NCHW' ? [plan.channels, size.height, size.width] : [size.height, size.width, plan.channels];
+  const data = packTensor(
+    source,
+    plan,
+    size,
+    { left: transform.padLeft, top: transform.padTop },
+    options.padValue,
+  );
+  const spatial =
+    plan.layout === 'NCHW'
+      ? [plan.channels, size.height, size.width]
+      : [size.height, size.width, plan.channels];
   return {
-    tensor: { name: plan.name, datatype: plan.dataType, shape: plan.batched ? [1, ...spatial] : spatial, data },
+    tensor: {
+      name: plan.name,
+      datatype: plan.dataType,
+      shape: plan.batched ? [1, ...spatial] : spatial,
+      data,
+    },
     transform,
   };
 }

@@ -14,12 +14,30 @@ const NAME = 'chipq_detections';
 
 function decode(outputs: Tensor[], context: DecodeContext): Candidate[] {
   const { parameters } = context.config;
-  const boxes = batchItem(findOutput(outputs, parameters['chipq.boxes_output'] ?? 'boxes', NAME), 2, context.batchIndex, NAME);
-  const scores = batchItem(findOutput(outputs, parameters['chipq.scores_output'] ?? 'scores', NAME), 1, context.batchIndex, NAME);
-  const classes = batchItem(findOutput(outputs, parameters['chipq.classes_output'] ?? 'classes', NAME), 1, context.batchIndex, NAME);
+  const boxes = batchItem(
+    findOutput(outputs, parameters['chipq.boxes_output'] ?? 'boxes', NAME),
+    2,
+    context.batchIndex,
+    NAME,
+  );
+  const scores = batchItem(
+    findOutput(outputs, parameters['chipq.scores_output'] ?? 'scores', NAME),
+    1,
+    context.batchIndex,
+    NAME,
+  );
+  const classes = batchItem(
+    findOutput(outputs, parameters['chipq.classes_output'] ?? 'classes', NAME),
+    1,
+    context.batchIndex,
+    NAME,
+  );
   const k = scores.dims[0] as number;
   if (boxes.dims[0] !== k || boxes.dims[1] !== 4 || classes.dims[0] !== k) {
-    throw outputMismatch(NAME, `expected boxes [N, ${k}, 4] and classes [N, ${k}], got boxes [${boxes.dims}] and classes [${classes.dims}]`);
+    throw outputMismatch(
+      NAME,
+      `expected boxes [N, ${k}, 4] and classes [N, ${k}], got boxes [${boxes.dims}] and classes [${classes.dims}]`,
+    );
   }
   const candidates: Candidate[] = [];
   for (let i = 0; i < k; i++) {
@@ -30,7 +48,12 @@ function decode(outputs: Tensor[], context: DecodeContext): Candidate[] {
     candidates.push({
       classId: classes.values[classes.offset + i] as number,
       confidence,
-      box: { x1: boxes.values[b] as number, y1: boxes.values[b + 1] as number, x2: boxes.values[b + 2] as number, y2: boxes.values[b + 3] as number },
+      box: {
+        x1: boxes.values[b] as number,
+        y1: boxes.values[b + 1] as number,
+        x2: boxes.values[b + 2] as number,
+        y2: boxes.values[b + 3] as number,
+      },
     });
   }
   return candidates;

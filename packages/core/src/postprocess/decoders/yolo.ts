@@ -31,9 +31,15 @@ function decode(outputs: Tensor[], context: DecodeContext): Candidate[] {
   const first = featuresFirst(d1, d2, context.labelCount);
   const features = first ? d1 : d2;
   const anchors = first ? d2 : d1;
-  if (features <= 4) throw outputMismatch(NAME, `output "${tensor.name}" has shape [${tensor.shape}]: no class scores after the 4 box values`);
+  if (features <= 4)
+    throw outputMismatch(
+      NAME,
+      `output "${tensor.name}" has shape [${tensor.shape}]: no class scores after the 4 box values`,
+    );
   // Element (feature f, anchor a) in either layout.
-  const at = first ? (f: number, a: number) => values[offset + f * anchors + a] as number : (f: number, a: number) => values[offset + a * features + f] as number;
+  const at = first
+    ? (f: number, a: number) => values[offset + f * anchors + a] as number
+    : (f: number, a: number) => values[offset + a * features + f] as number;
   const candidates: Candidate[] = [];
   for (let a = 0; a < anchors; a++) {
     let best = 4;
@@ -44,7 +50,11 @@ function decode(outputs: Tensor[], context: DecodeContext): Candidate[] {
     const cy = at(1, a);
     const w = at(2, a);
     const h = at(3, a);
-    candidates.push({ classId: best - 4, confidence, box: { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 } });
+    candidates.push({
+      classId: best - 4,
+      confidence,
+      box: { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 },
+    });
   }
   return candidates;
 }
