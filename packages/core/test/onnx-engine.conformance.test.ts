@@ -1,0 +1,11 @@
+/**
+ * The engine conformance suite against the embedded engine, over the fixture repository.
+ * One intra-op thread per session: the suite checks behaviour, not speed, on shared CPUs.
+ */
+import { runEngineConformance } from '../src/engine/engine-conformance.js';
+import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
+
+runEngineConformance({
+  name: 'onnx',
+  createEngine: async ({ repository }) => ({ engine: await createOnnxEngine({ repository, intraOpNumThreads: 1, interOpNumThreads: 1 }) }),
+});
