@@ -20,6 +20,8 @@ export type {
   TensorData,
   TensorMetadata,
 } from './engine/engine.js';
+export { createOnnxEngine } from './engine/onnx/onnx-engine.js';
+export type { OnnxEngineOptions } from './engine/onnx/onnx-engine-options.js';
 export type {
   DataType,
   DynamicBatchingConfig,
