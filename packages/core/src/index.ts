@@ -101,3 +101,10 @@ export type {
   Severity,
   VerdictRules,
 } from './postprocess/verdict-rules.js';
+
+// inspector: the one-call API
+export { createInspector } from './inspector/create-inspector.js';
+export type { InspectRequest, Inspector } from './inspector/create-inspector.js';
+export type { InspectedDefect, InspectionResult, InspectionTimings, InspectionVerdict } from './inspector/inspection-result.js';
+export type { InspectorOptions } from './inspector/inspector-options.js';
+export type { ImageInput } from './inspector/read-image-input.js';

@@ -1,0 +1,50 @@
+/**
+ * What an inspection returns: the defects found (boxes in the original image's pixels), the
+ * verdict and the rule that decided it, and where the time went.
+ */
+import type { Detection } from '../postprocess/detection.js';
+import type { VerdictRuleId, VerdictStatus } from '../postprocess/decide-verdict.js';
+import type { Severity } from '../postprocess/verdict-rules.js';
+import type { ImageFormat } from '../preprocess/decode-image.js';
+
+/** A detection that counts as a defect under the verdict rules, with its class's severity. */
+export interface InspectedDefect extends Detection {
+  severity: Severity;
+}
+
+export interface InspectionVerdict {
+  status: VerdictStatus;
+  /** Stable id of the rule that decided (see `decideVerdict`). */
+  rule: VerdictRuleId;
+  /** A sentence a person can read. */
+  reason: string;
+  /** Quality score 0-1 (1: no defects). */
+  score: number;
+}
+
+/** Milliseconds per stage, measured in this process. */
+export interface InspectionTimings {
+  /** Reading and decoding the image and reference. */
+  decodeMs: number;
+  /** Resizing and packing the input tensors. */
+  preprocessMs: number;
+  /** Waiting in the engine's queue for a batch / an instance. */
+  queueMs: number;
+  /** Running the model, as the engine measured it (for Triton: the call minus queueing). */
+  inferMs: number;
+  /** Decoding outputs, NMS, mapping back and the verdict. */
+  postprocessMs: number;
+  /** From the call to the answer. */
+  totalMs: number;
+}
+
+export interface InspectionResult {
+  model: { name: string; version: string };
+  image: { width: number; height: number; format: ImageFormat };
+  /** Defects that count (confidence and size reach their class's minimums), most confident first. */
+  detections: InspectedDefect[];
+  /** Detections just below the threshold (the review band), for a human look. */
+  review: Detection[];
+  verdict: InspectionVerdict;
+  timings: InspectionTimings;
+}
