@@ -40,6 +40,26 @@ function lookupTables(plan: ImageInputPlan): Array<ArrayLike<number>> {
   return tables;
 }
 
+/** The source's pixels with `channels` per pixel: grey by `luma`, or grey repeated into RGB. */
+function matchChannels(source: PackSource, channels: 1 | 3): Uint8Array {
+  const { pixels, channels: from } = source;
+  if (from === channels) return pixels;
+  const n = source.width * source.height;
+  const out = new Uint8Array(n * channels);
+  if (channels === 1) {
+    for (let i = 0, s = 0; i < n; i++, s += 3)
+      out[i] = luma(pixels[s] as number, pixels[s + 1] as number, pixels[s + 2] as number);
+  } else {
+    for (let i = 0, d = 0; i < n; i++, d += 3) {
+      const v = pixels[i] as number;
+      out[d] = v;
+      out[d + 1] = v;
+      out[d + 2] = v;
+    }
+  }
+  return out;
+}
+
 function allocate(plan: ImageInputPlan, length: number): Uint8Array | Uint16Array | Float32Array {
   if (plan.dataType === 'UINT8') return new Uint8Array(length);
   if (plan.dataType === 'FP16') return new Uint16Array(length);
@@ -63,22 +83,28 @@ export function packTensor(
   const tables = lookupTables(plan);
   const planeStride = plan.layout === 'NCHW' ? H * W : 1;
   const pixelStride = plan.layout === 'NCHW' ? 1 : C;
-  for (let c = 0; c < C; c++) {
+  const { width: sw, height: sh } = source;
+  const padded = sw !== W || sh !== H;
+  for (let c = 0; padded && c < C; c++) {
     const pad = (tables[c] as ArrayLike<number>)[padValue] as number;
-    if (pad !== 0) for (let i = 0; i < H * W; i++) out[c * planeStride + i * pixelStride] = pad;
+    if (plan.layout === 'NCHW' || C === 1) out.fill(pad, c * H * W, (c + 1) * H * W);
+    else for (let i = c; i < out.length; i += C) out[i] = pad;
   }
-  const { pixels, width: sw, height: sh, channels: sc } = source;
-  for (let y = 0; y < sh; y++) {
-    for (let x = 0; x < sw; x++) {
-      const s = (y * sw + x) * sc;
-      const d = ((y + offset.top) * W + x + offset.left) * pixelStride;
-      for (let c = 0; c < C; c++) {
-        let v: number;
-        if (sc === C) v = pixels[s + c] as number;
-        else if (sc === 1) v = pixels[s] as number;
-        else v = luma(pixels[s] as number, pixels[s + 1] as number, pixels[s + 2] as number);
-        out[c * planeStride + d] = (tables[c] as ArrayLike<number>)[v] as number;
-      }
+  const pixels = matchChannels(source, C);
+  if (plan.dataType === 'UINT8' && (C === 1 || plan.layout === 'NHWC')) {
+    // Same bytes, same order (our own detector's case): copy whole rows.
+    for (let y = 0; y < sh; y++) {
+      out.set(pixels.subarray(y * sw * C, (y + 1) * sw * C), ((y + offset.top) * W + offset.left) * C);
+    }
+    return out;
+  }
+  // Tight loops per channel: a table lookup and a store per element.
+  for (let c = 0; c < C; c++) {
+    const table = tables[c] as ArrayLike<number>;
+    for (let y = 0; y < sh; y++) {
+      let s = y * sw * C + c;
+      let d = c * planeStride + ((y + offset.top) * W + offset.left) * pixelStride;
+      for (let x = 0; x < sw; x++, s += C, d += pixelStride) out[d] = table[pixels[s] as number] as number;
     }
   }
   return out;

@@ -98,6 +98,37 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
   });
 });
 
+describe('toTensor layouts x element types x channels, against a direct computation', () => {
+  type Combo = Pick<ImageInputPlan, 'layout' | 'channels' | 'dataType'>;
+  const combos: Array<[string, { given: Combo }]> = [];
+  for (const layout of ['NCHW', 'NHWC'] as const) {
+    for (const channels of [1, 3] as const) {
+      for (const dataType of ['UINT8', 'FP32', 'FP16'] as const)
+        combos.push([`${layout} ${channels}ch ${dataType}`, { given: { layout, channels, dataType } }]);
+    }
+  }
+  it.each(combos)('%s, letterboxed 4x3 -> 4x5', async (_, { given }) => {
+    const scale = given.dataType === 'UINT8' ? 1 : 1 / 255;
+    const normalize = { scale, mean: Array(given.channels).fill(0), std: Array(given.channels).fill(1) };
+    const { tensor } = await tensorOf(plan({ ...given, height: 5, width: 4, normalize }), { padValue: 7 });
+    const C = given.channels;
+    const read = (v: number) => (given.dataType === 'FP16' ? fromHalf(v) : v);
+    for (let y = 0; y < 5; y++) {
+      for (let x = 0; x < 4; x++) {
+        for (let c = 0; c < C; c++) {
+          const i = given.layout === 'NCHW' ? c * 20 + y * 4 + x : (y * 4 + x) * C + c;
+          // One row of padding above (rows 0 and 4 are padding), none at the sides.
+          const pixel =
+            y === 0 || y === 4 ? 7 : C === 3 ? px(x, y - 1, c) : Math.round(expectedGrey(x, y - 1));
+          expect(Math.abs(read(tensor.data[i] as number) - pixel * scale)).toBeLessThanOrEqual(
+            given.dataType === 'FP16' ? 1e-3 : 1e-6,
+          );
+        }
+      }
+    }
+  });
+});
+
 describe('toTensor geometry', () => {
   it('letterboxes a wide image centred, padding rows with the pad value', async () => {
     const { tensor, transform } = await tensorOf(
