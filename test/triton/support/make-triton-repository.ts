@@ -44,7 +44,8 @@ async function modelFolders(source: string): Promise<string[]> {
   const entries = await readdir(source, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries) {
-    if (entry.isDirectory() && (await exists(join(source, entry.name, 'config.pbtxt')))) names.push(entry.name);
+    if (entry.isDirectory() && (await exists(join(source, entry.name, 'config.pbtxt'))))
+      names.push(entry.name);
   }
   return names.sort();
 }
@@ -57,7 +58,8 @@ async function convertModel(from: string, to: string): Promise<void> {
       await writeFile(join(to, entry.name), toPythonBackendConfig(await readFile(source, 'utf8')));
     } else if (entry.isDirectory() && /^\d+$/.test(entry.name)) {
       await mkdir(join(to, entry.name), { recursive: true });
-      for (const file of await readdir(source)) await copyFile(join(source, file), join(to, entry.name, file));
+      for (const file of await readdir(source))
+        await copyFile(join(source, file), join(to, entry.name, file));
       await copyFile(onnxModelPy, join(to, entry.name, 'model.py'));
     } else if (entry.isFile()) {
       await copyFile(source, join(to, entry.name)); // labels.txt, model card

@@ -7,8 +7,8 @@
  */
 import { Client, connectivityState, credentials, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import type { GRPCInferenceServiceDefinition } from '../../gen/triton/inference/GRPCInferenceService.js';
 import type { HealthDefinition } from '../../gen/triton/grpc/health/v1/Health.js';
+import type { GRPCInferenceServiceDefinition } from '../../gen/triton/inference/GRPCInferenceService.js';
 import { abortError, ChipqError, throwIfAborted } from '../errors.js';
 import { callMetadata } from './call-metadata.js';
 import type { ResolvedChannelOptions } from './channel-options.js';
@@ -22,10 +22,10 @@ export type RpcKind = 'read' | 'health' | 'write' | 'repository';
 
 type Methods = GRPCInferenceServiceDefinition & { Check: HealthDefinition['Check'] };
 export type RpcName = keyof Methods & string;
-// biome-ignore lint/suspicious/noExplicitAny: conditional type extraction
-type RequestOf<K extends RpcName> = Methods[K] extends MethodDefinition<infer Req, any, any, any> ? Req : never;
-// biome-ignore lint/suspicious/noExplicitAny: conditional type extraction
-type ResponseOf<K extends RpcName> = Methods[K] extends MethodDefinition<any, any, any, infer Res> ? Res : never;
+export type RequestOf<K extends RpcName> =
+  Methods[K] extends MethodDefinition<infer Req, infer _Res, infer _OutReq, infer _OutRes> ? Req : never;
+export type ResponseOf<K extends RpcName> =
+  Methods[K] extends MethodDefinition<infer _Req, infer _Res, infer _OutReq, infer Res> ? Res : never;
 
 export interface UnaryOptions {
   signal?: AbortSignal;
@@ -74,13 +74,26 @@ export class TritonChannel {
   }
 
   /** Makes one unary call under the rules above and returns the decoded response. */
-  async unary<K extends RpcName>(rpc: K, request: RequestOf<K>, kind: RpcKind, options: UnaryOptions = {}): Promise<ResponseOf<K>> {
+  async unary<K extends RpcName>(
+    rpc: K,
+    request: RequestOf<K>,
+    kind: RpcKind,
+    options: UnaryOptions = {},
+  ): Promise<ResponseOf<K>> {
     const context = { rpc, target: this.target, model: options.model, signal: options.signal };
-    if (this.#closed) throw new ChipqError('ENGINE_UNAVAILABLE', `the Triton client for ${this.target} is closed`);
+    if (this.#closed)
+      throw new ChipqError('ENGINE_UNAVAILABLE', `the Triton client for ${this.target} is closed`);
     throwIfAborted(options.signal);
-    const timeoutMs = options.timeoutMs ?? (kind === 'repository' ? this.#options.repositoryTimeoutMs : this.#options.defaultTimeoutMs);
+    const timeoutMs =
+      options.timeoutMs ??
+      (kind === 'repository' ? this.#options.repositoryTimeoutMs : this.#options.defaultTimeoutMs);
     const deadline = Date.now() + timeoutMs;
-    const method = this.#methods[rpc] as unknown as MethodDefinition<RequestOf<K>, unknown, unknown, ResponseOf<K>>;
+    const method = this.#methods[rpc] as unknown as MethodDefinition<
+      RequestOf<K>,
+      unknown,
+      unknown,
+      ResponseOf<K>
+    >;
     const idempotent = kind === 'read' || kind === 'health';
     for (let attempt = 1; ; attempt++) {
       const token = this.#breaker.enter(this.target, kind === 'health');
@@ -88,7 +101,13 @@ export class TritonChannel {
       try {
         await this.#connected(deadline, options.signal);
         sent = true;
-        const response = await this.#call(method, request, callMetadata(options.traceparent), deadline, options.signal);
+        const response = await this.#call(
+          method,
+          request,
+          callMetadata(options.traceparent),
+          deadline,
+          options.signal,
+        );
         this.#breaker.success(token);
         return response;
       } catch (thrown) {
@@ -113,7 +132,8 @@ export class TritonChannel {
 
   /** Resolves once the channel is READY; rejects ENGINE_UNAVAILABLE after connectTimeoutMs, DEADLINE_EXCEEDED at the call deadline. */
   #connected(deadline: number, signal?: AbortSignal): Promise<void> {
-    if (this.#client.getChannel().getConnectivityState(true) === connectivityState.READY) return Promise.resolve();
+    if (this.#client.getChannel().getConnectivityState(true) === connectivityState.READY)
+      return Promise.resolve();
     const connectDeadline = Math.min(deadline, Date.now() + this.#options.connectTimeoutMs);
     return new Promise((resolve, reject) => {
       const onAbort = () => reject(abortError(signal as AbortSignal));
@@ -122,12 +142,22 @@ export class TritonChannel {
         signal?.removeEventListener('abort', onAbort);
         if (!error) return resolve();
         if (connectDeadline >= deadline) {
-          return reject(new ChipqError('DEADLINE_EXCEEDED', `the deadline passed while connecting to Triton at ${this.target}`, { cause: error }));
+          return reject(
+            new ChipqError(
+              'DEADLINE_EXCEEDED',
+              `the deadline passed while connecting to Triton at ${this.target}`,
+              { cause: error },
+            ),
+          );
         }
         reject(
-          new ChipqError('ENGINE_UNAVAILABLE', `cannot connect to Triton at ${this.target} within ${this.#options.connectTimeoutMs} ms`, {
-            cause: error,
-          }),
+          new ChipqError(
+            'ENGINE_UNAVAILABLE',
+            `cannot connect to Triton at ${this.target} within ${this.#options.connectTimeoutMs} ms`,
+            {
+              cause: error,
+            },
+          ),
         );
       });
     });

@@ -25,7 +25,9 @@ interface GrpcLikeError {
 }
 
 function isGrpcError(error: unknown): error is GrpcLikeError {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number';
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number'
+  );
 }
 
 /** Converts anything a gRPC call threw into a ChipqError (ChipqErrors pass through unchanged). */
@@ -33,9 +35,13 @@ export function toChipqError(error: unknown, context: GrpcErrorContext): ChipqEr
   if (error instanceof ChipqError) return error;
   if (context.signal?.aborted) return abortError(context.signal);
   if (!isGrpcError(error)) {
-    return new ChipqError('INTERNAL', `${context.rpc} to Triton at ${context.target} failed: ${String(error)}`, {
-      cause: error,
-    });
+    return new ChipqError(
+      'INTERNAL',
+      `${context.rpc} to Triton at ${context.target} failed: ${String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const detail = error.details || error.message || '';
   const code = codeFor(error.code, detail, context);
@@ -87,5 +93,7 @@ function codeFor(status: number, detail: string, context: GrpcErrorContext): Err
 
 /** Whether `error` says the server could not be reached (what the circuit breaker counts). */
 export function isUnavailable(error: unknown): boolean {
-  return error instanceof ChipqError ? error.code === 'ENGINE_UNAVAILABLE' : isGrpcError(error) && error.code === GrpcStatus.UNAVAILABLE;
+  return error instanceof ChipqError
+    ? error.code === 'ENGINE_UNAVAILABLE'
+    : isGrpcError(error) && error.code === GrpcStatus.UNAVAILABLE;
 }

@@ -48,7 +48,9 @@ export function modelConfigFromProto(proto: ModelConfig__Output): ModelConfig {
     output: proto.output.map(outputFromProto),
     instanceGroup: proto.instance_group.map(instanceGroupFromProto),
     versionPolicy: versionPolicyFromProto(proto.version_policy),
-    parameters: Object.fromEntries(Object.entries(proto.parameters).map(([key, value]) => [key, value.string_value])),
+    parameters: Object.fromEntries(
+      Object.entries(proto.parameters).map(([key, value]) => [key, value.string_value]),
+    ),
     modelWarmup: proto.model_warmup.map(warmupFromProto),
     extra,
   };
@@ -94,21 +96,27 @@ function instanceGroupFromProto(group: ModelInstanceGroup__Output): InstanceGrou
   if (group.profile.length > 0) extra.profile = [...group.profile];
   if (group.passive) extra.passive = true;
   if (group.host_policy) extra.host_policy = group.host_policy;
-  const config: InstanceGroupConfig = { count: group.count, kind: group.kind as InstanceKind, gpus: [...group.gpus] };
+  const config: InstanceGroupConfig = {
+    count: group.count,
+    kind: group.kind as InstanceKind,
+    gpus: [...group.gpus],
+  };
   if (group.name) config.name = group.name;
   return withExtra(config, extra);
 }
 
 function versionPolicyFromProto(policy: ModelVersionPolicy__Output | null): VersionPolicy {
   if (policy?.policy_choice === 'all') return { kind: 'all' };
-  if (policy?.policy_choice === 'specific') return { kind: 'specific', versions: (policy.specific?.versions ?? []).map(Number) };
+  if (policy?.policy_choice === 'specific')
+    return { kind: 'specific', versions: (policy.specific?.versions ?? []).map(Number) };
   return { kind: 'latest', numVersions: policy?.latest?.num_versions || 1 };
 }
 
 function dynamicBatchingFromProto(batching: ModelDynamicBatching__Output): DynamicBatchingConfig {
   const extra: TextMessage = {};
   if (batching.priority_levels !== '0') extra.priority_levels = Number(batching.priority_levels);
-  if (batching.default_priority_level !== '0') extra.default_priority_level = Number(batching.default_priority_level);
+  if (batching.default_priority_level !== '0')
+    extra.default_priority_level = Number(batching.default_priority_level);
   const queue = batching.default_queue_policy;
   if (queue) {
     extra.default_queue_policy = {

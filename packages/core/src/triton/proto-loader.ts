@@ -15,8 +15,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSync, type Options } from '@grpc/proto-loader';
-import type { GRPCInferenceServiceDefinition } from '../../gen/triton/inference/GRPCInferenceService.js';
 import type { HealthDefinition } from '../../gen/triton/grpc/health/v1/Health.js';
+import type { GRPCInferenceServiceDefinition } from '../../gen/triton/inference/GRPCInferenceService.js';
 import { ChipqError } from '../errors.js';
 
 export const protoLoaderOptions: Options = {
@@ -38,7 +38,10 @@ const cache = new Map<string, TritonServiceDefinitions>();
 export function loadTritonServices(protoDir: string = defaultProtoDir()): TritonServiceDefinitions {
   const cached = cache.get(protoDir);
   if (cached) return cached;
-  const definition = loadSync(['grpc_service.proto', 'health.proto'], { ...protoLoaderOptions, includeDirs: [protoDir] });
+  const definition = loadSync(['grpc_service.proto', 'health.proto'], {
+    ...protoLoaderOptions,
+    includeDirs: [protoDir],
+  });
   const services: TritonServiceDefinitions = {
     inference: definition['inference.GRPCInferenceService'] as unknown as GRPCInferenceServiceDefinition,
     health: definition['grpc.health.v1.Health'] as unknown as HealthDefinition,

@@ -34,7 +34,11 @@ export function resolveRetryOptions(options: RetryOptions = {}): ResolvedRetryOp
 }
 
 /** Delay before attempt `attempt + 1` (attempt counts from 1): uniform in [0, min(max, initial·2^(attempt-1))]. */
-export function backoffDelay(attempt: number, options: ResolvedRetryOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: ResolvedRetryOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(options.maxBackoffMs, options.initialBackoffMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }

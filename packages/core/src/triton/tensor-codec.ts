@@ -6,9 +6,7 @@
  * patterns held in a Uint16Array. BYTES (variable-length strings) is not supported.
  */
 import { endianness } from 'node:os';
-import type {
-  _inference_ModelInferRequest_InferInputTensor as InferInputTensor,
-} from '../../gen/triton/inference/ModelInferRequest.js';
+import type { _inference_ModelInferRequest_InferInputTensor as InferInputTensor } from '../../gen/triton/inference/ModelInferRequest.js';
 import type { ModelInferResponse__Output } from '../../gen/triton/inference/ModelInferResponse.js';
 import type { Tensor, TensorData } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
@@ -41,7 +39,11 @@ const littleEndianHost = endianness() === 'LE';
 
 function arrayType(datatype: string, what: string): TypedArrayConstructor {
   const type = tensorArrayTypes[datatype as Exclude<DataType, 'BYTES'>];
-  if (!type) throw new ChipqError('INVALID_INPUT', `${what}: data type ${datatype} is not supported (raw tensors only)`);
+  if (!type)
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `${what}: data type ${datatype} is not supported (raw tensors only)`,
+    );
   return type;
 }
 
@@ -50,7 +52,10 @@ export function elementCount(shape: readonly number[], what: string): number {
   let count = 1;
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
-      throw new ChipqError('INVALID_INPUT', `${what}: expected non-negative integer dimensions, got [${shape.join(', ')}]`);
+      throw new ChipqError(
+        'INVALID_INPUT',
+        `${what}: expected non-negative integer dimensions, got [${shape.join(', ')}]`,
+      );
     }
     count *= dim;
   }
@@ -62,7 +67,10 @@ export function checkTensor(tensor: Tensor): void {
   const what = `input '${tensor.name}'`;
   const type = arrayType(tensor.datatype, what);
   if (!(tensor.data instanceof type)) {
-    throw new ChipqError('INVALID_INPUT', `${what}: ${tensor.datatype} data must be a ${type.name}, got ${tensor.data.constructor.name}`);
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `${what}: ${tensor.datatype} data must be a ${type.name}, got ${tensor.data.constructor.name}`,
+    );
   }
   const count = elementCount(tensor.shape, what);
   if (tensor.data.length !== count) {
@@ -85,9 +93,13 @@ export function fromRawBytes(datatype: string, bytes: Uint8Array, what: string):
   const type = arrayType(datatype, what);
   const size = type.BYTES_PER_ELEMENT;
   if (bytes.byteLength % size !== 0) {
-    throw new ChipqError('INFERENCE_FAILED', `${what}: ${bytes.byteLength} bytes is not a whole number of ${datatype} elements`);
+    throw new ChipqError(
+      'INFERENCE_FAILED',
+      `${what}: ${bytes.byteLength} bytes is not a whole number of ${datatype} elements`,
+    );
   }
-  if (littleEndianHost && bytes.byteOffset % size === 0) return new type(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
+  if (littleEndianHost && bytes.byteOffset % size === 0)
+    return new type(bytes.buffer, bytes.byteOffset, bytes.byteLength / size);
   const copy = Buffer.from(bytes); // fresh, aligned allocation
   if (!littleEndianHost) swapBytes(copy, size);
   return new type(copy.buffer, copy.byteOffset, copy.byteLength / size);
@@ -125,7 +137,10 @@ export function decodeOutputs(response: ModelInferResponse__Output): Tensor[] {
     const data = fromRawBytes(output.datatype, response.raw_output_contents[index] as Buffer, what);
     const count = elementCount(shape, what);
     if (data.length !== count) {
-      throw new ChipqError('INFERENCE_FAILED', `${what}: shape [${shape.join(', ')}] holds ${count} elements, got ${data.length}`);
+      throw new ChipqError(
+        'INFERENCE_FAILED',
+        `${what}: shape [${shape.join(', ')}] holds ${count} elements, got ${data.length}`,
+      );
     }
     return { name: output.name, datatype: output.datatype as DataType, shape, data };
   });
