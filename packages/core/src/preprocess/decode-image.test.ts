@@ -148,6 +148,15 @@ describe('decodeImage rejections', () => {
     });
   });
 
+  it('stops waiting with DEADLINE_EXCEEDED when the signal times out mid-decode', async () => {
+    const bytes = await encode(gradientRgb(64, 64), 64, 64, 3, 'png');
+    const controller = new AbortController();
+    const pending = decodeImage(bytes, limits, controller.signal);
+    // sharp answers on a later tick, so this abort lands while the decode is in flight.
+    controller.abort(new DOMException('deadline', 'TimeoutError'));
+    await expect(pending).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
+  });
+
   it('rejects with CANCELLED when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
