@@ -1,87 +1,134 @@
 /**
- * One model instance: an onnxruntime InferenceSession over a version's model.onnx, running one
- * batch at a time (the scheduler guarantees that). Applies the config's `reshape` on the way in
- * and out and times the three compute phases Triton reports.
+ * One model instance: an onnxruntime session in its own worker thread (see onnx-worker.ts for
+ * why), running one batch at a time (the scheduler guarantees that). Applies the config's
+ * `reshape` on the way in and out and reports the three compute phases Triton reports.
+ *
+ * Inputs are copied to the worker (a caller's buffers are never detached); outputs are handed
+ * back without a copy. The worker keeps the process alive only while it has work.
  */
-import { InferenceSession, type Tensor as OrtTensor } from 'onnxruntime-node';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { ChipqError } from '../../errors.js';
 import type { ModelConfig, TensorConfig } from '../../model-repository/model-config.js';
 import type { Tensor } from '../engine.js';
 import type { ComputeTimes } from './onnx-statistics.js';
-import { fromOrtTensor, toOrtTensor } from './onnx-tensor.js';
+import { fromWireTensor, toWireTensor } from './onnx-tensor.js';
+import { type WorkerReply, type WorkerRequest, onnxWorkerMain } from './onnx-worker.js';
 
 /** Session settings from the engine options. */
 export interface InstanceSettings {
   /** Threads inside one operator; undefined lets onnxruntime choose. */
-  intraOpNumThreads?: number;
+  intraOpNumThreads?: number | undefined;
   /** Threads across operators; undefined lets onnxruntime choose. */
-  interOpNumThreads?: number;
+  interOpNumThreads?: number | undefined;
+}
+
+type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void };
+/** Distributive Omit, so each request kind keeps its own fields. */
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+
+/** onnxruntime-node's entry file, resolved here so the worker loads the same copy (ESM and CJS builds). */
+function onnxRuntimePath(): string {
+  return typeof require === 'function' ? require.resolve('onnxruntime-node') : createRequire(import.meta.url).resolve('onnxruntime-node');
 }
 
 export class OnnxModelInstance {
-  readonly #session: InferenceSession;
+  readonly #worker: Worker;
   readonly #config: ModelConfig;
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 0;
+  #failure: Error | undefined;
 
-  private constructor(session: InferenceSession, config: ModelConfig) {
-    this.#session = session;
+  private constructor(config: ModelConfig) {
     this.#config = config;
+    this.#worker = new Worker(`(${onnxWorkerMain.toString()})()`, { eval: true, workerData: { ortPath: onnxRuntimePath() } });
+    this.#worker.unref();
+    this.#worker.on('message', (reply: WorkerReply) => this.#answer(reply));
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the instance's worker exited with code ${code}`)));
   }
 
   /**
-   * Opens `modelFile` and checks that the model has every input and output the config names.
+   * Opens `modelFile` in a new worker and checks that the model has every input and output the
+   * config names.
    * @throws ChipqError MODEL_CONFIG_INVALID when the file cannot be loaded or does not match.
    */
   static async create(modelFile: string, config: ModelConfig, settings: InstanceSettings): Promise<OnnxModelInstance> {
-    const options: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
+    const instance = new OnnxModelInstance(config);
+    const options: Record<string, unknown> = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
     if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
     if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
-    let session: InferenceSession;
     try {
-      session = await InferenceSession.create(modelFile, options);
+      const reply = await instance.#call({ kind: 'load', modelFile, options });
+      const missing = [
+        ...config.input.filter((t) => !reply.inputNames?.includes(t.name)).map((t) => `input ${t.name}`),
+        ...config.output.filter((t) => !reply.outputNames?.includes(t.name)).map((t) => `output ${t.name}`),
+      ];
+      if (missing.length > 0) {
+        throw new ChipqError('MODEL_CONFIG_INVALID', `${modelFile} has no ${missing.join(', ')} named in config.pbtxt of ${config.name}`, {
+          details: { file: modelFile, missing },
+        });
+      }
+      return instance;
     } catch (error) {
+      await instance.release();
+      if (error instanceof ChipqError) throw error;
       throw new ChipqError('MODEL_CONFIG_INVALID', `cannot load ${modelFile}: ${(error as Error).message}`, { cause: error, details: { file: modelFile } });
     }
-    const missing = [
-      ...config.input.filter((t) => !session.inputNames.includes(t.name)).map((t) => `input ${t.name}`),
-      ...config.output.filter((t) => !session.outputNames.includes(t.name)).map((t) => `output ${t.name}`),
-    ];
-    if (missing.length > 0) {
-      await session.release();
-      throw new ChipqError('MODEL_CONFIG_INVALID', `${modelFile} has no ${missing.join(', ')} named in config.pbtxt of ${config.name}`, {
-        details: { file: modelFile, missing },
-      });
-    }
-    return new OnnxModelInstance(session, config);
   }
 
   /** Runs one batch; `inputs` follow the config (batch dimension first when the model batches). */
   async run(inputs: readonly Tensor[]): Promise<{ outputs: Tensor[]; times: ComputeTimes }> {
     const batching = this.#config.maxBatchSize > 0;
-    const t0 = performance.now();
-    const feeds: Record<string, OrtTensor> = {};
-    for (const tensor of inputs) {
+    const wire = inputs.map((tensor) => {
       const reshape = this.#config.input.find((input) => input.name === tensor.name)?.reshape;
-      feeds[tensor.name] = toOrtTensor(tensor, reshape ? withBatch(reshape, tensor.shape, batching) : tensor.shape);
-    }
-    const t1 = performance.now();
-    let results: InferenceSession.OnnxValueMapType;
+      return toWireTensor(tensor, reshape ? withBatch(reshape, tensor.shape, batching) : tensor.shape);
+    });
+    let reply: WorkerReply & { ok: true };
     try {
-      results = await this.#session.run(feeds, this.#config.output.map((output) => output.name));
+      reply = await this.#call({ kind: 'run', inputs: wire, outputs: this.#config.output.map((output) => output.name) });
     } catch (error) {
       throw new ChipqError('INFERENCE_FAILED', `model ${this.#config.name} failed: ${(error as Error).message}`, { cause: error });
     }
-    const t2 = performance.now();
-    const outputs = this.#config.output.map((output) => {
-      const tensor = fromOrtTensor(output.name, results[output.name] as OrtTensor);
+    const outputs = (reply.outputs ?? []).map((value) => {
+      const tensor = fromWireTensor(value);
+      const output = this.#config.output.find((o) => o.name === tensor.name) as TensorConfig;
       return output.reshape ? reportedShape(output, tensor, batching) : tensor;
     });
-    const t3 = performance.now();
-    const ns = (ms: number) => ms * 1e6;
-    return { outputs, times: { inputNs: ns(t1 - t0), inferNs: ns(t2 - t1), outputNs: ns(t3 - t2) } };
+    return { outputs, times: reply.times ?? { inputNs: 0, inferNs: 0, outputNs: 0 } };
   }
 
+  /** Releases the session and ends the worker. */
   async release(): Promise<void> {
-    await this.#session.release();
+    if (!this.#failure) await this.#call({ kind: 'release' }).catch(() => undefined);
+    this.#failure ??= new Error('the instance was released');
+    await this.#worker.terminate();
+  }
+
+  #call(request: WithoutId<WorkerRequest>): Promise<WorkerReply & { ok: true }> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    // A worker with work in hand keeps the process alive, an idle one does not.
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...request, id } as WorkerRequest);
+    });
+  }
+
+  #answer(reply: WorkerReply): void {
+    const pending = this.#pending.get(reply.id);
+    if (!pending) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker.unref();
+    if (reply.ok) pending.resolve(reply);
+    else pending.reject(new Error(reply.message));
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
   }
 }
 

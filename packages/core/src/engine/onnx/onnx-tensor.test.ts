@@ -2,7 +2,7 @@ import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ChipqError } from '../../errors.js';
 import type { Tensor } from '../engine.js';
-import { fromOrtTensor, isOnnxDataType, toOrtTensor } from './onnx-tensor.js';
+import { fromWireTensor, isOnnxDataType, toWireTensor } from './onnx-tensor.js';
 
 const cases: Array<[string, { tensor: Tensor; ortType: string }]> = [
   ['FP32', { tensor: { name: 'a', datatype: 'FP32', shape: [2], data: Float32Array.of(1.5, -2) }, ortType: 'float32' }],
@@ -13,28 +13,30 @@ const cases: Array<[string, { tensor: Tensor; ortType: string }]> = [
 ];
 
 describe('onnx tensor conversion', () => {
-  it.each(cases)('%s round-trips with the same data', (_name, { tensor, ortType }) => {
-    const ort = toOrtTensor(tensor);
+  it.each(cases)('%s round-trips through a real onnxruntime tensor', (_name, { tensor, ortType }) => {
+    const wire = toWireTensor(tensor);
+    // The worker builds exactly this from the wire form; onnxruntime must accept our typed array.
+    const ort = new OrtTensor(wire.type as 'float32', wire.data as Float32Array, wire.dims);
     expect(ort.type).toBe(ortType);
     expect(ort.dims).toEqual(tensor.shape);
-    const back = fromOrtTensor('out', ort);
+    const back = fromWireTensor({ name: 'out', type: ort.type, dims: [...ort.dims], data: ort.data as Float32Array });
     expect(back).toEqual({ ...tensor, name: 'out' });
   });
 
   it('uses the given shape (a config reshape) instead of the tensor shape', () => {
-    const ort = toOrtTensor({ name: 'a', datatype: 'FP32', shape: [1, 4], data: new Float32Array(4) }, [1, 2, 2]);
-    expect(ort.dims).toEqual([1, 2, 2]);
+    const wire = toWireTensor({ name: 'a', datatype: 'FP32', shape: [1, 4], data: new Float32Array(4) }, [1, 2, 2]);
+    expect(wire.dims).toEqual([1, 2, 2]);
   });
 
   it('rejects types onnxruntime-node cannot carry with INVALID_INPUT', () => {
     const bf16: Tensor = { name: 'a', datatype: 'BF16', shape: [1], data: new Uint16Array(1) };
     expect(isOnnxDataType('BF16')).toBe(false);
-    expect(() => toOrtTensor(bf16)).toThrow(ChipqError);
-    expect(() => toOrtTensor(bf16)).toThrow('input a: data type BF16 is not supported by the embedded engine');
+    expect(() => toWireTensor(bf16)).toThrow(ChipqError);
+    expect(() => toWireTensor(bf16)).toThrow('input a: data type BF16 is not supported by the embedded engine');
   });
 
   it('rejects string outputs with INFERENCE_FAILED', () => {
     const strings = new OrtTensor('string', ['x'], [1]);
-    expect(() => fromOrtTensor('s', strings)).toThrow('output s: onnxruntime type string is not supported');
+    expect(() => fromWireTensor({ name: 's', type: strings.type, dims: [1], data: new Uint8Array(1) })).toThrow('output s: onnxruntime type string is not supported');
   });
 });

@@ -1,11 +1,13 @@
 /**
- * Our `Tensor` to onnxruntime's tensor and back. The only module that knows onnxruntime's tensor
- * type names; data is shared, never copied, in both directions.
+ * Our `Tensor` to the tensor an instance's worker hands to onnxruntime, and back. The only module
+ * that knows onnxruntime's element type names; data is shared, never copied, in both directions
+ * (crossing to the worker copies inputs, see onnx-model-instance.ts).
  */
-import { Tensor as OrtTensor } from 'onnxruntime-node';
+import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { ChipqError } from '../../errors.js';
 import type { DataType } from '../../model-repository/model-config.js';
 import type { Tensor, TensorData } from '../engine.js';
+import type { WireTensor } from './onnx-worker.js';
 
 /** KServe data type -> onnxruntime-node element type. BF16 and BYTES have no counterpart here. */
 const toOrtType: Partial<Record<DataType, OrtTensor.Type>> = {
@@ -31,11 +33,11 @@ export function isOnnxDataType(datatype: DataType): boolean {
 }
 
 /**
- * An onnxruntime tensor over `tensor`'s data with `shape` (default: the tensor's own shape;
- * the engine passes the config's `reshape` here).
+ * The onnxruntime view of `tensor`'s data with `shape` (default: the tensor's own shape; the
+ * engine passes the config's `reshape` here).
  * @throws ChipqError INVALID_INPUT for a data type onnxruntime-node cannot carry.
  */
-export function toOrtTensor(tensor: Tensor, shape: readonly number[] = tensor.shape): OrtTensor {
+export function toWireTensor(tensor: Tensor, shape: readonly number[] = tensor.shape): WireTensor {
   const type = toOrtType[tensor.datatype];
   if (type === undefined) {
     throw new ChipqError('INVALID_INPUT', `input ${tensor.name}: data type ${tensor.datatype} is not supported by the embedded engine`, {
@@ -43,16 +45,17 @@ export function toOrtTensor(tensor: Tensor, shape: readonly number[] = tensor.sh
     });
   }
   // onnxruntime-node accepts each of our typed arrays for its matching type (float16 as Uint16Array).
-  return new OrtTensor(type, tensor.data as Float32Array, shape);
+  return { name: tensor.name, type, dims: [...shape], data: tensor.data };
 }
 
 /**
- * Our tensor named `name` over an onnxruntime output.
+ * Our tensor over an onnxruntime output.
  * @throws ChipqError INFERENCE_FAILED when the model produced a type chipq cannot carry.
  */
-export function fromOrtTensor(name: string, value: OrtTensor): Tensor {
+export function fromWireTensor(value: WireTensor): Tensor {
+  const name = value.name;
   const datatype = fromOrtType.get(value.type);
-  if (datatype === undefined || value.location !== 'cpu') {
+  if (datatype === undefined) {
     throw new ChipqError('INFERENCE_FAILED', `output ${name}: onnxruntime type ${value.type} is not supported`, {
       details: { output: name, type: value.type },
     });
