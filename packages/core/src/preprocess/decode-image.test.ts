@@ -4,6 +4,7 @@ import type { ErrorCode } from '../errors.js';
 import { decodeImage } from './decode-image.js';
 import { resolvePreprocessOptions } from './preprocess-options.js';
 import { type EncodeFormat, encode, gradientRgb, tinyBmp } from './test-fixtures.js';
+import { toTensor } from './to-tensor.js';
 
 const limits = resolvePreprocessOptions();
 
@@ -52,6 +53,28 @@ describe('decodeImage', () => {
     expect(await decodeImage(bytes, limits)).toMatchObject({ width: 20, height: 40, format: 'jpeg' });
   });
 
+  it('rotates the pixels too: the left half of a 6-oriented JPEG ends up on top', async () => {
+    // Stored 40x20, left half black, right half white; displayed rotated 90° clockwise.
+    const stored = Uint8Array.from({ length: 40 * 20 }, (_, i) => (i % 40 < 20 ? 0 : 255));
+    const image = await decodeImage(await encode(stored, 40, 20, 1, 'jpeg', 6), limits);
+    const plan = {
+      name: 'x',
+      layout: 'NCHW',
+      channels: 1,
+      height: 40,
+      width: 20,
+      dataType: 'UINT8',
+      batched: false,
+    } as const;
+    const { tensor } = await toTensor(
+      image,
+      { ...plan, normalize: { scale: 1, mean: [0], std: [1] } },
+      limits,
+    );
+    expect(tensor.data[5 * 20 + 10]).toBeLessThan(10);
+    expect(tensor.data[35 * 20 + 10]).toBeGreaterThan(245);
+  });
+
   it('composites alpha over black', async () => {
     const rgba = new Uint8Array([255, 255, 255, 0, 255, 255, 255, 255]);
     const bytes = new Uint8Array(
@@ -59,7 +82,23 @@ describe('decodeImage', () => {
         .png()
         .toBuffer(),
     );
-    expect(await decodeImage(bytes, limits)).toMatchObject({ width: 2, height: 1, channels: 3 });
+    const image = await decodeImage(bytes, limits);
+    expect(image).toMatchObject({ width: 2, height: 1, channels: 3 });
+    const plan = {
+      name: 'x',
+      layout: 'NHWC',
+      channels: 3,
+      height: 1,
+      width: 2,
+      dataType: 'UINT8',
+      batched: false,
+    } as const;
+    const { tensor } = await toTensor(
+      image,
+      { ...plan, normalize: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] } },
+      limits,
+    );
+    expect([...tensor.data]).toEqual([0, 0, 0, 255, 255, 255]);
   });
 });
 
