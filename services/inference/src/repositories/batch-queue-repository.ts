@@ -95,7 +95,7 @@ export interface ItemOutcome {
 export async function finishBatchItem(
   trx: Transaction<Database>,
   outcome: ItemOutcome,
-  store: (trx: Transaction<Database>) => Promise<void>,
+  store: (trx: Transaction<Database>) => Promise<unknown>,
 ): Promise<boolean> {
   await lockBatch(trx, outcome.batchId);
   const held = await trx

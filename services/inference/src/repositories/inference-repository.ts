@@ -12,19 +12,25 @@ export interface InferenceWithDetections {
   detections: Detection[];
 }
 
-/** Inserts an inference and its detections (`inference_id` and `ordinal` are filled in here). */
+/**
+ * Inserts an inference and its detections (`inference_id` and `ordinal` are filled in here)
+ * and returns the stored rows, so callers answer with exactly what was stored.
+ */
 export async function insertInference(
   db: Db,
   inference: NewInference,
   detections: Array<Omit<NewDetection, 'inference_id' | 'ordinal'>> = [],
-): Promise<void> {
-  await db.insertInto('inferences').values(inference).execute();
-  if (detections.length > 0) {
-    await db
-      .insertInto('detections')
-      .values(detections.map((d, ordinal) => ({ ...d, inference_id: inference.id, ordinal })))
-      .execute();
-  }
+): Promise<InferenceWithDetections> {
+  const stored = await db.insertInto('inferences').values(inference).returningAll().executeTakeFirstOrThrow();
+  const storedDetections =
+    detections.length === 0
+      ? []
+      : await db
+          .insertInto('detections')
+          .values(detections.map((d, ordinal) => ({ ...d, inference_id: inference.id, ordinal })))
+          .returningAll()
+          .execute();
+  return { inference: stored, detections: storedDetections.sort((a, b) => a.ordinal - b.ordinal) };
 }
 
 export async function findInference(db: Db, id: string): Promise<InferenceWithDetections | undefined> {

@@ -1,6 +1,6 @@
 import { ChipqError } from '@chipq/core';
 import { describe, expect, it } from 'vitest';
-import type { InspectionOutcome } from '../inspection/inspector-port.js';
+import type { InspectionResult } from '@chipq/core';
 import { completedRecord, failedRecord, type RecordInput } from './inference-record.js';
 import { toInferenceView } from './inference-view.js';
 
@@ -14,9 +14,10 @@ const input: RecordInput = {
   serviceMs: 12,
 };
 
-const outcome: InspectionOutcome = {
+const outcome: InspectionResult = {
   model: { name: 'm', version: '2' },
   image: { width: 640, height: 480, format: 'png' },
+  review: [],
   detections: [
     { classId: 1, className: 'short', confidence: 0.9, severity: 'high', box: { x1: 10, y1: 20, x2: 30, y2: 50 } },
     // A box poking out of the image and a zero-width one: stored clamped and non-empty.

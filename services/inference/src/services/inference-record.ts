@@ -5,7 +5,7 @@
  */
 import type { ChipqError } from '@chipq/core';
 import type { NewDetection, NewInference } from '../db/database.js';
-import type { InspectionOutcome } from '../inspection/inspector-port.js';
+import type { InspectionResult } from '@chipq/core';
 import type { Traceability } from './traceability.js';
 
 export interface RecordInput {
@@ -28,7 +28,7 @@ export interface RecordInput {
 const minExtent = 1e-3;
 
 /** Rows for a completed inspection. */
-export function completedRecord(input: RecordInput, outcome: InspectionOutcome): {
+export function completedRecord(input: RecordInput, outcome: InspectionResult): {
   inference: NewInference;
   detections: Array<Omit<NewDetection, 'inference_id' | 'ordinal'>>;
 } {

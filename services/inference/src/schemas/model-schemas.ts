@@ -1,0 +1,107 @@
+/** Schemas of the /models endpoints: repository entries joined with the engine's state. */
+import { z } from '@hono/zod-openapi';
+import { modelName, modelVersion, uploadedFile } from './common-schemas.js';
+
+export const modelStates = ['READY', 'UNAVAILABLE', 'LOADING', 'UNLOADING'] as const;
+
+export const TensorSchema = z
+  .object({
+    name: z.string().openapi({ example: 'image' }),
+    data_type: z.string().openapi({ example: 'UINT8' }),
+    dims: z.array(z.number().int()).openapi({ description: 'Without the batch dimension when max_batch_size > 0; -1 is variable.', example: [1, 640, 640] }),
+    format: z.string().openapi({ example: 'NCHW' }),
+  })
+  .openapi('Tensor');
+
+export const ModelVersionSchema = z
+  .object({
+    version: z.string().openapi({ example: '2' }),
+    state: z.enum(modelStates),
+    ready: z.boolean(),
+    reason: z.string().openapi({ description: 'Why the version is not ready (empty when ready).' }),
+  })
+  .openapi('ModelVersion');
+
+export const ModelSummarySchema = z
+  .object({
+    name: z.string().openapi({ example: 'pcb_defect_detector' }),
+    platform: z.string().openapi({ example: 'onnxruntime_onnx' }),
+    max_batch_size: z.number().int(),
+    state: z.enum(modelStates).openapi({ description: 'READY when any version is ready.' }),
+    ready: z.boolean(),
+    reason: z.string(),
+    versions: z.array(ModelVersionSchema),
+    inputs: z.array(TensorSchema),
+    outputs: z.array(TensorSchema),
+    labels: z.array(z.string()).nullable(),
+    decoder: z.string().nullable().openapi({ description: 'The `chipq.decoder` parameter, when set.' }),
+    dynamic_batching: z
+      .object({ preferred_batch_size: z.array(z.number().int()), max_queue_delay_microseconds: z.number().int() })
+      .nullable(),
+    instance_count: z.number().int(),
+  })
+  .openapi('ModelSummary');
+
+export const DeploymentEventSchema = z
+  .object({
+    id: z.uuid(),
+    event: z.enum(['deployed', 'deploy_failed', 'loaded', 'load_failed', 'unloaded', 'unload_failed']),
+    version: z.string().nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    detail: z.record(z.string(), z.unknown()),
+    request_id: z.string().nullable(),
+    created_at: z.iso.datetime(),
+  })
+  .openapi('DeploymentEvent');
+
+export const ModelDetailSchema = ModelSummarySchema.extend({
+  config: z.record(z.string(), z.unknown()).openapi({ description: "config.pbtxt in Triton's JSON form (what Triton's repository API returns)." }),
+  card: z.string().nullable().openapi({ description: 'README.md of the model folder (the model card).' }),
+  deployments: z.array(DeploymentEventSchema).openapi({ description: 'The latest deployment, load and unload events, newest first.' }),
+}).openapi('ModelDetail');
+
+export const ModelListSchema = z.object({ models: z.array(ModelSummarySchema) }).openapi('ModelList');
+
+export const ModelVersionsSchema = z
+  .object({ name: z.string(), versions: z.array(ModelVersionSchema) })
+  .openapi('ModelVersions');
+
+export const ModelStatusSchema = z
+  .object({
+    name: z.string(),
+    state: z.enum(modelStates),
+    ready: z.boolean(),
+    reason: z.string(),
+    versions: z.array(ModelVersionSchema),
+  })
+  .openapi('ModelStatus');
+
+export const DeployFormSchema = z
+  .object({
+    model: uploadedFile.openapi({ description: 'The ONNX file (becomes `<name>/<version>/model.onnx`).' }),
+    config: uploadedFile
+      .optional()
+      .openapi({ description: 'config.pbtxt. Required for a new model unless it can be derived; for an existing model, replaces its config.' }),
+    name: modelName,
+    version: modelVersion.optional().openapi({ description: 'Default: one above the highest version on disk.' }),
+    load: z
+      .enum(['true', 'false'])
+      .optional()
+      .openapi({ description: 'Load the model once deployed (default true).' }),
+  })
+  .openapi('DeployForm');
+
+export const DeployResultSchema = z
+  .object({
+    name: z.string(),
+    version: z.string(),
+    status: ModelStatusSchema.nullable().openapi({ description: 'Null when `load=false`.' }),
+    deployment: DeploymentEventSchema,
+  })
+  .openapi('DeployResult');
+
+export type ModelSummary = z.infer<typeof ModelSummarySchema>;
+export type ModelDetail = z.infer<typeof ModelDetailSchema>;
+export type ModelVersionView = z.infer<typeof ModelVersionSchema>;
+export type ModelStatusView = z.infer<typeof ModelStatusSchema>;
+export type DeploymentEventView = z.infer<typeof DeploymentEventSchema>;

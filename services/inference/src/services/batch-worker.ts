@@ -1,0 +1,244 @@
+/**
+ * The background worker that drains the batch queue. It claims items from PostgreSQL with
+ * `FOR UPDATE SKIP LOCKED` under a lease, keeps up to `concurrency` of them in flight so the
+ * engine's dynamic batching can group them, renews its leases on a heartbeat, and stores each
+ * outcome behind an owner-and-status guard (see batch-queue-repository.ts). On stop it lets
+ * in-flight items finish for a while, then aborts the rest and returns them to the queue.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { ChipqError, isChipqError } from '@chipq/core';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { type ClaimedItem, claimBatchItems, finishBatchItem, releaseBatchItems, renewLeases } from '../repositories/batch-queue-repository.js';
+import { insertInference } from '../repositories/inference-repository.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { completedRecord, failedRecord, type RecordInput } from './inference-record.js';
+import type { InspectionRun, InspectionRunner } from './inspection-runner.js';
+
+export interface BatchWorkerOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  run: InspectionRunner;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  /** Items in flight at once, default 8. */
+  concurrency?: number;
+  /** Lease on a claimed item, default 60 s; renewed every third of it. */
+  leaseMs?: number;
+  /** How often to look for work when idle (other replicas' batches, expired leases), default 1 s. */
+  pollMs?: number;
+  /** This worker's id in `lease_owner`, default `<host>:<pid>:<random>`. */
+  owner?: string;
+}
+
+type AbortReason = 'cancelled' | 'shutdown' | 'lease-lost';
+
+interface InFlight {
+  batchId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class BatchWorker {
+  readonly owner: string;
+  readonly #o: Required<Omit<BatchWorkerOptions, 'owner'>>;
+  readonly #inFlight = new Map<string, InFlight>();
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  /** Items this worker stored an outcome for (tests and logs). */
+  processed = 0;
+
+  constructor(options: BatchWorkerOptions) {
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#o = { concurrency: 8, leaseMs: 60_000, pollMs: 1000, ...options };
+  }
+
+  get inFlightCount(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#heartbeat = setInterval(() => void this.#renew(), Math.max(100, this.#o.leaseMs / 3));
+    this.#heartbeat.unref();
+    this.#loop = this.#run();
+  }
+
+  /** Wakes the loop now (a batch was just created here). */
+  notify(): void {
+    this.#wake?.();
+  }
+
+  /** Aborts this replica's in-flight items of a batch; returns how many were aborted. */
+  abortBatch(batchId: string): number {
+    let aborted = 0;
+    for (const entry of this.#inFlight.values()) {
+      if (entry.batchId === batchId && !entry.controller.signal.aborted) {
+        entry.controller.abort(reasonError('cancelled'));
+        aborted += 1;
+      }
+    }
+    return aborted;
+  }
+
+  /**
+   * Stops claiming, waits up to `drainMs` (default 10 s) for in-flight items, then aborts the
+   * rest and puts them back in the queue for the next replica or restart.
+   */
+  async stop(options: { drainMs?: number } = {}): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.notify();
+    await this.#loop;
+    const drain = Promise.all([...this.#inFlight.values()].map((e) => e.done));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([drain, new Promise((resolve) => (timer = setTimeout(resolve, options.drainMs ?? 10_000)))]);
+    clearTimeout(timer);
+    for (const entry of this.#inFlight.values()) entry.controller.abort(reasonError('shutdown'));
+    await drain;
+    clearInterval(this.#heartbeat);
+    const returned = await releaseBatchItems(this.#o.db, this.owner);
+    if (returned.length > 0) this.#o.logger.info('returned batch items to the queue', { count: returned.length });
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const free = this.#o.concurrency - this.#inFlight.size;
+      let claimed: ClaimedItem[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claimBatchItems(this.#o.db, { owner: this.owner, limit: free, leaseMs: this.#o.leaseMs });
+        } catch (error) {
+          this.#o.logger.error('could not claim batch items', { error });
+        }
+        for (const item of claimed) this.#start(item);
+      }
+      if (!this.#running) break;
+      if (claimed.length > 0 && claimed.length === free) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#o.pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = undefined;
+    }
+  }
+
+  #start(item: ClaimedItem): void {
+    const controller = new AbortController();
+    const entry: InFlight = { batchId: item.batch_id, controller, done: Promise.resolve() };
+    this.#inFlight.set(item.id, entry);
+    this.#o.metrics.batchItemsInFlight.set(this.#inFlight.size);
+    entry.done = this.#process(item, controller.signal)
+      .catch((error: unknown) => this.#o.logger.error('batch item failed unexpectedly', { error, item: item.id }))
+      .finally(() => {
+        this.#inFlight.delete(item.id);
+        this.#o.metrics.batchItemsInFlight.set(this.#inFlight.size);
+        this.notify();
+      });
+  }
+
+  async #process(item: ClaimedItem, signal: AbortSignal): Promise<void> {
+    const ran = await this.#inspect(item, signal);
+    const reason = signal.aborted ? abortReason(signal) : undefined;
+    if (reason === 'shutdown') {
+      await releaseBatchItems(this.#o.db, this.owner, [item.id]);
+      return;
+    }
+    // Cancelled or reclaimed elsewhere: the guarded update below would refuse anyway.
+    if (reason !== undefined) return;
+    const record: RecordInput = {
+      id: randomUUID(),
+      createdAt: new Date(),
+      imageSha256: item.image_sha256,
+      imageBytes: item.image_bytes,
+      referenceSha256: item.reference_sha256 ?? undefined,
+      traceability: {
+        lotId: item.lot_id ?? undefined,
+        waferId: item.wafer_id ?? undefined,
+        dieX: item.die_x ?? undefined,
+        dieY: item.die_y ?? undefined,
+        stationId: item.station_id ?? undefined,
+        tags: item.tags,
+      },
+      batch: { batchId: item.batch_id, itemId: item.id },
+      requested: { model: item.model_name ?? undefined, version: item.model_version ?? undefined },
+      serviceMs: ran.serviceMs,
+    };
+    const stored = await this.#o.db.transaction().execute((trx) =>
+      finishBatchItem(
+        trx,
+        {
+          itemId: item.id,
+          batchId: item.batch_id,
+          owner: this.owner,
+          status: ran.ok ? 'completed' : 'failed',
+          inferenceId: record.id,
+          errorCode: ran.ok ? null : ran.error.code,
+          errorMessage: ran.ok ? null : ran.error.message,
+        },
+        (trx) => {
+          if (ran.ok) {
+            const { inference, detections } = completedRecord(record, ran.outcome);
+            return insertInference(trx, inference, detections);
+          }
+          return insertInference(trx, failedRecord(record, ran.error));
+        },
+      ),
+    );
+    if (stored) this.processed += 1;
+  }
+
+  async #inspect(item: ClaimedItem, signal: AbortSignal): Promise<InspectionRun> {
+    let image: Uint8Array;
+    let reference: Uint8Array | undefined;
+    try {
+      image = await this.#o.blobs.get(item.image_sha256);
+      reference = item.reference_sha256 === null ? undefined : await this.#o.blobs.get(item.reference_sha256);
+    } catch (error) {
+      const wrapped = isChipqError(error) ? error : new ChipqError('INTERNAL', 'could not read the queued image', { cause: error });
+      return { ok: false, error: wrapped, serviceMs: 0 };
+    }
+    return this.#o.run({
+      image,
+      reference,
+      model: item.model_name ?? undefined,
+      version: item.model_version ?? undefined,
+      confidenceThreshold: item.confidence_threshold ?? undefined,
+      signal,
+    });
+  }
+
+  async #renew(): Promise<void> {
+    const ids = [...this.#inFlight.keys()];
+    if (ids.length === 0) return;
+    try {
+      const held = new Set(await renewLeases(this.#o.db, this.owner, ids, this.#o.leaseMs));
+      for (const id of ids) {
+        // Cancelled or reclaimed by another replica: stop spending the engine on it.
+        if (!held.has(id)) this.#inFlight.get(id)?.controller.abort(reasonError('lease-lost'));
+      }
+    } catch (error) {
+      this.#o.logger.warn('could not renew batch leases', { error });
+    }
+  }
+}
+
+function reasonError(reason: AbortReason): ChipqError {
+  return new ChipqError('CANCELLED', `batch item ${reason === 'shutdown' ? 'returned to the queue at shutdown' : reason}`, {
+    details: { reason },
+  });
+}
+
+function abortReason(signal: AbortSignal): AbortReason | undefined {
+  const reason: unknown = signal.reason;
+  return isChipqError(reason) ? (reason.details?.reason as AbortReason | undefined) : undefined;
+}

@@ -1,0 +1,76 @@
+/**
+ * POST /inference/predict behind the route: inspect one image, store the result (or the
+ * failure, for traceability and error-rate metrics) and return what was stored.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { Logger } from '../observability/logger.js';
+import { insertInference } from '../repositories/inference-repository.js';
+import type { InferenceResultView } from '../schemas/inference-schemas.js';
+import { type BlobStore, sha256 } from '../storage/blob-store.js';
+import { completedRecord, failedRecord } from './inference-record.js';
+import { toInferenceView } from './inference-view.js';
+import type { InspectionJob, InspectionRunner } from './inspection-runner.js';
+import type { Traceability } from './traceability.js';
+
+export interface PredictInput extends Omit<InspectionJob, 'signal' | 'traceparent'> {
+  traceability: Traceability;
+}
+
+export interface RequestContext {
+  requestId?: string | undefined;
+  traceparent?: string | undefined;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal | undefined;
+}
+
+export interface PredictServiceOptions {
+  db: Kysely<Database>;
+  run: InspectionRunner;
+  logger: Logger;
+  /** When set, every predicted image (and reference) is kept there by content hash. */
+  imageStore?: BlobStore | undefined;
+}
+
+export type PredictResult = { ok: true; result: InferenceResultView } | { ok: false; result: InferenceResultView; error: Error };
+
+export function createPredictService(options: PredictServiceOptions) {
+  const { db, run, logger, imageStore } = options;
+
+  /** Inspects and stores; a failed inspection is stored too and returned with its error. */
+  async function predict(input: PredictInput, context: RequestContext = {}): Promise<PredictResult> {
+    const imageSha256 = sha256(input.image);
+    const referenceSha256 = input.reference === undefined ? undefined : sha256(input.reference);
+    if (imageStore !== undefined) {
+      await Promise.all([
+        imageStore.put(input.image, imageSha256),
+        input.reference === undefined ? undefined : imageStore.put(input.reference, referenceSha256),
+      ]).catch((error: unknown) => logger.warn('could not keep the image in IMAGE_STORE_DIR', { error }));
+    }
+    const ran = await run({ ...input, signal: context.signal, traceparent: context.traceparent });
+    const record = {
+      id: randomUUID(),
+      createdAt: new Date(),
+      imageSha256,
+      imageBytes: input.image.byteLength,
+      referenceSha256,
+      traceability: input.traceability,
+      requestId: context.requestId,
+      traceparent: context.traceparent,
+      requested: { model: input.model, version: input.version },
+      serviceMs: ran.serviceMs,
+    };
+    if (ran.ok) {
+      const { inference, detections } = completedRecord(record, ran.outcome);
+      const stored = await db.transaction().execute((trx) => insertInference(trx, inference, detections));
+      return { ok: true, result: toInferenceView(stored.inference, stored.detections) };
+    }
+    const stored = await insertInference(db, failedRecord(record, ran.error));
+    return { ok: false, result: toInferenceView(stored.inference, []), error: ran.error };
+  }
+
+  return { predict };
+}
+
+export type PredictService = ReturnType<typeof createPredictService>;
