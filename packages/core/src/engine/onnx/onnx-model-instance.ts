@@ -29,7 +29,10 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** onnxruntime-node's entry file, resolved here so the worker loads the same copy (ESM and CJS builds). */
 function onnxRuntimePath(): string {
-  return typeof require === 'function' ? require.resolve('onnxruntime-node') : createRequire(import.meta.url).resolve('onnxruntime-node');
+  // tsup's ESM bundle defines a `require` shim without `resolve`: test for `resolve` itself.
+  return typeof require === 'function' && typeof require.resolve === 'function'
+    ? require.resolve('onnxruntime-node')
+    : createRequire(import.meta.url).resolve('onnxruntime-node');
 }
 
 export class OnnxModelInstance {

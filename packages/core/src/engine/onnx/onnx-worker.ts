@@ -7,7 +7,7 @@
  *
  * `onnxWorkerMain` is shipped to the worker as source text (`Function.prototype.toString`), so the
  * worker needs no separate file in the build: it must use nothing from this module's scope, only
- * `require` and globals.
+ * globals (`globalThis.require` included), and no helper a bundler might inject.
  */
 import type * as Ort from 'onnxruntime-node';
 
@@ -30,9 +30,12 @@ export type WorkerReply =
 
 /** The worker's entry point; `workerData.ortPath` is the resolved onnxruntime-node module. */
 export function onnxWorkerMain(): void {
-  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+  // `require` is a global in an eval worker; reached through globalThis because bundlers
+  // (tsup/esbuild) rename a bare `require` in ESM output to a shim the worker does not have.
+  const load = (globalThis as unknown as { require: NodeJS.Require }).require;
+  const threads = load('node:worker_threads') as typeof import('node:worker_threads');
   const port = threads.parentPort as import('node:worker_threads').MessagePort;
-  const ort = require(threads.workerData.ortPath) as typeof Ort;
+  const ort = load(threads.workerData.ortPath) as typeof Ort;
   let session: Ort.InferenceSession | undefined;
 
   const handle = async (request: WorkerRequest): Promise<void> => {
