@@ -10,13 +10,13 @@ export interface Clock {
   setTimer(callback: () => void, ms: number): () => void;
 }
 
-/** `performance.now()` and `setTimeout`; timers do not keep the process alive. */
+/** `performance.now()` and `setTimeout`. */
 export const systemClock: Clock = {
   now: () => performance.now(),
   setTimer(callback, ms) {
+    // Not unref'd: a window is armed only while requests wait in the queue, and their callers
+    // must not see the process exit under them (a script awaiting `infer` has nothing else).
     const handle = setTimeout(callback, Math.max(0, ms));
-    // An idle engine must not hold the process open just because a batch window is armed.
-    handle.unref();
     return () => clearTimeout(handle);
   },
 };
