@@ -42,6 +42,12 @@ class TritonPythonModel:
 
     def _run_batch(self, requests):
         """Runs `requests` as one model execution; one response (or error) per request."""
+        # A request whose client went away (gRPC cancel, deadline) while it was queued is not run,
+        # as Triton's own backends do: the cancel test relies on it not being counted.
+        if any(request.is_cancelled() for request in requests):
+            live = [request for request in requests if not request.is_cancelled()]
+            answers = dict(zip(map(id, live), self._run_batch(live) if live else []))
+            return [answers.get(id(request)) or _cancelled() for request in requests]
         try:
             feeds_per_request = [self._feeds(request) for request in requests]
         except ValueError as error:
@@ -83,3 +89,9 @@ class TritonPythonModel:
 
     def finalize(self):
         self.session = None
+
+
+def _cancelled():
+    return pb_utils.InferenceResponse(
+        error=pb_utils.TritonError("request cancelled before it ran", pb_utils.TritonError.CANCELLED)
+    )

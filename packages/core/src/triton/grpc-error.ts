@@ -43,7 +43,7 @@ export function toChipqError(error: unknown, context: GrpcErrorContext): ChipqEr
       },
     );
   }
-  const detail = error.details || error.message || '';
+  const detail = (error.details || error.message || '').trim();
   const code = codeFor(error.code, detail, context);
   const name = GrpcStatus[error.code] ?? String(error.code);
   return new ChipqError(code, `${context.rpc} to Triton at ${context.target}: ${detail || name}`, {

@@ -1,0 +1,201 @@
+/**
+ * The Triton engine: the engine contract over Triton's KServe v2 gRPC API, through the typed
+ * client in `src/triton/`. Triton does the model management, batching and statistics; this file
+ * checks requests before the wire, gives every call one deadline and the engine's close signal,
+ * and smooths the two places where Triton answers differently from the embedded engine (an
+ * ambiguous load failure, and a failed model vanishing from the repository index).
+ */
+import { ChipqError, isChipqError } from '../../errors.js';
+import type { ModelConfig } from '../../model-repository/model-config.js';
+import { createTritonClient, type TritonCallOptions, type TritonClient } from '../../triton/triton-client.js';
+import type {
+  CallOptions,
+  Engine,
+  InferRequest,
+  InferResult,
+  LoadModelOptions,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelStatistics,
+} from '../engine.js';
+import {
+  type ResolvedTritonEngineOptions,
+  resolveTritonEngineOptions,
+  type TritonEngineOptions,
+} from './triton-engine-options.js';
+import { TritonModelConfigs } from './triton-model-configs.js';
+import { validateRequest } from './triton-request-validation.js';
+
+/**
+ * Creates an engine that runs models on the Triton Inference Server at `options.url`
+ * (default `127.0.0.1:8001`) and loads `startupModels`. The channel connects lazily: creating the
+ * engine with no startup models does not need the server to be up.
+ * @throws ChipqError INVALID_INPUT for invalid options; the load error of a startup model.
+ */
+export async function createTritonEngine(options: TritonEngineOptions = {}): Promise<Engine> {
+  const engine = new TritonEngine(resolveTritonEngineOptions(options));
+  try {
+    for (const name of engine.options.startupModels) await engine.loadModel(name);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}
+
+class TritonEngine implements Engine {
+  readonly kind = 'triton';
+  readonly options: ResolvedTritonEngineOptions;
+  readonly #client: TritonClient;
+  readonly #configs: TritonModelConfigs;
+  /** Aborted by close(): every call in flight ends with ENGINE_UNAVAILABLE. */
+  readonly #closing = new AbortController();
+  /** Why the last load of a model failed; Triton drops such a model from its index. */
+  readonly #loadFailures = new Map<string, string>();
+
+  constructor(options: ResolvedTritonEngineOptions) {
+    this.options = options;
+    this.#client = createTritonClient(options.channel);
+    this.#configs = new TritonModelConfigs(this.#client, options.channel.defaultTimeoutMs);
+  }
+
+  /** False, not an error, when Triton cannot be reached or the engine is closed. */
+  async isLive(options?: CallOptions): Promise<boolean> {
+    return this.#health(() => this.#client.serverLive(this.#call(options)));
+  }
+
+  /** False, not an error, when Triton cannot be reached or the engine is closed. */
+  async isReady(options?: CallOptions): Promise<boolean> {
+    return this.#health(() => this.#client.serverReady(this.#call(options)));
+  }
+
+  async repositoryIndex(options?: CallOptions): Promise<ModelIndexEntry[]> {
+    const index = await this.#client.repositoryIndex(this.#call(options));
+    for (const [name, reason] of this.#loadFailures) {
+      if (!index.some((entry) => entry.name === name))
+        index.push({ name, version: '', state: 'UNAVAILABLE', reason });
+    }
+    return index.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
+  }
+
+  async loadModel(name: string, options: LoadModelOptions = {}): Promise<void> {
+    const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
+    this.#configs.forget(name);
+    try {
+      await this.#client.repositoryModelLoad(name, {
+        ...call,
+        ...(options.config ? { config: options.config } : {}),
+      });
+      this.#loadFailures.delete(name);
+    } catch (error) {
+      const explained = await this.#explainLoadFailure(name, error, call);
+      if (isChipqError(explained) && explained.code === 'MODEL_CONFIG_INVALID')
+        this.#loadFailures.set(name, explained.message);
+      throw explained;
+    } finally {
+      this.#configs.forget(name);
+    }
+  }
+
+  /** Resolves once Triton accepted the unload: new requests are refused at once, those in flight finish. */
+  async unloadModel(name: string, options?: CallOptions): Promise<void> {
+    const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
+    this.#configs.forget(name);
+    this.#loadFailures.delete(name);
+    await this.#client.repositoryModelUnload(name, call);
+  }
+
+  async isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean> {
+    return this.#client.modelReady(name, version ?? '', this.#call(options));
+  }
+
+  async modelMetadata(name: string, version?: string, options?: CallOptions): Promise<ModelMetadata> {
+    return this.#client.modelMetadata(name, version ?? '', this.#call(options));
+  }
+
+  async modelConfig(name: string, version?: string, options?: CallOptions): Promise<ModelConfig> {
+    return this.#client.modelConfig(name, version ?? '', this.#call(options));
+  }
+
+  /**
+   * Checks the request against the model's config, then sends it once. Triton does not report
+   * per-request times, so `timing.queueMs` is 0 and `computeMs` is the round trip as seen here;
+   * Triton's own split is in `statistics()`.
+   */
+  async infer(request: InferRequest, options?: CallOptions): Promise<InferResult> {
+    const started = performance.now();
+    const call = this.#call(options);
+    const config = await this.#configs.get(request.model, request.version ?? '', call.signal);
+    validateRequest(config, request);
+    try {
+      const response = await this.#client.modelInfer(request, call);
+      const result: InferResult = {
+        model: response.model,
+        version: response.version,
+        outputs: response.outputs,
+        timing: { queueMs: 0, computeMs: performance.now() - started },
+      };
+      if (request.id !== undefined) result.id = response.id;
+      return result;
+    } catch (error) {
+      if (isChipqError(error) && (error.code === 'MODEL_NOT_FOUND' || error.code === 'MODEL_NOT_READY'))
+        this.#configs.forget(request.model);
+      throw error;
+    }
+  }
+
+  async statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]> {
+    return this.#client.modelStatistics(name ?? '', version ?? '', this.#call(options));
+  }
+
+  /** Ends every call in flight with ENGINE_UNAVAILABLE and closes the channel. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closing.signal.aborted) return;
+    this.#closing.abort(
+      new ChipqError('ENGINE_UNAVAILABLE', `the Triton engine for ${this.#client.target} is closed`),
+    );
+    this.#client.close();
+  }
+
+  /** One deadline and one signal (caller's, deadline, close) for everything a call does. */
+  #call(
+    options: CallOptions = {},
+    defaultTimeoutMs = this.options.channel.defaultTimeoutMs,
+  ): TritonCallOptions & { signal: AbortSignal } {
+    if (this.#closing.signal.aborted) throw this.#closing.signal.reason;
+    const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    const signals = [this.#closing.signal, AbortSignal.timeout(timeoutMs)];
+    if (options.signal) signals.push(options.signal);
+    return { signal: AbortSignal.any(signals), timeoutMs };
+  }
+
+  async #health(check: () => Promise<boolean>): Promise<boolean> {
+    if (this.#closing.signal.aborted) return false;
+    try {
+      return await check();
+    } catch (error) {
+      if (isChipqError(error) && (error.code === 'ENGINE_UNAVAILABLE' || error.code === 'DEADLINE_EXCEEDED'))
+        return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Triton answers "failed to poll from model repository" both for a model that is not in the
+   * repository and for a config it cannot use; the index tells them apart.
+   */
+  async #explainLoadFailure(name: string, error: unknown, call: TritonCallOptions): Promise<unknown> {
+    if (
+      !isChipqError(error) ||
+      error.code !== 'MODEL_CONFIG_INVALID' ||
+      !/failed to poll/.test(error.message)
+    )
+      return error;
+    const index = await this.#client.repositoryIndex(call).catch(() => undefined);
+    if (!index || index.some((entry) => entry.name === name)) return error;
+    return new ChipqError('MODEL_NOT_FOUND', `no model ${name} in Triton's model repository`, {
+      cause: error,
+      details: { model: name },
+    });
+  }
+}
