@@ -1,0 +1,99 @@
+/**
+ * What every benchmark here shares: a closed-loop load generator with a fixed concurrency and a
+ * bounded duration, latency percentiles, and a plain-text table. Ratios are always of numbers
+ * measured side by side in the same run.
+ */
+
+export interface LoadResult {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  seconds: number;
+  /** Completed requests per second. */
+  throughput: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The q-quantile (0-1) of sorted values, by linear interpolation. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (at - lo);
+}
+
+export interface LoadOptions {
+  concurrency: number;
+  /** Stop starting new requests after this many ms. */
+  durationMs: number;
+  /** And after this many requests. Default: no limit. */
+  maxRequests?: number;
+  /** Requests run first and not measured. Default: the concurrency. */
+  warmup?: number;
+}
+
+/** Runs `task` from `concurrency` loops until the duration or request budget is spent. */
+export async function runLoad(task: (i: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+  const warmup = options.warmup ?? options.concurrency;
+  await Promise.all(Array.from({ length: warmup }, (_, i) => task(i)));
+  const latencies: number[] = [];
+  let errors = 0;
+  let started = 0;
+  const begin = performance.now();
+  const end = begin + options.durationMs;
+  const limit = options.maxRequests ?? Number.POSITIVE_INFINITY;
+  const loop = async (): Promise<void> => {
+    while (performance.now() < end && started < limit) {
+      const i = started++;
+      const t0 = performance.now();
+      try {
+        await task(i);
+        latencies.push(performance.now() - t0);
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency }, loop));
+  const seconds = (performance.now() - begin) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    concurrency: options.concurrency,
+    requests: latencies.length,
+    errors,
+    seconds,
+    throughput: latencies.length / seconds,
+    p50Ms: quantile(latencies, 0.5),
+    p99Ms: quantile(latencies, 0.99),
+  };
+}
+
+/** Formats rows as an aligned text table. */
+export function formatTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cells = rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)));
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => String(row[i] ?? '').length)));
+  const line = (row: ReadonlyArray<string>) => row.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+}
+
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+/** One section of the bench report: a title, a table and the ratios it stands for. */
+export interface BenchSection {
+  title: string;
+  table: string;
+  /** name -> ratio, printed as `ratio <name>=<value>`. */
+  ratios: Record<string, number>;
+  notes?: string[];
+}
+
+export function printSection(section: BenchSection): void {
+  console.log(`\n== ${section.title}\n${section.table}`);
+  for (const [name, value] of Object.entries(section.ratios)) console.log(`ratio ${name}=${value.toFixed(2)}`);
+  for (const note of section.notes ?? []) console.log(`note: ${note}`);
+}
