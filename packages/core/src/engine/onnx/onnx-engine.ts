@@ -3,7 +3,7 @@
  * management semantics (explicit load/unload, reload without losing availability, a failed reload
  * keeps the loaded model) and its dynamic batcher, so a model moves to Triton unchanged.
  */
-import { ChipqError, abortError, isChipqError } from '../../errors.js';
+import { ChipqError, abortError, isChipqError, throwIfAborted } from '../../errors.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { CallOptions, Engine, InferRequest, InferResult, LoadModelOptions, ModelIndexEntry, ModelMetadata, ModelStatistics } from '../engine.js';
 import { type OnnxEngineOptions, type ResolvedOnnxEngineOptions, resolveOnnxEngineOptions } from './onnx-engine-options.js';
@@ -73,7 +73,7 @@ class OnnxEngine implements Engine {
     this.#ensureOpen();
     const signal = this.#callSignal(options);
     return this.#serialize(name, async () => {
-      signal.throwIfAborted();
+      throwIfAborted(signal);
       const slot = this.#slot(name);
       const previous = slot.model;
       if (!previous) Object.assign(slot, { state: 'LOADING', reason: '' });

@@ -3,7 +3,7 @@
  * statistics. Requests are validated by the engine, queued here, joined into batches along
  * dim 0, run on a free instance and split back per request.
  */
-import { ChipqError } from '../../errors.js';
+import { ChipqError, throwIfAborted } from '../../errors.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { BatchPolicy } from '../batching/batch-policy.js';
 import { BatchScheduler } from '../batching/batch-scheduler.js';
@@ -67,10 +67,10 @@ export class OnnxModelVersion {
     const instances: OnnxModelInstance[] = [];
     try {
       for (let i = 0; i < instanceCountOf(config); i++) {
-        signal?.throwIfAborted();
+        throwIfAborted(signal);
         instances.push(await OnnxModelInstance.create(modelFile, config, settings));
       }
-      signal?.throwIfAborted();
+      throwIfAborted(signal);
     } catch (error) {
       await Promise.all(instances.map((instance) => instance.release()));
       throw error;
