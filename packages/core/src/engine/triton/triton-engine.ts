@@ -52,6 +52,8 @@ class TritonEngine implements Engine {
   readonly #closing = new AbortController();
   /** Why the last load of a model failed; Triton drops such a model from its index. */
   readonly #loadFailures = new Map<string, string>();
+  /** Models this engine loaded with a config override (see loadModel). */
+  readonly #overridden = new Set<string>();
 
   constructor(options: ResolvedTritonEngineOptions) {
     this.options = options;
@@ -78,15 +80,23 @@ class TritonEngine implements Engine {
     return index.sort((a, b) => a.name.localeCompare(b.name) || a.version.localeCompare(b.version));
   }
 
+  /**
+   * Loads or reloads `name`. Triton keeps a config override across a later plain load when the
+   * model's files did not change, so a plain load after an override this engine made unloads
+   * first: config.pbtxt applies again, as the contract says (the model is briefly unavailable).
+   */
   async loadModel(name: string, options: LoadModelOptions = {}): Promise<void> {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
     this.#configs.forget(name);
     try {
+      if (!options.config && this.#overridden.has(name)) await this.#client.repositoryModelUnload(name, call);
       await this.#client.repositoryModelLoad(name, {
         ...call,
         ...(options.config ? { config: options.config } : {}),
       });
       this.#loadFailures.delete(name);
+      if (options.config) this.#overridden.add(name);
+      else this.#overridden.delete(name);
     } catch (error) {
       const explained = await this.#explainLoadFailure(name, error, call);
       if (isChipqError(explained) && explained.code === 'MODEL_CONFIG_INVALID')
@@ -102,6 +112,7 @@ class TritonEngine implements Engine {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
     this.#configs.forget(name);
     this.#loadFailures.delete(name);
+    this.#overridden.delete(name);
     await this.#client.repositoryModelUnload(name, call);
   }
 

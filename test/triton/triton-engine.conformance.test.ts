@@ -1,0 +1,24 @@
+/**
+ * The engine conformance suite (packages/core/src/engine/engine-conformance.ts) against a real
+ * Triton serving the fixture repository through the Python backend: the same cases, the same
+ * expected answers as the embedded engine.
+ */
+import { describe } from 'vitest';
+import { runEngineConformance } from '../../packages/core/src/engine/engine-conformance.js';
+import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
+import { startTritonServer, tritonAvailability } from './support/triton-server.js';
+
+const availability = await tritonAvailability();
+
+if (!availability.available) {
+  describe.skip(`engine conformance: triton (skipped: ${availability.reason})`, () => {});
+} else {
+  runEngineConformance({
+    name: 'triton',
+    createEngine: async () => {
+      const server = await startTritonServer({ name: 'triton-conformance' });
+      const engine = await createTritonEngine({ url: server.grpcUrl });
+      return { engine, cleanup: () => server.stop() };
+    },
+  });
+}
