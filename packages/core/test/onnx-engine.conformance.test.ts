@@ -7,5 +7,7 @@ import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
 
 runEngineConformance({
   name: 'onnx',
-  createEngine: async ({ repository }) => ({ engine: await createOnnxEngine({ repository, intraOpNumThreads: 1, interOpNumThreads: 1 }) }),
+  createEngine: async ({ repository }) => ({
+    engine: await createOnnxEngine({ repository, intraOpNumThreads: 1, interOpNumThreads: 1 }),
+  }),
 });

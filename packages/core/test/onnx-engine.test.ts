@@ -4,14 +4,19 @@
  * statistics of failures. Real onnxruntime over the fixture repository.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureRepository as repository } from '../src/engine/engine-conformance.js';
 import type { Engine, InferRequest } from '../src/engine/engine.js';
+import { fixtureRepository as repository } from '../src/engine/engine-conformance.js';
 import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
 import { isChipqError } from '../src/errors.js';
 
 const engines: Engine[] = [];
 async function engineWith(startupModels: string[] | '*' = []): Promise<Engine> {
-  const engine = await createOnnxEngine({ repository, startupModels, intraOpNumThreads: 1, interOpNumThreads: 1 });
+  const engine = await createOnnxEngine({
+    repository,
+    startupModels,
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+  });
   engines.push(engine);
   return engine;
 }
@@ -33,30 +38,43 @@ const addSub: InferRequest = {
     { name: 'INPUT1', datatype: 'FP32', shape: [1, 4], data: Float32Array.of(1, 1, 1, 1) },
   ],
 };
-const slow: InferRequest = { model: 'slow', inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: Float32Array.of(2) }] };
+const slow: InferRequest = {
+  model: 'slow',
+  inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: Float32Array.of(2) }],
+};
 
 describe('createOnnxEngine', () => {
   it('loads named startup models', async () => {
     const engine = await engineWith(['add_sub', 'no_batch']);
-    expect([await engine.isModelReady('add_sub'), await engine.isModelReady('no_batch'), await engine.isModelReady('slow')]).toEqual([true, true, false]);
+    expect([
+      await engine.isModelReady('add_sub'),
+      await engine.isModelReady('no_batch'),
+      await engine.isModelReady('slow'),
+    ]).toEqual([true, true, false]);
   });
 
   it("with '*' loads every model it can and lists the others as UNAVAILABLE with the reason", async () => {
     const engine = await engineWith('*');
     const index = await engine.repositoryIndex();
     const ready = index.filter((e) => e.state === 'READY').map((e) => `${e.name}/${e.version}`);
-    expect(ready).toEqual(expect.arrayContaining(['add_sub/1', 'no_batch/1', 'slow/1', 'uint8_pair/1', 'uint8_pair/2']));
+    expect(ready).toEqual(
+      expect.arrayContaining(['add_sub/1', 'no_batch/1', 'slow/1', 'uint8_pair/1', 'uint8_pair/2']),
+    );
     const broken = index.find((e) => e.name === 'broken');
     expect(broken?.state).toBe('UNAVAILABLE');
     expect(broken?.reason).toContain('no version folder holds a model file');
   });
 
   it('fails when a named startup model cannot load', async () => {
-    await expect(createOnnxEngine({ repository, startupModels: ['broken'] })).rejects.toMatchObject({ code: 'MODEL_CONFIG_INVALID' });
+    await expect(createOnnxEngine({ repository, startupModels: ['broken'] })).rejects.toMatchObject({
+      code: 'MODEL_CONFIG_INVALID',
+    });
   });
 
   it('rejects invalid options with the exact message', async () => {
-    await expect(createOnnxEngine({ repository, intraOpNumThreads: 0 })).rejects.toThrow('expected an integer between 1 and 1024 for intraOpNumThreads, got 0');
+    await expect(createOnnxEngine({ repository, intraOpNumThreads: 0 })).rejects.toThrow(
+      'expected an integer between 1 and 1024 for intraOpNumThreads, got 0',
+    );
   });
 });
 
@@ -64,7 +82,13 @@ describe('model management', () => {
   it('keeps the loaded model serving when a reload fails', async () => {
     const engine = await engineWith(['add_sub']);
     const config = await engine.modelConfig('add_sub');
-    expect(await codeOf(engine.loadModel('add_sub', { config: { ...config, platform: 'tensorrt_plan', backend: 'tensorrt' } }))).toBe('MODEL_CONFIG_INVALID');
+    expect(
+      await codeOf(
+        engine.loadModel('add_sub', {
+          config: { ...config, platform: 'tensorrt_plan', backend: 'tensorrt' },
+        }),
+      ),
+    ).toBe('MODEL_CONFIG_INVALID');
     expect(await engine.isModelReady('add_sub')).toBe(true);
     expect((await engine.modelConfig('add_sub')).platform).toBe(config.platform);
     expect(Array.from((await engine.infer(addSub)).outputs[0]?.data as Float32Array)).toEqual([2, 3, 4, 5]);
@@ -79,7 +103,13 @@ describe('model management', () => {
   it('applies an override instance count and batching settings', async () => {
     const engine = await engineWith(['slow']);
     const config = await engine.modelConfig('slow');
-    await engine.loadModel('slow', { config: { ...config, instanceGroup: [{ count: 2, kind: 'KIND_CPU', gpus: [] }], dynamicBatching: { preferredBatchSize: [2], maxQueueDelayMicroseconds: 0, preserveOrdering: false } } });
+    await engine.loadModel('slow', {
+      config: {
+        ...config,
+        instanceGroup: [{ count: 2, kind: 'KIND_CPU', gpus: [] }],
+        dynamicBatching: { preferredBatchSize: [2], maxQueueDelayMicroseconds: 0, preserveOrdering: false },
+      },
+    });
     const after = await engine.modelConfig('slow');
     expect([after.instanceGroup[0]?.count, after.dynamicBatching?.preferredBatchSize]).toEqual([2, [2]]);
     const results = await Promise.all([1, 2, 3].map(() => engine.infer(slow)));
@@ -104,7 +134,11 @@ describe('model management', () => {
   it('refuses work after close', async () => {
     const engine = await engineWith(['add_sub']);
     await engine.close();
-    expect([await codeOf(engine.loadModel('add_sub')), await codeOf(engine.infer(addSub)), await engine.isLive()]).toEqual(['ENGINE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', false]);
+    expect([
+      await codeOf(engine.loadModel('add_sub')),
+      await codeOf(engine.infer(addSub)),
+      await engine.isLive(),
+    ]).toEqual(['ENGINE_UNAVAILABLE', 'ENGINE_UNAVAILABLE', false]);
   });
 });
 
@@ -120,6 +154,10 @@ describe('timing and statistics', () => {
     const engine = await engineWith(['add_sub']);
     await codeOf(engine.infer({ ...addSub, inputs: addSub.inputs.slice(1) }));
     const [stats] = await engine.statistics('add_sub');
-    expect([stats?.inferenceStats.fail.count, stats?.inferenceStats.success.count, stats?.inferenceCount]).toEqual([1, 0, 0]);
+    expect([
+      stats?.inferenceStats.fail.count,
+      stats?.inferenceStats.success.count,
+      stats?.inferenceCount,
+    ]).toEqual([1, 0, 0]);
   });
 });

@@ -44,7 +44,11 @@ export type BatchDecision =
   | { action: 'idle' };
 
 /** Decides what the batcher does with `queue` (oldest first) at time `now`. */
-export function decideBatch(queue: readonly QueuedRequest[], policy: BatchPolicy, now: number): BatchDecision {
+export function decideBatch(
+  queue: readonly QueuedRequest[],
+  policy: BatchPolicy,
+  now: number,
+): BatchDecision {
   const head = queue[0];
   if (head === undefined) return { action: 'idle' };
   if (!policy.dynamic || policy.maxBatchSize === 0) return { action: 'send', count: 1 };

@@ -7,18 +7,36 @@ import { FakeClock } from './fake-clock.js';
 /** A scheduler over a fake clock whose batches finish only when the test says so. */
 function setup(policy: Partial<BatchPolicy> = {}, instances = 1) {
   const clock = new FakeClock();
-  const batches: Array<{ payloads: string[]; instance: number; finish: () => void; fail: (e: Error) => void }> = [];
+  const batches: Array<{
+    payloads: string[];
+    instance: number;
+    finish: () => void;
+    fail: (e: Error) => void;
+  }> = [];
   const scheduler = new BatchScheduler<string, string>({
     policy: { maxBatchSize: 8, dynamic: true, preferredBatchSizes: [], maxQueueDelayMs: 0, ...policy },
     instances,
     clock,
     execute: (payloads, instance) =>
       new Promise((resolve, reject) => {
-        batches.push({ payloads, instance, finish: () => resolve(payloads.map((p) => `${p}!`)), fail: reject });
+        batches.push({
+          payloads,
+          instance,
+          finish: () => resolve(payloads.map((p) => `${p}!`)),
+          fail: reject,
+        });
       }),
   });
-  const submit = (payload: string, options: { size?: number; key?: string; signal?: AbortSignal; deadline?: number } = {}) => {
-    const promise = scheduler.submit(payload, { batchSize: options.size ?? 1, shapeKey: options.key ?? 'a', signal: options.signal, deadline: options.deadline });
+  const submit = (
+    payload: string,
+    options: { size?: number; key?: string; signal?: AbortSignal; deadline?: number } = {},
+  ) => {
+    const promise = scheduler.submit(payload, {
+      batchSize: options.size ?? 1,
+      shapeKey: options.key ?? 'a',
+      signal: options.signal,
+      deadline: options.deadline,
+    });
     // Record how each request ends without leaving rejections unhandled.
     const outcome: { value?: Scheduled<string>; error?: unknown; done: boolean } = { done: false };
     promise.then(

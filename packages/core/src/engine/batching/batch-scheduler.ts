@@ -8,7 +8,7 @@
  * passes (DEADLINE_EXCEEDED). If that happens while its batch runs, the caller is answered at once
  * and the batch's result for it is dropped: the other requests of the batch are unaffected.
  */
-import { ChipqError, abortError } from '../../errors.js';
+import { abortError, ChipqError } from '../../errors.js';
 import { type BatchPolicy, decideBatch } from './batch-policy.js';
 import { type Clock, systemClock } from './clock.js';
 
@@ -73,14 +73,26 @@ export class BatchScheduler<P, R> {
     if (this.#closedWith) return Promise.reject(this.#closedWith);
     if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
     return new Promise<Scheduled<R>>((resolve, reject) => {
-      const entry: Entry<P, R> = { ...options, payload, enqueuedAt: this.#clock.now(), settled: false, resolve, reject, cleanup: () => {} };
+      const entry: Entry<P, R> = {
+        ...options,
+        payload,
+        enqueuedAt: this.#clock.now(),
+        settled: false,
+        resolve,
+        reject,
+        cleanup: () => {},
+      };
       const onAbort = () => this.#fail(entry, abortError(options.signal as AbortSignal));
       options.signal?.addEventListener('abort', onAbort, { once: true });
       const cancelDeadline =
         options.deadline === undefined
           ? undefined
           : this.#clock.setTimer(
-              () => this.#fail(entry, new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the inference finished')),
+              () =>
+                this.#fail(
+                  entry,
+                  new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the inference finished'),
+                ),
               options.deadline - entry.enqueuedAt,
             );
       entry.cleanup = () => {
@@ -125,7 +137,11 @@ export class BatchScheduler<P, R> {
     while (this.#free.length > 0) {
       const decision = decideBatch(this.#queue, this.#options.policy, this.#clock.now());
       if (decision.action === 'idle') break;
-      if (decision.action === 'wait') return this.#arm(decision.until);
+      if (decision.action === 'wait') {
+        // The batch window stays open: keep the timer, skip the idle bookkeeping below.
+        this.#arm(decision.until);
+        return;
+      }
       this.#dispatch(this.#queue.splice(0, decision.count), this.#free.shift() as number);
     }
     this.#disarm();
@@ -135,7 +151,12 @@ export class BatchScheduler<P, R> {
   #dispatch(batch: Array<Entry<P, R>>, instance: number): void {
     const startedAt = this.#clock.now();
     this.#running += 1;
-    const run = Promise.resolve().then(() => this.#options.execute(batch.map((entry) => entry.payload), instance));
+    const run = Promise.resolve().then(() =>
+      this.#options.execute(
+        batch.map((entry) => entry.payload),
+        instance,
+      ),
+    );
     run
       .then(
         (results) => {

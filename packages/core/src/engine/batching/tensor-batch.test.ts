@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../engine.js';
 import { arrayTypeOf, concatBatch, elementCount, splitBatch } from './tensor-batch.js';
 
-const fp32 = (shape: number[], values: number[]): Tensor => ({ name: 'x', datatype: 'FP32', shape, data: Float32Array.from(values) });
+const fp32 = (shape: number[], values: number[]): Tensor => ({
+  name: 'x',
+  datatype: 'FP32',
+  shape,
+  data: Float32Array.from(values),
+});
 
 describe('concatBatch / splitBatch', () => {
   it('joins along dim 0 and splits back to the same pieces', () => {
@@ -19,7 +24,12 @@ describe('concatBatch / splitBatch', () => {
   });
 
   it('keeps 64-bit integers exact', () => {
-    const big = (v: bigint): Tensor => ({ name: 'n', datatype: 'INT64', shape: [1], data: BigInt64Array.of(v) });
+    const big = (v: bigint): Tensor => ({
+      name: 'n',
+      datatype: 'INT64',
+      shape: [1],
+      data: BigInt64Array.of(v),
+    });
     const joined = concatBatch([big(2n ** 62n), big(-5n)]);
     expect(Array.from(joined.data as BigInt64Array)).toEqual([2n ** 62n, -5n]);
   });

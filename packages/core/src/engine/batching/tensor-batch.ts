@@ -69,7 +69,12 @@ export function splitBatch(tensor: Tensor, sizes: readonly number[]): Tensor[] {
   let start = 0;
   for (const size of sizes) {
     const data = tensor.data.subarray(start * perElement, (start + size) * perElement) as TensorData;
-    pieces.push({ name: tensor.name, datatype: tensor.datatype, shape: [size, ...tensor.shape.slice(1)], data });
+    pieces.push({
+      name: tensor.name,
+      datatype: tensor.datatype,
+      shape: [size, ...tensor.shape.slice(1)],
+      data,
+    });
     start += size;
   }
   return pieces;

@@ -57,15 +57,26 @@ export function resolveOnnxEngineOptions(options: OnnxEngineOptions): ResolvedOn
     throw invalidOption(`expected 'explicit' for modelControl, got ${JSON.stringify(modelControl)}`);
   }
   const startupModels = options.startupModels ?? [];
-  if (startupModels !== '*' && !(Array.isArray(startupModels) && startupModels.every((name) => typeof name === 'string' && name !== ''))) {
-    throw invalidOption(`expected '*' or an array of model names for startupModels, got ${JSON.stringify(startupModels)}`);
+  if (
+    startupModels !== '*' &&
+    !(Array.isArray(startupModels) && startupModels.every((name) => typeof name === 'string' && name !== ''))
+  ) {
+    throw invalidOption(
+      `expected '*' or an array of model names for startupModels, got ${JSON.stringify(startupModels)}`,
+    );
   }
   return {
     repository: resolve(options.repository),
     modelControl,
     startupModels,
     defaultTimeoutMs: integerIn('defaultTimeoutMs', options.defaultTimeoutMs ?? 30_000, 1, 2 ** 31 - 1),
-    intraOpNumThreads: options.intraOpNumThreads === undefined ? undefined : integerIn('intraOpNumThreads', options.intraOpNumThreads, 1, 1024),
-    interOpNumThreads: options.interOpNumThreads === undefined ? undefined : integerIn('interOpNumThreads', options.interOpNumThreads, 1, 1024),
+    intraOpNumThreads:
+      options.intraOpNumThreads === undefined
+        ? undefined
+        : integerIn('intraOpNumThreads', options.intraOpNumThreads, 1, 1024),
+    interOpNumThreads:
+      options.interOpNumThreads === undefined
+        ? undefined
+        : integerIn('interOpNumThreads', options.interOpNumThreads, 1, 1024),
   };
 }

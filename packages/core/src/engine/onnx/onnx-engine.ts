@@ -3,12 +3,25 @@
  * management semantics (explicit load/unload, reload without losing availability, a failed reload
  * keeps the loaded model) and its dynamic batcher, so a model moves to Triton unchanged.
  */
-import { ChipqError, abortError, isChipqError, throwIfAborted } from '../../errors.js';
+import { abortError, ChipqError, isChipqError, throwIfAborted } from '../../errors.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
-import type { CallOptions, Engine, InferRequest, InferResult, LoadModelOptions, ModelIndexEntry, ModelMetadata, ModelStatistics } from '../engine.js';
-import { type OnnxEngineOptions, type ResolvedOnnxEngineOptions, resolveOnnxEngineOptions } from './onnx-engine-options.js';
+import type {
+  CallOptions,
+  Engine,
+  InferRequest,
+  InferResult,
+  LoadModelOptions,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelStatistics,
+} from '../engine.js';
+import {
+  type OnnxEngineOptions,
+  type ResolvedOnnxEngineOptions,
+  resolveOnnxEngineOptions,
+} from './onnx-engine-options.js';
 import { OnnxModel } from './onnx-model.js';
-import { type ModelSlot, buildRepositoryIndex, hasModelFolder } from './onnx-repository-index.js';
+import { buildRepositoryIndex, hasModelFolder, type ModelSlot } from './onnx-repository-index.js';
 import { validateRequest } from './onnx-request-validation.js';
 
 /**
@@ -79,7 +92,11 @@ class OnnxEngine implements Engine {
       if (!previous) Object.assign(slot, { state: 'LOADING', reason: '' });
       let model: OnnxModel;
       try {
-        model = await OnnxModel.load(this.#options.repository, name, { config: options.config, settings: this.#settings(), signal });
+        model = await OnnxModel.load(this.#options.repository, name, {
+          config: options.config,
+          settings: this.#settings(),
+          signal,
+        });
       } catch (error) {
         const wrapped = signal.aborted ? abortError(signal) : toChipqError(error, 'MODEL_CONFIG_INVALID');
         // A failed reload leaves the loaded model serving, as in Triton.
@@ -103,7 +120,9 @@ class OnnxEngine implements Engine {
       const model = slot?.model;
       if (!slot || !model) return;
       Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason: 'unloaded' });
-      model.stop(new ChipqError('MODEL_NOT_READY', `model ${name} was unloaded`, { details: { model: name } }));
+      model.stop(
+        new ChipqError('MODEL_NOT_READY', `model ${name} was unloaded`, { details: { model: name } }),
+      );
       await model.release();
     });
     // The unload goes on when the caller stops waiting: requests in flight still finish.
@@ -160,7 +179,8 @@ class OnnxEngine implements Engine {
       return models.flatMap((model) => [...model.versions.values()].map((v) => v.statistics.snapshot()));
     }
     const model = await this.#loaded(name);
-    const versions = version === undefined || version === '' ? [...model.versions.values()] : [model.version(version)];
+    const versions =
+      version === undefined || version === '' ? [...model.versions.values()] : [model.version(version)];
     return versions.map((v) => v.statistics.snapshot());
   }
 
@@ -168,7 +188,8 @@ class OnnxEngine implements Engine {
     if (this.#closed) return;
     this.#closed = true;
     const models = [...this.#slots.values()].flatMap((slot) => (slot.model ? [slot.model] : []));
-    for (const slot of this.#slots.values()) Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason: 'engine closed' });
+    for (const slot of this.#slots.values())
+      Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason: 'engine closed' });
     for (const model of models) model.stop(closedError());
     await Promise.all([...models.map((model) => model.release()), ...this.#retiring]);
   }
@@ -194,11 +215,16 @@ class OnnxEngine implements Engine {
     if (await hasModelFolder(this.#options.repository, name)) {
       throw new ChipqError('MODEL_NOT_READY', `model ${name} is not loaded`, { details: { model: name } });
     }
-    throw new ChipqError('MODEL_NOT_FOUND', `model ${name} is not in the repository`, { details: { model: name } });
+    throw new ChipqError('MODEL_NOT_FOUND', `model ${name} is not in the repository`, {
+      details: { model: name },
+    });
   }
 
   #settings() {
-    return { intraOpNumThreads: this.#options.intraOpNumThreads, interOpNumThreads: this.#options.interOpNumThreads };
+    return {
+      intraOpNumThreads: this.#options.intraOpNumThreads,
+      interOpNumThreads: this.#options.interOpNumThreads,
+    };
   }
 
   /** The caller's signal joined with the call's deadline. */

@@ -13,7 +13,7 @@ import type { ModelConfig, TensorConfig } from '../../model-repository/model-con
 import type { Tensor } from '../engine.js';
 import type { ComputeTimes } from './onnx-statistics.js';
 import { fromWireTensor, toWireTensor } from './onnx-tensor.js';
-import { type WorkerReply, type WorkerRequest, onnxWorkerMain } from './onnx-worker.js';
+import { onnxWorkerMain, type WorkerReply, type WorkerRequest } from './onnx-worker.js';
 
 /** Session settings from the engine options. */
 export interface InstanceSettings {
@@ -44,11 +44,16 @@ export class OnnxModelInstance {
 
   private constructor(config: ModelConfig) {
     this.#config = config;
-    this.#worker = new Worker(`(${onnxWorkerMain.toString()})()`, { eval: true, workerData: { ortPath: onnxRuntimePath() } });
+    this.#worker = new Worker(`(${onnxWorkerMain.toString()})()`, {
+      eval: true,
+      workerData: { ortPath: onnxRuntimePath() },
+    });
     this.#worker.unref();
     this.#worker.on('message', (reply: WorkerReply) => this.#answer(reply));
     this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', (code) => this.#fail(new Error(`the instance's worker exited with code ${code}`)));
+    this.#worker.on('exit', (code) =>
+      this.#fail(new Error(`the instance's worker exited with code ${code}`)),
+    );
   }
 
   /**
@@ -56,7 +61,11 @@ export class OnnxModelInstance {
    * config names.
    * @throws ChipqError MODEL_CONFIG_INVALID when the file cannot be loaded or does not match.
    */
-  static async create(modelFile: string, config: ModelConfig, settings: InstanceSettings): Promise<OnnxModelInstance> {
+  static async create(
+    modelFile: string,
+    config: ModelConfig,
+    settings: InstanceSettings,
+  ): Promise<OnnxModelInstance> {
     const instance = new OnnxModelInstance(config);
     const options: Record<string, unknown> = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
     if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
@@ -68,15 +77,22 @@ export class OnnxModelInstance {
         ...config.output.filter((t) => !reply.outputNames?.includes(t.name)).map((t) => `output ${t.name}`),
       ];
       if (missing.length > 0) {
-        throw new ChipqError('MODEL_CONFIG_INVALID', `${modelFile} has no ${missing.join(', ')} named in config.pbtxt of ${config.name}`, {
-          details: { file: modelFile, missing },
-        });
+        throw new ChipqError(
+          'MODEL_CONFIG_INVALID',
+          `${modelFile} has no ${missing.join(', ')} named in config.pbtxt of ${config.name}`,
+          {
+            details: { file: modelFile, missing },
+          },
+        );
       }
       return instance;
     } catch (error) {
       await instance.release();
       if (error instanceof ChipqError) throw error;
-      throw new ChipqError('MODEL_CONFIG_INVALID', `cannot load ${modelFile}: ${(error as Error).message}`, { cause: error, details: { file: modelFile } });
+      throw new ChipqError('MODEL_CONFIG_INVALID', `cannot load ${modelFile}: ${(error as Error).message}`, {
+        cause: error,
+        details: { file: modelFile },
+      });
     }
   }
 
@@ -89,9 +105,17 @@ export class OnnxModelInstance {
     });
     let reply: WorkerReply & { ok: true };
     try {
-      reply = await this.#call({ kind: 'run', inputs: wire, outputs: this.#config.output.map((output) => output.name) });
+      reply = await this.#call({
+        kind: 'run',
+        inputs: wire,
+        outputs: this.#config.output.map((output) => output.name),
+      });
     } catch (error) {
-      throw new ChipqError('INFERENCE_FAILED', `model ${this.#config.name} failed: ${(error as Error).message}`, { cause: error });
+      throw new ChipqError(
+        'INFERENCE_FAILED',
+        `model ${this.#config.name} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     const outputs = (reply.outputs ?? []).map((value) => {
       const tensor = fromWireTensor(value);

@@ -37,7 +37,10 @@ export function batchPolicyOf(config: ModelConfig): BatchPolicy {
 
 /** Instances the config asks for: the sum of its instance groups' counts, at least 1. */
 export function instanceCountOf(config: ModelConfig): number {
-  return Math.max(1, config.instanceGroup.reduce((sum, group) => sum + group.count, 0));
+  return Math.max(
+    1,
+    config.instanceGroup.reduce((sum, group) => sum + group.count, 0),
+  );
 }
 
 export class OnnxModelVersion {
@@ -63,7 +66,13 @@ export class OnnxModelVersion {
    * Opens one session per instance. On failure or abort, sessions already opened are released.
    * @throws ChipqError MODEL_CONFIG_INVALID, or CANCELLED / DEADLINE_EXCEEDED from `signal`.
    */
-  static async load(version: number, modelFile: string, config: ModelConfig, settings: InstanceSettings, signal?: AbortSignal): Promise<OnnxModelVersion> {
+  static async load(
+    version: number,
+    modelFile: string,
+    config: ModelConfig,
+    settings: InstanceSettings,
+    signal?: AbortSignal,
+  ): Promise<OnnxModelVersion> {
     const instances: OnnxModelInstance[] = [];
     try {
       for (let i = 0; i < instanceCountOf(config); i++) {
@@ -79,10 +88,17 @@ export class OnnxModelVersion {
   }
 
   /** Queues a validated request; resolves when its batch has run. */
-  async infer(request: ValidatedRequest, options: { signal?: AbortSignal; deadline?: number }): Promise<VersionInferResult> {
+  async infer(
+    request: ValidatedRequest,
+    options: { signal?: AbortSignal; deadline?: number },
+  ): Promise<VersionInferResult> {
     const started = performance.now();
     try {
-      const { result, queueMs } = await this.#scheduler.submit(request, { batchSize: request.batchSize, shapeKey: request.shapeKey, ...options });
+      const { result, queueMs } = await this.#scheduler.submit(request, {
+        batchSize: request.batchSize,
+        shapeKey: request.shapeKey,
+        ...options,
+      });
       const { inputNs, inferNs, outputNs } = result.times;
       this.statistics.recordSuccess((performance.now() - started) * 1e6, queueMs * 1e6, result.times);
       return { outputs: result.outputs, queueMs, computeMs: (inputNs + inferNs + outputNs) / 1e6 };
@@ -100,20 +116,27 @@ export class OnnxModelVersion {
   /** Waits until queued and running requests are done, then releases the sessions. */
   async release(): Promise<void> {
     await this.#scheduler.whenIdle();
-    this.#scheduler.close(new ChipqError('MODEL_NOT_READY', `model ${this.config.name} version ${this.version} is unloaded`));
+    this.#scheduler.close(
+      new ChipqError('MODEL_NOT_READY', `model ${this.config.name} version ${this.version} is unloaded`),
+    );
     await Promise.all(this.#instances.map((instance) => instance.release()));
   }
 
   async #execute(requests: ValidatedRequest[], instance: number): Promise<RequestResult[]> {
     const first = requests[0] as ValidatedRequest;
     const t0 = performance.now();
-    const inputs = first.inputs.map((_, i) => concatBatch(requests.map((request) => request.inputs[i] as Tensor)));
+    const inputs = first.inputs.map((_, i) =>
+      concatBatch(requests.map((request) => request.inputs[i] as Tensor)),
+    );
     const joinNs = (performance.now() - t0) * 1e6;
     const { outputs, times } = await (this.#instances[instance] as OnnxModelInstance).run(inputs);
     const t1 = performance.now();
     const sizes = requests.map((request) => request.batchSize);
     // A model without batching gets one request per run: its outputs are returned whole.
-    const pieces = this.config.maxBatchSize > 0 ? outputs.map((output) => splitBatch(output, sizes)) : outputs.map((output) => [output]);
+    const pieces =
+      this.config.maxBatchSize > 0
+        ? outputs.map((output) => splitBatch(output, sizes))
+        : outputs.map((output) => [output]);
     const batchTimes: ComputeTimes = {
       inputNs: times.inputNs + joinNs,
       inferNs: times.inferNs,
@@ -124,7 +147,9 @@ export class OnnxModelVersion {
       batchTimes,
     );
     return requests.map((request, r) => ({
-      outputs: pieces.map((perRequest) => perRequest[r] as Tensor).filter((output) => request.outputs.includes(output.name)),
+      outputs: pieces
+        .map((perRequest) => perRequest[r] as Tensor)
+        .filter((output) => request.outputs.includes(output.name)),
       times: batchTimes,
     }));
   }

@@ -20,7 +20,10 @@ export interface LoadOnnxModelOptions {
 
 /** The platforms and backends the embedded engine runs ('' lets the file decide, as Triton's auto-complete). */
 function runsOnOnnxRuntime(config: ModelConfig): boolean {
-  return (config.platform === '' || config.platform === 'onnxruntime_onnx') && (config.backend === '' || config.backend === 'onnxruntime');
+  return (
+    (config.platform === '' || config.platform === 'onnxruntime_onnx') &&
+    (config.backend === '' || config.backend === 'onnxruntime')
+  );
 }
 
 export class OnnxModel {
@@ -43,21 +46,36 @@ export class OnnxModel {
   static async load(repository: string, name: string, options: LoadOnnxModelOptions): Promise<OnnxModel> {
     const entry = await readModelEntry(repository, name, { signal: options.signal });
     if (options.config && options.config.name !== '' && options.config.name !== name) {
-      throw new ChipqError('INVALID_INPUT', `the override config is for model "${options.config.name}", not "${name}"`, {
-        details: { model: name, configName: options.config.name },
-      });
+      throw new ChipqError(
+        'INVALID_INPUT',
+        `the override config is for model "${options.config.name}", not "${name}"`,
+        {
+          details: { model: name, configName: options.config.name },
+        },
+      );
     }
     const config: ModelConfig = options.config ? { ...options.config, name } : entry.config;
     if (!runsOnOnnxRuntime(config)) {
-      throw new ChipqError('MODEL_CONFIG_INVALID', `model ${name}: the embedded engine runs onnxruntime_onnx models, not platform "${config.platform}" backend "${config.backend}"`, {
-        details: { model: name, platform: config.platform, backend: config.backend },
-      });
+      throw new ChipqError(
+        'MODEL_CONFIG_INVALID',
+        `model ${name}: the embedded engine runs onnxruntime_onnx models, not platform "${config.platform}" backend "${config.backend}"`,
+        {
+          details: { model: name, platform: config.platform, backend: config.backend },
+        },
+      );
     }
-    const selected = selectVersions(config.versionPolicy, entry.versions.map((v) => v.version));
+    const selected = selectVersions(
+      config.versionPolicy,
+      entry.versions.map((v) => v.version),
+    );
     if (selected.length === 0) {
-      throw new ChipqError('MODEL_CONFIG_INVALID', `model ${name}: no version folder holds a model file (${entry.path}/<version>/model.onnx)`, {
-        details: { model: name, path: entry.path },
-      });
+      throw new ChipqError(
+        'MODEL_CONFIG_INVALID',
+        `model ${name}: no version folder holds a model file (${entry.path}/<version>/model.onnx)`,
+        {
+          details: { model: name, path: entry.path },
+        },
+      );
     }
     const loaded: OnnxModelVersion[] = [];
     try {
@@ -81,9 +99,13 @@ export class OnnxModel {
     const wanted = version === undefined || version === '' ? Math.max(...numbers) : Number(version);
     const found = /^\d*$/.test(version ?? '') ? this.versions.get(wanted) : undefined;
     if (found === undefined) {
-      throw new ChipqError('MODEL_NOT_FOUND', `model ${this.name} has no version ${version}; loaded: ${numbers.join(', ')}`, {
-        details: { model: this.name, version, loaded: numbers.map(String) },
-      });
+      throw new ChipqError(
+        'MODEL_NOT_FOUND',
+        `model ${this.name} has no version ${version}; loaded: ${numbers.join(', ')}`,
+        {
+          details: { model: this.name, version, loaded: numbers.map(String) },
+        },
+      );
     }
     return found;
   }
@@ -91,7 +113,11 @@ export class OnnxModel {
   /** Inputs and outputs with -1 for the batch dimension, as KServe's model metadata. */
   metadata(): ModelMetadata {
     const batching = this.config.maxBatchSize > 0;
-    const describe = (tensor: { name: string; dataType: TensorMetadata['datatype']; dims: number[] }): TensorMetadata => ({
+    const describe = (tensor: {
+      name: string;
+      dataType: TensorMetadata['datatype'];
+      dims: number[];
+    }): TensorMetadata => ({
       name: tensor.name,
       datatype: tensor.dataType,
       shape: batching ? [-1, ...tensor.dims] : [...tensor.dims],

@@ -32,23 +32,35 @@ async function modelFolders(repository: string): Promise<string[]> {
   try {
     entries = await readdir(repository, { withFileTypes: true });
   } catch (error) {
-    throw new ChipqError('MODEL_NOT_FOUND', `cannot read model repository ${repository}: ${(error as Error).message}`, { cause: error });
+    throw new ChipqError(
+      'MODEL_NOT_FOUND',
+      `cannot read model repository ${repository}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   const names: string[] = [];
   for (const entry of entries) {
-    if ((entry.isDirectory() || entry.isSymbolicLink()) && (await hasModelFolder(repository, entry.name))) names.push(entry.name);
+    if ((entry.isDirectory() || entry.isSymbolicLink()) && (await hasModelFolder(repository, entry.name)))
+      names.push(entry.name);
   }
   return names;
 }
 
 /** The index over the folders on disk and the engine's slots (a loaded model whose folder went away still shows). */
-export async function buildRepositoryIndex(repository: string, slots: ReadonlyMap<string, ModelSlot>): Promise<ModelIndexEntry[]> {
-  const names = new Set([...(await modelFolders(repository)), ...[...slots].filter(([, slot]) => slot.model).map(([name]) => name)]);
+export async function buildRepositoryIndex(
+  repository: string,
+  slots: ReadonlyMap<string, ModelSlot>,
+): Promise<ModelIndexEntry[]> {
+  const names = new Set([
+    ...(await modelFolders(repository)),
+    ...[...slots].filter(([, slot]) => slot.model).map(([name]) => name),
+  ]);
   const entries: ModelIndexEntry[] = [];
   for (const name of [...names].sort()) {
     const slot = slots.get(name);
     if (slot?.model) {
-      for (const version of slot.model.versions.keys()) entries.push({ name, version: String(version), state: slot.state, reason: slot.reason });
+      for (const version of slot.model.versions.keys())
+        entries.push({ name, version: String(version), state: slot.state, reason: slot.reason });
     } else {
       entries.push({ name, version: '', state: slot?.state ?? 'UNAVAILABLE', reason: slot?.reason ?? '' });
     }

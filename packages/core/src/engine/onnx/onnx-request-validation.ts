@@ -32,7 +32,10 @@ export function validateRequest(config: ModelConfig, request: InferRequest): Val
     if (byName.has(tensor.name)) throw invalid(`input ${tensor.name} is given twice`, { input: tensor.name });
     if (!config.input.some((input) => input.name === tensor.name)) {
       const expected = config.input.map((input) => input.name);
-      throw invalid(`unexpected input ${tensor.name}; model ${config.name} takes ${expected.join(', ')}`, { input: tensor.name, expected });
+      throw invalid(`unexpected input ${tensor.name}; model ${config.name} takes ${expected.join(', ')}`, {
+        input: tensor.name,
+        expected,
+      });
     }
     byName.set(tensor.name, tensor);
   }
@@ -49,51 +52,75 @@ export function validateRequest(config: ModelConfig, request: InferRequest): Val
     if (batching) {
       const size = tensor.shape[0] as number;
       if (size > config.maxBatchSize) {
-        throw invalid(`input ${input.name}: batch size ${size} exceeds max_batch_size ${config.maxBatchSize}`, {
-          input: input.name,
-          batchSize: size,
-          maxBatchSize: config.maxBatchSize,
-        });
+        throw invalid(
+          `input ${input.name}: batch size ${size} exceeds max_batch_size ${config.maxBatchSize}`,
+          {
+            input: input.name,
+            batchSize: size,
+            maxBatchSize: config.maxBatchSize,
+          },
+        );
       }
       if (batchSize !== undefined && size !== batchSize) {
-        throw invalid(`input ${input.name}: batch size ${size} differs from the other inputs' ${batchSize}`, { input: input.name });
+        throw invalid(`input ${input.name}: batch size ${size} differs from the other inputs' ${batchSize}`, {
+          input: input.name,
+        });
       }
       batchSize = size;
     }
     inputs.push(tensor);
   }
-  const shapeKey = JSON.stringify(inputs.map((tensor) => [tensor.name, batching ? tensor.shape.slice(1) : tensor.shape]));
+  const shapeKey = JSON.stringify(
+    inputs.map((tensor) => [tensor.name, batching ? tensor.shape.slice(1) : tensor.shape]),
+  );
   return { inputs, batchSize: batchSize ?? 1, shapeKey, outputs: selectOutputs(config, request.outputs) };
 }
 
 function checkTensor(input: TensorConfig, tensor: Tensor, batching: boolean): void {
   const name = input.name;
   if (tensor.datatype !== input.dataType) {
-    throw invalid(`input ${name}: expected data type ${input.dataType}, got ${tensor.datatype}`, { input: name, expected: input.dataType, got: tensor.datatype });
+    throw invalid(`input ${name}: expected data type ${input.dataType}, got ${tensor.datatype}`, {
+      input: name,
+      expected: input.dataType,
+      got: tensor.datatype,
+    });
   }
   const ArrayType = arrayTypeOf(tensor.datatype);
   if (ArrayType === undefined || !isOnnxDataType(tensor.datatype)) {
-    throw invalid(`input ${name}: data type ${tensor.datatype} is not supported by the embedded engine`, { input: name });
+    throw invalid(`input ${name}: data type ${tensor.datatype} is not supported by the embedded engine`, {
+      input: name,
+    });
   }
   if (!(tensor.data instanceof ArrayType)) {
-    throw invalid(`input ${name}: ${tensor.datatype} data must be a ${ArrayType.name}, got ${tensor.data.constructor.name}`, { input: name });
+    throw invalid(
+      `input ${name}: ${tensor.datatype} data must be a ${ArrayType.name}, got ${tensor.data.constructor.name}`,
+      { input: name },
+    );
   }
   const expected = batching ? [-1, ...input.dims] : input.dims;
   const fits =
     tensor.shape.length === expected.length &&
-    tensor.shape.every((dim, i) => Number.isInteger(dim) && dim >= 0 && (expected[i] === -1 || expected[i] === dim)) &&
+    tensor.shape.every(
+      (dim, i) => Number.isInteger(dim) && dim >= 0 && (expected[i] === -1 || expected[i] === dim),
+    ) &&
     (!batching || (tensor.shape[0] ?? 0) >= 1);
   if (!fits) {
-    throw invalid(`input ${name}: expected shape [${expected.join(', ')}], got [${tensor.shape.join(', ')}]`, {
-      input: name,
-      expected,
-      got: tensor.shape,
-    });
+    throw invalid(
+      `input ${name}: expected shape [${expected.join(', ')}], got [${tensor.shape.join(', ')}]`,
+      {
+        input: name,
+        expected,
+        got: tensor.shape,
+      },
+    );
   }
   if (tensor.data.length !== elementCount(tensor.shape)) {
-    throw invalid(`input ${name}: shape [${tensor.shape.join(', ')}] needs ${elementCount(tensor.shape)} elements, got ${tensor.data.length}`, {
-      input: name,
-    });
+    throw invalid(
+      `input ${name}: shape [${tensor.shape.join(', ')}] needs ${elementCount(tensor.shape)} elements, got ${tensor.data.length}`,
+      {
+        input: name,
+      },
+    );
   }
 }
 
@@ -101,7 +128,11 @@ function selectOutputs(config: ModelConfig, requested: readonly string[] | undef
   const names = config.output.map((output) => output.name);
   if (requested === undefined || requested.length === 0) return names;
   for (const name of requested) {
-    if (!names.includes(name)) throw invalid(`unknown output ${name}; model ${config.name} has ${names.join(', ')}`, { output: name, expected: names });
+    if (!names.includes(name))
+      throw invalid(`unknown output ${name}; model ${config.name} has ${names.join(', ')}`, {
+        output: name,
+        expected: names,
+      });
   }
   return names.filter((name) => requested.includes(name));
 }

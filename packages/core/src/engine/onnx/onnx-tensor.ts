@@ -25,7 +25,9 @@ const toOrtType: Partial<Record<DataType, OrtTensor.Type>> = {
   FP64: 'float64',
 };
 
-const fromOrtType = new Map<string, DataType>(Object.entries(toOrtType).map(([ours, theirs]) => [theirs, ours as DataType]));
+const fromOrtType = new Map<string, DataType>(
+  Object.entries(toOrtType).map(([ours, theirs]) => [theirs, ours as DataType]),
+);
 
 /** True when the embedded engine can carry `datatype`. */
 export function isOnnxDataType(datatype: DataType): boolean {
@@ -40,9 +42,13 @@ export function isOnnxDataType(datatype: DataType): boolean {
 export function toWireTensor(tensor: Tensor, shape: readonly number[] = tensor.shape): WireTensor {
   const type = toOrtType[tensor.datatype];
   if (type === undefined) {
-    throw new ChipqError('INVALID_INPUT', `input ${tensor.name}: data type ${tensor.datatype} is not supported by the embedded engine`, {
-      details: { input: tensor.name, datatype: tensor.datatype },
-    });
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `input ${tensor.name}: data type ${tensor.datatype} is not supported by the embedded engine`,
+      {
+        details: { input: tensor.name, datatype: tensor.datatype },
+      },
+    );
   }
   // onnxruntime-node accepts each of our typed arrays for its matching type (float16 as Uint16Array).
   return { name: tensor.name, type, dims: [...shape], data: tensor.data };
@@ -56,9 +62,13 @@ export function fromWireTensor(value: WireTensor): Tensor {
   const name = value.name;
   const datatype = fromOrtType.get(value.type);
   if (datatype === undefined) {
-    throw new ChipqError('INFERENCE_FAILED', `output ${name}: onnxruntime type ${value.type} is not supported`, {
-      details: { output: name, type: value.type },
-    });
+    throw new ChipqError(
+      'INFERENCE_FAILED',
+      `output ${name}: onnxruntime type ${value.type} is not supported`,
+      {
+        details: { output: name, type: value.type },
+      },
+    );
   }
   let data = value.data as TensorData;
   // Half floats may come back as a Float16Array where the runtime has one; we carry raw bits.

@@ -25,7 +25,14 @@ export type WorkerRequest =
   | { id: number; kind: 'release' };
 
 export type WorkerReply =
-  | { id: number; ok: true; inputNames?: string[]; outputNames?: string[]; outputs?: WireTensor[]; times?: { inputNs: number; inferNs: number; outputNs: number } }
+  | {
+      id: number;
+      ok: true;
+      inputNames?: string[];
+      outputNames?: string[];
+      outputs?: WireTensor[];
+      times?: { inputNs: number; inferNs: number; outputNs: number };
+    }
   | { id: number; ok: false; message: string };
 
 /** The worker's entry point; `workerData.ortPath` is the resolved onnxruntime-node module. */
@@ -41,7 +48,12 @@ export function onnxWorkerMain(): void {
   const handle = async (request: WorkerRequest): Promise<void> => {
     if (request.kind === 'load') {
       session = await ort.InferenceSession.create(request.modelFile, request.options);
-      port.postMessage({ id: request.id, ok: true, inputNames: session.inputNames, outputNames: session.outputNames });
+      port.postMessage({
+        id: request.id,
+        ok: true,
+        inputNames: session.inputNames,
+        outputNames: session.outputNames,
+      });
       return;
     }
     if (request.kind === 'release') {
@@ -53,7 +65,8 @@ export function onnxWorkerMain(): void {
     if (!session) throw new Error('the session is not loaded');
     const t0 = performance.now();
     const feeds: Record<string, Ort.Tensor> = {};
-    for (const input of request.inputs) feeds[input.name] = new ort.Tensor(input.type as 'float32', input.data as Float32Array, input.dims);
+    for (const input of request.inputs)
+      feeds[input.name] = new ort.Tensor(input.type as 'float32', input.data as Float32Array, input.dims);
     const t1 = performance.now();
     const results = await session.run(feeds, request.outputs);
     const t2 = performance.now();
@@ -65,7 +78,11 @@ export function onnxWorkerMain(): void {
       outputs.push({ name, type: value.type, dims: value.dims.map(Number), data });
       if (data.buffer instanceof ArrayBuffer) buffers.add(data.buffer);
     }
-    const times = { inputNs: (t1 - t0) * 1e6, inferNs: (t2 - t1) * 1e6, outputNs: (performance.now() - t2) * 1e6 };
+    const times = {
+      inputNs: (t1 - t0) * 1e6,
+      inferNs: (t2 - t1) * 1e6,
+      outputNs: (performance.now() - t2) * 1e6,
+    };
     const reply = { id: request.id, ok: true, outputs, times };
     try {
       // Hand the output buffers over instead of copying them.
@@ -77,7 +94,11 @@ export function onnxWorkerMain(): void {
 
   port.on('message', (request: WorkerRequest) => {
     handle(request).catch((error: unknown) => {
-      port.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) });
+      port.postMessage({
+        id: request.id,
+        ok: false,
+        message: error instanceof Error ? error.message : String(error),
+      });
     });
   });
 }
