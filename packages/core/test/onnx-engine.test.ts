@@ -142,6 +142,31 @@ describe('model management', () => {
   });
 });
 
+describe('tensor data', () => {
+  it('reads inputs that are views into a larger buffer and never detaches a caller buffer', async () => {
+    const engine = await engineWith(['add_sub']);
+    const pool = Float32Array.of(99, 1, 2, 3, 4, 99);
+    const view = pool.subarray(1, 5);
+    const ones = Float32Array.of(1, 1, 1, 1);
+    const request: InferRequest = {
+      model: 'add_sub',
+      inputs: [
+        { name: 'INPUT0', datatype: 'FP32', shape: [1, 4], data: view },
+        { name: 'INPUT1', datatype: 'FP32', shape: [1, 4], data: ones },
+      ],
+    };
+    // Several at once so some run joined in one batch (whose buffers move to the worker).
+    const results = await Promise.all([1, 2, 3, 4].map(() => engine.infer(request)));
+    expect(results.map((r) => Array.from(r.outputs[0]?.data as Float32Array))).toEqual(
+      [1, 2, 3, 4].map(() => [2, 3, 4, 5]),
+    );
+    expect([Array.from(pool), Array.from(ones)]).toEqual([
+      [99, 1, 2, 3, 4, 99],
+      [1, 1, 1, 1],
+    ]);
+  });
+});
+
 describe('timing and statistics', () => {
   it('reports queue time for a request that waited for the instance', async () => {
     const engine = await engineWith(['slow']);

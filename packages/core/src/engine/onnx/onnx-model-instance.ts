@@ -96,20 +96,40 @@ export class OnnxModelInstance {
     }
   }
 
-  /** Runs one batch; `inputs` follow the config (batch dimension first when the model batches). */
-  async run(inputs: readonly Tensor[]): Promise<{ outputs: Tensor[]; times: ComputeTimes }> {
+  /**
+   * Runs one batch; `inputs` follow the config (batch dimension first when the model batches).
+   * `owned` lists tensors the caller will not touch again (a batch joined for this run): their
+   * buffers move to the worker instead of being copied.
+   */
+  async run(
+    inputs: readonly Tensor[],
+    owned: ReadonlySet<Tensor> = new Set(),
+  ): Promise<{ outputs: Tensor[]; times: ComputeTimes }> {
     const batching = this.#config.maxBatchSize > 0;
+    const transfer: ArrayBuffer[] = [];
     const wire = inputs.map((tensor) => {
       const reshape = this.#config.input.find((input) => input.name === tensor.name)?.reshape;
-      return toWireTensor(tensor, reshape ? withBatch(reshape, tensor.shape, batching) : tensor.shape);
+      const message = toWireTensor(
+        tensor,
+        reshape ? withBatch(reshape, tensor.shape, batching) : tensor.shape,
+      );
+      const { data } = message;
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+      if (!whole) {
+        // Posting a view would copy its whole underlying buffer: copy just the view, then move it.
+        message.data = (data as Uint8Array).slice();
+        transfer.push(message.data.buffer as ArrayBuffer);
+      } else if (owned.has(tensor) && data.buffer instanceof ArrayBuffer) {
+        transfer.push(data.buffer);
+      }
+      return message;
     });
     let reply: WorkerReply & { ok: true };
     try {
-      reply = await this.#call({
-        kind: 'run',
-        inputs: wire,
-        outputs: this.#config.output.map((output) => output.name),
-      });
+      reply = await this.#call(
+        { kind: 'run', inputs: wire, outputs: this.#config.output.map((output) => output.name) },
+        transfer,
+      );
     } catch (error) {
       throw new ChipqError(
         'INFERENCE_FAILED',
@@ -132,14 +152,17 @@ export class OnnxModelInstance {
     await this.#worker.terminate();
   }
 
-  #call(request: WithoutId<WorkerRequest>): Promise<WorkerReply & { ok: true }> {
+  #call(
+    request: WithoutId<WorkerRequest>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<WorkerReply & { ok: true }> {
     if (this.#failure) return Promise.reject(this.#failure);
     const id = this.#nextId++;
     // A worker with work in hand keeps the process alive, an idle one does not.
     if (this.#pending.size === 0) this.#worker.ref();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ ...request, id } as WorkerRequest);
+      this.#worker.postMessage({ ...request, id } as WorkerRequest, transfer);
     });
   }
 

@@ -129,7 +129,9 @@ export class OnnxModelVersion {
       concatBatch(requests.map((request) => request.inputs[i] as Tensor)),
     );
     const joinNs = (performance.now() - t0) * 1e6;
-    const { outputs, times } = await (this.#instances[instance] as OnnxModelInstance).run(inputs);
+    // Tensors joined from several requests are ours to give away; a lone request's are the caller's.
+    const owned = new Set(requests.length > 1 ? inputs : []);
+    const { outputs, times } = await (this.#instances[instance] as OnnxModelInstance).run(inputs, owned);
     const t1 = performance.now();
     const sizes = requests.map((request) => request.batchSize);
     // A model without batching gets one request per run: its outputs are returned whole.
