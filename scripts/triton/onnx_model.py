@@ -42,12 +42,17 @@ class TritonPythonModel:
 
     def _run_batch(self, requests):
         """Runs `requests` as one model execution; one response (or error) per request."""
-        # A request whose client went away (gRPC cancel, deadline) while it was queued is not run,
-        # as Triton's own backends do: the cancel test relies on it not being counted.
+        # A request whose client went away (gRPC cancel, deadline) while it was queued is not run.
+        # When every request of the execution was cancelled, raising makes the Python backend
+        # answer them with the error and count them as failed (it counts any response it got
+        # from execute() as a success); in a partly cancelled batch the cancelled ones get an
+        # error response, which the Python backend still counts as a success.
+        if all(request.is_cancelled() for request in requests):
+            raise pb_utils.TritonModelException("request cancelled before it ran")
         if any(request.is_cancelled() for request in requests):
             live = [request for request in requests if not request.is_cancelled()]
             answers = dict(zip(map(id, live), self._run_batch(live) if live else []))
-            return [answers.get(id(request)) or _cancelled() for request in requests]
+            return [answers[id(request)] if id(request) in answers else _cancelled() for request in requests]
         try:
             feeds_per_request = [self._feeds(request) for request in requests]
         except ValueError as error:
