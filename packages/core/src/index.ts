@@ -22,6 +22,22 @@ export type {
 } from './engine/engine.js';
 export { createOnnxEngine } from './engine/onnx/onnx-engine.js';
 export type { OnnxEngineOptions } from './engine/onnx/onnx-engine-options.js';
+export { createTritonEngine } from './engine/triton/triton-engine.js';
+export type { TritonEngineOptions } from './engine/triton/triton-engine-options.js';
+// the typed Triton (KServe v2 gRPC) client under the Triton engine
+export { createTritonClient } from './triton/triton-client.js';
+export type {
+  TritonCallOptions,
+  TritonClient,
+  TritonClientOptions,
+  TritonInferResponse,
+  TritonLoadOptions,
+  TritonServerMetadata,
+  TritonSharedMemoryRegion,
+} from './triton/triton-client.js';
+export type { TritonChannelOptions } from './triton/channel-options.js';
+export type { CircuitBreakerOptions, CircuitState } from './triton/circuit-breaker.js';
+export type { RetryOptions } from './triton/retry-policy.js';
 export type {
   DataType,
   DynamicBatchingConfig,

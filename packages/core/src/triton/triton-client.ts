@@ -1,7 +1,9 @@
 /**
  * The typed Triton client: one method per KServe v2 RPC chipq uses, taking and returning chipq's
- * own types (no grpc-js or generated type in any signature). Transport rules live in channel.ts,
- * message conversion in the codecs; this file only pairs them per RPC.
+ * own types (no grpc-js or generated type in any signature). Three layers sit under it
+ * (CONVENTIONS.md §4): the channel (channel.ts: deadlines, cancellation, keepalive, retries,
+ * circuit breaker, trace context, error mapping), the codecs (tensor, config, responses), and the
+ * typed methods (grpc-triton-client.ts).
  */
 import type {
   InferRequest,
@@ -10,26 +12,11 @@ import type {
   ModelStatistics,
   Tensor,
 } from '../engine/engine.js';
-import { ChipqError } from '../errors.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
-import { modelConfigToJson } from '../model-repository/model-config-json.js';
-import {
-  type RequestOf,
-  type ResponseOf,
-  type RpcKind,
-  type RpcName,
-  TritonChannel,
-  type UnaryOptions,
-} from './channel.js';
+import { TritonChannel } from './channel.js';
 import { resolveChannelOptions, type TritonChannelOptions } from './channel-options.js';
 import type { CircuitState } from './circuit-breaker.js';
-import { modelConfigFromProto } from './model-config-codec.js';
-import {
-  modelMetadataFromProto,
-  modelStatisticsFromProto,
-  repositoryIndexFromProto,
-} from './response-codec.js';
-import { decodeOutputs, encodeInputs } from './tensor-codec.js';
+import { GrpcTritonClient } from './grpc-triton-client.js';
 
 /** Options of a Triton client; every field has a default (see TritonChannelOptions). */
 export type TritonClientOptions = TritonChannelOptions;
@@ -68,195 +55,48 @@ export interface TritonSharedMemoryRegion {
   byteSize: number;
 }
 
-/** Creates a client; the channel connects lazily on the first call. @throws ChipqError INVALID_INPUT for invalid options. */
-export function createTritonClient(options: TritonClientOptions = {}): TritonClient {
-  return new TritonClient(new TritonChannel(resolveChannelOptions(options)));
-}
-
-export class TritonClient {
-  readonly #channel: TritonChannel;
-
-  constructor(channel: TritonChannel) {
-    this.#channel = channel;
-  }
-
+export interface TritonClient {
   /** `host:port` this client talks to. */
-  get target(): string {
-    return this.#channel.target;
-  }
-
+  readonly target: string;
   /** `closed` normally; `open` while the server is considered unreachable; `half-open` when a probe may go. */
-  get circuitState(): CircuitState {
-    return this.#channel.circuitState;
-  }
-
-  async serverLive(options?: TritonCallOptions): Promise<boolean> {
-    return (await this.#unary('ServerLive', {}, 'health', options)).live;
-  }
-
-  async serverReady(options?: TritonCallOptions): Promise<boolean> {
-    return (await this.#unary('ServerReady', {}, 'health', options)).ready;
-  }
-
+  readonly circuitState: CircuitState;
+  serverLive(options?: TritonCallOptions): Promise<boolean>;
+  serverReady(options?: TritonCallOptions): Promise<boolean>;
   /** The standard gRPC health check (`grpc.health.v1.Health/Check`, service ""). */
-  async healthCheck(
+  healthCheck(
     options?: TritonCallOptions,
-  ): Promise<'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN'> {
-    return (await this.#unary('Check', { service: '' }, 'health', options)).status;
-  }
-
-  async serverMetadata(options?: TritonCallOptions): Promise<TritonServerMetadata> {
-    const response = await this.#unary('ServerMetadata', {}, 'read', options);
-    return { name: response.name, version: response.version, extensions: [...response.extensions] };
-  }
-
-  /** Whether the model (version; default: per its version policy) is ready. False, not an error, for unknown models. */
-  async modelReady(name: string, version = '', options?: TritonCallOptions): Promise<boolean> {
-    return (await this.#unary('ModelReady', { name, version }, 'read', options, name)).ready;
-  }
-
-  async modelMetadata(name: string, version = '', options?: TritonCallOptions): Promise<ModelMetadata> {
-    return modelMetadataFromProto(
-      await this.#unary('ModelMetadata', { name, version }, 'read', options, name),
-    );
-  }
-
-  async modelConfig(name: string, version = '', options?: TritonCallOptions): Promise<ModelConfig> {
-    const response = await this.#unary('ModelConfig', { name, version }, 'read', options, name);
-    if (!response.config) throw new ChipqError('INTERNAL', `Triton returned no config for model ${name}`);
-    return modelConfigFromProto(response.config);
-  }
-
-  /** Runs one inference with raw tensors. Sent at most once: never retried after it may have reached Triton. */
-  async modelInfer(request: InferRequest, options?: TritonCallOptions): Promise<TritonInferResponse> {
-    const { inputs, raw } = encodeInputs(request.inputs);
-    const response = await this.#unary(
-      'ModelInfer',
-      {
-        model_name: request.model,
-        model_version: request.version ?? '',
-        id: request.id ?? '',
-        inputs,
-        outputs: (request.outputs ?? []).map((name) => ({ name })),
-        raw_input_contents: raw,
-      },
-      'write',
-      { ...options, traceparent: options?.traceparent ?? request.traceparent },
-      request.model,
-    );
-    return {
-      model: response.model_name,
-      version: response.model_version,
-      id: response.id,
-      outputs: decodeOutputs(response),
-    };
-  }
-
-  /** Statistics of one model (and version), or of every model when `name` is omitted. */
-  async modelStatistics(name = '', version = '', options?: TritonCallOptions): Promise<ModelStatistics[]> {
-    const response = await this.#unary(
-      'ModelStatistics',
-      { name, version },
-      'read',
-      options,
-      name || undefined,
-    );
-    return response.model_stats.map(modelStatisticsFromProto);
-  }
-
+  ): Promise<'SERVING' | 'NOT_SERVING' | 'UNKNOWN' | 'SERVICE_UNKNOWN'>;
+  serverMetadata(options?: TritonCallOptions): Promise<TritonServerMetadata>;
+  /** Whether the model (version; default: per its version policy) is ready; false, not an error, for unknown models. */
+  modelReady(name: string, version?: string, options?: TritonCallOptions): Promise<boolean>;
+  modelMetadata(name: string, version?: string, options?: TritonCallOptions): Promise<ModelMetadata>;
+  modelConfig(name: string, version?: string, options?: TritonCallOptions): Promise<ModelConfig>;
+  /** One inference with raw tensors. Sent at most once: never retried after it may have reached Triton. */
+  modelInfer(request: InferRequest, options?: TritonCallOptions): Promise<TritonInferResponse>;
+  /** Statistics of one model (and version), or of every model when `name` is omitted or empty. */
+  modelStatistics(name?: string, version?: string, options?: TritonCallOptions): Promise<ModelStatistics[]>;
   /** Every model in the repository (loaded or not); `ready` lists only models ready for inference. */
-  async repositoryIndex(options?: TritonCallOptions & { ready?: boolean }): Promise<ModelIndexEntry[]> {
-    const response = await this.#unary(
-      'RepositoryIndex',
-      { repository_name: '', ready: options?.ready ?? false },
-      'read',
-      options,
-    );
-    return repositoryIndexFromProto(response);
-  }
-
+  repositoryIndex(options?: TritonCallOptions & { ready?: boolean }): Promise<ModelIndexEntry[]>;
   /** Loads or reloads a model (explicit model control); `config` overrides its config.pbtxt. */
-  async repositoryModelLoad(name: string, options?: TritonLoadOptions): Promise<void> {
-    const config = options?.config;
-    const json =
-      config === undefined
-        ? undefined
-        : typeof config === 'string'
-          ? config
-          : JSON.stringify(modelConfigToJson(config));
-    const parameters: Record<string, { string_param: string }> =
-      json === undefined ? {} : { config: { string_param: json } };
-    await this.#unary(
-      'RepositoryModelLoad',
-      { repository_name: '', model_name: name, parameters },
-      'repository',
-      options,
-      name,
-    );
-  }
-
-  async repositoryModelUnload(
+  repositoryModelLoad(name: string, options?: TritonLoadOptions): Promise<void>;
+  repositoryModelUnload(
     name: string,
     options?: TritonCallOptions & { unloadDependents?: boolean },
-  ): Promise<void> {
-    const parameters: Record<string, { bool_param: boolean }> = options?.unloadDependents
-      ? { unload_dependents: { bool_param: true } }
-      : {};
-    await this.#unary(
-      'RepositoryModelUnload',
-      { repository_name: '', model_name: name, parameters },
-      'repository',
-      options,
-      name,
-    );
-  }
-
+  ): Promise<void>;
   /** Registers a POSIX shared memory object (`/dev/shm/<key>`) as region `name`. */
-  async systemSharedMemoryRegister(
-    region: TritonSharedMemoryRegion,
-    options?: TritonCallOptions,
-  ): Promise<void> {
-    const { name, key, offset, byteSize } = region;
-    await this.#unary(
-      'SystemSharedMemoryRegister',
-      { name, key, offset, byte_size: byteSize },
-      'write',
-      options,
-    );
-  }
-
+  systemSharedMemoryRegister(region: TritonSharedMemoryRegion, options?: TritonCallOptions): Promise<void>;
   /** Unregisters region `name`, or every region when `name` is omitted. */
-  async systemSharedMemoryUnregister(name = '', options?: TritonCallOptions): Promise<void> {
-    await this.#unary('SystemSharedMemoryUnregister', { name }, 'write', options);
-  }
-
-  async systemSharedMemoryStatus(
-    name = '',
-    options?: TritonCallOptions,
-  ): Promise<TritonSharedMemoryRegion[]> {
-    const response = await this.#unary('SystemSharedMemoryStatus', { name }, 'read', options);
-    return Object.values(response.regions).map((r) => ({
-      name: r.name,
-      key: r.key,
-      offset: Number(r.offset),
-      byteSize: Number(r.byte_size),
-    }));
-  }
-
+  systemSharedMemoryUnregister(name?: string, options?: TritonCallOptions): Promise<void>;
+  systemSharedMemoryStatus(name?: string, options?: TritonCallOptions): Promise<TritonSharedMemoryRegion[]>;
   /** Closes the channel. Calls in flight fail; later calls fail with ENGINE_UNAVAILABLE. */
-  close(): void {
-    this.#channel.close();
-  }
+  close(): void;
+}
 
-  #unary<K extends RpcName>(
-    rpc: K,
-    request: RequestOf<K>,
-    kind: RpcKind,
-    options: TritonCallOptions | undefined,
-    model?: string,
-  ): Promise<ResponseOf<K>> {
-    const unaryOptions: UnaryOptions = { ...options };
-    if (model !== undefined) unaryOptions.model = model;
-    return this.#channel.unary(rpc, request, kind, unaryOptions);
-  }
+/**
+ * Creates a Triton client; the channel connects lazily on the first call.
+ * @param options endpoint (default `127.0.0.1:8001`), deadlines, retries, breaker: see TritonChannelOptions.
+ * @throws ChipqError INVALID_INPUT for invalid options.
+ */
+export function createTritonClient(options: TritonClientOptions = {}): TritonClient {
+  return new GrpcTritonClient(new TritonChannel(resolveChannelOptions(options)));
 }
