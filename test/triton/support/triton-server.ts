@@ -23,8 +23,15 @@ export type Availability = { available: true } | { available: false; reason: str
 
 /** Installs Triton if needed (idempotent, ~1 min the first time) and says whether tests can use it. */
 export async function tritonAvailability(): Promise<Availability> {
-  if (!existsSync(join(root, '.triton/installed.sha256')) && !process.env.CI && !process.env.CHIPQ_TRITON_INSTALL) {
-    return { available: false, reason: 'Triton is not installed: run scripts/triton/install.sh (or set CHIPQ_TRITON_INSTALL=1)' };
+  if (
+    !existsSync(join(root, '.triton/installed.sha256')) &&
+    !process.env.CI &&
+    !process.env.CHIPQ_TRITON_INSTALL
+  ) {
+    return {
+      available: false,
+      reason: 'Triton is not installed: run scripts/triton/install.sh (or set CHIPQ_TRITON_INSTALL=1)',
+    };
   }
   try {
     await promisify(execFile)('bash', [join(scripts, 'install.sh')], { timeout: 600_000 });
@@ -70,7 +77,14 @@ export async function startTritonServer(options: StartOptions = {}): Promise<Tri
 
   const start = async (loadModels: string[]) => {
     const log = openSync(logFile, 'a');
-    const args = [join(scripts, 'up.sh'), repository, '--grpc-port', String(grpcPort), '--http-port', String(httpPort)];
+    const args = [
+      join(scripts, 'up.sh'),
+      repository,
+      '--grpc-port',
+      String(grpcPort),
+      '--http-port',
+      String(httpPort),
+    ];
     args.push('--metrics-port', String(metricsPort), '--', '--exit-timeout-secs=10');
     for (const model of loadModels) args.push(`--load-model=${model}`);
     // up.sh ends in `exec tritonserver`, so this pid is the server's.
@@ -106,7 +120,8 @@ export async function startTritonServer(options: StartOptions = {}): Promise<Tri
 async function waitUntilLive(child: ChildProcess, httpPort: number, logFile: string): Promise<void> {
   // Startup takes 1-3 s here; the bound only stops a hung server from hanging the suite.
   for (let attempt = 0; attempt < 600; attempt++) {
-    if (child.exitCode !== null) throw new Error(`tritonserver exited with ${child.exitCode} during startup; see ${logFile}`);
+    if (child.exitCode !== null)
+      throw new Error(`tritonserver exited with ${child.exitCode} during startup; see ${logFile}`);
     const live = await fetch(`http://127.0.0.1:${httpPort}/v2/health/live`).then(
       (response) => response.ok,
       () => false,
