@@ -2,7 +2,7 @@
 mAP@0.5, AP per class, precision/recall/F1 at the deployed threshold, and CPU latency through
 onnxruntime (single image, and batches of 8).
 
-Usage: python evaluate_onnx.py ../pcb_defect_detector/1/model.onnx [--threshold 0.5] [--threads 2] [--json out.json]
+Usage: python evaluate_onnx.py ../pcb_defect_detector/1/model.onnx [--threshold 0.75] [--threads 2] [--json out.json]
 """
 import argparse
 import json
@@ -12,7 +12,7 @@ import numpy as np
 import onnxruntime as ort
 
 import data
-from metrics import NAMES, evaluate
+from metrics import NAMES, best_f1, evaluate
 
 
 def session(path, threads):
@@ -51,7 +51,7 @@ def latency(sess, images, indices, batch, repeats):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('model')
-    ap.add_argument('--threshold', type=float, default=0.5)
+    ap.add_argument('--threshold', type=float, default=0.75)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--json')
     args = ap.parse_args()
@@ -61,6 +61,7 @@ def main():
     gts = {k: boxes[k] for k in val}
     m33 = evaluate(gts, dets, 0.33, True, args.threshold)
     m50 = evaluate(gts, dets, 0.5, False, args.threshold)
+    best = best_f1(gts, dets)
     lat1 = latency(sess, images, val, 1, 30)
     lat8 = latency(sess, images, val, 8, 8)
     result = {
@@ -68,12 +69,13 @@ def main():
         'mAP33': m33['mAP'], 'mAP50': m50['mAP'],
         'ap33': dict(zip(NAMES, m33['ap'])), 'ap50': dict(zip(NAMES, m50['ap'])),
         'precision': m33['precision'], 'recall': m33['recall'], 'f1': m33['f1'],
-        'latency_batch1': lat1, 'latency_batch8': lat8, 'threads': args.threads,
+        'best_f1': best, 'latency_batch1': lat1, 'latency_batch8': lat8, 'threads': args.threads,
     }
     for name in NAMES:
         print(f'{name:10s} AP@0.33 {result["ap33"][name]:.4f}  AP@0.5 {result["ap50"][name]:.4f}')
     print(f'mAP@0.33={m33["mAP"]:.4f} mAP@0.5={m50["mAP"]:.4f} at threshold {args.threshold}: '
           f'F1={m33["f1"]:.4f} precision={m33["precision"]:.4f} recall={m33["recall"]:.4f}')
+    print(f'best F1 {best["f1"]:.4f} at threshold {best["threshold"]:.4f}')
     print(f'batch 1: {lat1["median_ms"]:.1f} ms ({lat1["images_per_s"]:.1f} img/s); '
           f'batch 8: {lat8["median_ms"]:.1f} ms ({lat8["images_per_s"]:.1f} img/s) with {args.threads} threads')
     if args.json:

@@ -10,6 +10,7 @@ batch dimension is dynamic ("batch"). `--quantize` makes a static int8 (QDQ) cop
 convolutions, calibrated on training pairs, and leaves the decoding in float.
 """
 import argparse
+import math
 import os
 import tempfile
 
@@ -23,11 +24,18 @@ from model import Detector, Net
 OPSET = 17
 
 
-def export(checkpoint, out):
+def logit(p):
+    return math.log(p / (1 - p))
+
+
+def export(checkpoint, out, operating_point=None, deployed=0.75):
     ckpt = torch.load(checkpoint, map_location='cpu')
     net = Net(ckpt['width'])
     net.load_state_dict(ckpt['state'])
-    det = Detector(net).eval()
+    shift = 0.0 if operating_point is None else logit(deployed) - logit(operating_point)
+    if shift:
+        print(f'scores shifted by {shift:+.4f} logits: raw {operating_point} -> served {deployed}')
+    det = Detector(net, shift).eval()
     dummy = torch.zeros(2, 1, 640, 640, dtype=torch.uint8)
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     torch.onnx.export(
@@ -85,11 +93,21 @@ def check(onnx_path, det=None, count=6):
     with torch.no_grad():
         x = torch.from_numpy(pairs)
         tb, ts, tc = (t.numpy() for t in det(x[:, :1], x[:, 1:]))
-    live = ts > 0.05  # compare the detections that matter; near-ties among padding may reorder
-    print(f'onnx vs torch: max |d scores| {np.abs(scores - ts).max():.2e}, '
-          f'max |d boxes| (score > 0.05) {np.abs(boxes - tb)[live].max():.2e} px, '
-          f'classes equal (score > 0.05) {bool(np.all(classes[live] == tc[live]))}')
-    assert np.abs(scores - ts).max() < 1e-4 and np.abs(boxes - tb)[live].max() < 1e-2 and np.all(classes[live] == tc[live])
+    # Near-equal scores may come out of TopK in another order, so pair each live ONNX detection
+    # with the closest PyTorch detection of the same class instead of comparing slot by slot;
+    # exact ties (flat plateaus at the board's edge give several equal peaks) are skipped, as
+    # either engine may keep either of them.
+    worst_box, worst_score = 0.0, float(np.abs(np.sort(scores, 1) - np.sort(ts, 1)).max())
+    for i in range(count):
+        for j in np.nonzero(scores[i] > 0.05)[0]:
+            if np.sum(np.abs(scores[i] - scores[i, j]) < 1e-5) > 1:
+                continue
+            same = tc[i] == classes[i, j]
+            d = np.where(same, np.abs(tb[i] - boxes[i, j]).max(axis=1) + np.abs(ts[i] - scores[i, j]) * 1e3, np.inf)
+            k = int(np.argmin(d))
+            worst_box = max(worst_box, float(np.abs(tb[i, k] - boxes[i, j]).max()))
+    print(f'onnx vs torch: max |d scores| {worst_score:.2e}, max |d boxes| (score > 0.05) {worst_box:.2e} px')
+    assert worst_score < 1e-4 and worst_box < 1e-2, 'ONNX and PyTorch disagree'
 
 
 def main():
@@ -97,13 +115,15 @@ def main():
     ap.add_argument('--checkpoint')
     ap.add_argument('--quantize', help='float ONNX model to quantize to int8')
     ap.add_argument('--out', required=True)
+    ap.add_argument('--operating-point', type=float,
+                    help='raw score to serve as 0.75 (the F1-optimal threshold on validation, from evaluate_onnx.py)')
     args = ap.parse_args()
     torch.set_num_threads(2)
     if args.quantize:
         quantize(args.quantize, args.out)
         check(args.out)
     else:
-        det = export(args.checkpoint, args.out)
+        det = export(args.checkpoint, args.out, args.operating_point)
         check(args.out, det)
     print(f'wrote {args.out} ({os.path.getsize(args.out) / 1e6:.2f} MB)')
 

@@ -73,3 +73,21 @@ def evaluate(gts, dets, iou_threshold=0.33, strict=True, score_threshold=0.5):
     r = tp / ng if ng else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {'mAP': float(np.mean(valid)) if valid else 0.0, 'ap': aps, 'precision': p, 'recall': r, 'f1': f1}
+
+
+def best_f1(gts, dets, iou_threshold=0.33, strict=True):
+    """The confidence threshold with the highest F1 (ties: the higher threshold), and that F1."""
+    per, npos = match(gts, dets, iou_threshold, strict)
+    pairs = sorted(((s, t) for c in per for s, t in zip(*per[c])), key=lambda x: -x[0])
+    ng = sum(npos.values())
+    best = (0.0, 1.0)
+    tp = 0
+    for i, (s, t) in enumerate(pairs):
+        tp += t
+        if i + 1 < len(pairs) and pairs[i + 1][0] == s:
+            continue
+        p, r = tp / (i + 1), tp / ng
+        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        if f1 > best[0]:
+            best = (f1, s)
+    return {'f1': best[0], 'threshold': best[1]}

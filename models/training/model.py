@@ -67,16 +67,22 @@ def make_input(image, reference):
 
 
 class Detector(nn.Module):
-    """The served graph: uint8 image + reference in, final detections out."""
+    """The served graph: uint8 image + reference in, final detections out.
 
-    def __init__(self, net):
+    `logit_shift` is added to the heatmap logits before the sigmoid. It is monotone, so ranking
+    and mAP are unchanged; export uses it to put the validation F1-optimal operating point at the
+    platform's confidence threshold (0.75), which the service applies to every model.
+    """
+
+    def __init__(self, net, logit_shift=0.0):
         super().__init__()
         self.net = net
+        self.logit_shift = float(logit_shift)
 
     def forward(self, image, reference):
         heat, reg = self.net(make_input(image, reference))
         b, c, h, w = heat.shape
-        heat = torch.sigmoid(heat)
+        heat = torch.sigmoid(heat + self.logit_shift)
         peaks = heat * (F.max_pool2d(heat, 3, 1, 1) == heat).float()
         scores, idx = torch.topk(peaks.reshape(b, c * h * w), MAX_DETECTIONS, dim=1)
         cls = torch.div(idx, h * w, rounding_mode='floor')

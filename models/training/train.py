@@ -64,6 +64,8 @@ def main():
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--out', default=os.path.join(data.HERE, 'runs', 'v1'))
     ap.add_argument('--val-every', type=int, default=3)
+    ap.add_argument('--init', help='start from this checkpoint (e.g. to continue with a new schedule)')
+    ap.add_argument('--warmup', type=float, default=1.0, help='warm-up length in epochs')
     args = ap.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -71,10 +73,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     images, ids, boxes, train, val = data.load()
     net = Net(args.width)
+    if args.init:
+        ckpt = torch.load(args.init, map_location='cpu')
+        args.width = ckpt['width']
+        net = Net(args.width)
+        net.load_state_dict(ckpt['state'])
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     steps_per_epoch = len(train) // args.batch
     total = steps_per_epoch * args.epochs
-    warm = steps_per_epoch
+    warm = max(1, int(steps_per_epoch * args.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, total - warm))))
     best = -1.0
