@@ -1,1 +1,58 @@
-// placeholder: the service entry point is written in the service issue
+/**
+ * The service's entry point (`pnpm start` at the repository root): reads the configuration,
+ * starts the database, engine and worker, serves HTTP, and shuts down gracefully on SIGTERM or
+ * SIGINT: stop accepting connections, let in-flight requests and batch items finish for a
+ * while, return the rest to the queue, then close the engine and the database.
+ */
+import { serve } from '@hono/node-server';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { createLogger } from './observability/logger.js';
+import { createServiceMetrics } from './observability/service-metrics.js';
+import { startService } from './start-service.js';
+
+/** How long in-flight work may take to finish at shutdown. */
+const drainMs = 10_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`chipq inference service: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel, { service: 'chipq-inference', environment: config.environment });
+  logger.info('starting', {
+    engine: config.engine,
+    database: config.databaseUrl === undefined ? `pglite at ${config.dataDir}` : 'postgres',
+    model_repository: config.modelRepository,
+  });
+  const service = await startService({ config, logger, metrics: createServiceMetrics({ defaultMetrics: true }) });
+  const server = serve({ fetch: service.app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info('listening', { url: `http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}`, docs: '/docs' });
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Idle keep-alive connections would hold close() open; busy ones finish their request first.
+    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
+    await service.stop({ drainMs });
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chipq inference service failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -37,6 +37,8 @@ export interface ServiceConfig {
   /** `IMAGE_TARGET_WIDTH` / `IMAGE_TARGET_HEIGHT`: used when a model has dynamic dims. */
   imageTargetWidth: number | undefined;
   imageTargetHeight: number | undefined;
+  /** `DEFAULT_MODEL`: used when a request names no model. Default: the only loaded model. */
+  defaultModel: string | undefined;
   /** `MODEL_CONFIDENCE_THRESHOLD` in [0, 1], default 0.75. */
   confidenceThreshold: number;
   /** `INFERENCE_TIMEOUT` per image, default 30 s. */
@@ -97,6 +99,7 @@ const envSchema = z.object({
   TRITON_SERVER_URL: text,
   TRITON_TIMEOUT: field(parseDurationMs),
   MODEL_REPOSITORY: text,
+  DEFAULT_MODEL: text,
   IMAGE_MAX_SIZE: field(parseByteSize),
   IMAGE_MAX_PIXELS: field((t) => parseIntegerInRange(t, 1, 1_000_000_000)),
   IMAGE_TARGET_WIDTH: field((t) => parseIntegerInRange(t, 1, 16_384)),
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     imageMaxPixels: e.IMAGE_MAX_PIXELS,
     imageTargetWidth: e.IMAGE_TARGET_WIDTH,
     imageTargetHeight: e.IMAGE_TARGET_HEIGHT,
+    defaultModel: e.DEFAULT_MODEL,
     confidenceThreshold: e.MODEL_CONFIDENCE_THRESHOLD ?? 0.75,
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT ?? 30_000,
     batchConcurrency: e.BATCH_CONCURRENCY ?? 8,

@@ -1,0 +1,77 @@
+/**
+ * Builds every service the routes use from the live dependencies (database, inspector,
+ * configuration), wiring the batch worker to the same inspection runner as predict.
+ */
+import path from 'node:path';
+import type { Inspector } from '@chipq/core';
+import type { Kysely } from 'kysely';
+import type { ServiceConfig } from './config/load-config.js';
+import type { Database } from './db/database.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
+import { createBatchService } from './services/batch-service.js';
+import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
+import { createHealthService } from './services/health-service.js';
+import { createInspectionRunner } from './services/inspection-runner.js';
+import { createJobService } from './services/job-service.js';
+import { createMetricsSummaryService } from './services/metrics-summary-service.js';
+import { createModelCatalog } from './services/model-catalog.js';
+import { createModelDeployer } from './services/model-deployer.js';
+import { createModelMonitoringService } from './services/model-monitoring-service.js';
+import { createPredictService } from './services/predict-service.js';
+import { BlobStore } from './storage/blob-store.js';
+
+export interface AppDeps {
+  db: Kysely<Database>;
+  databaseKind: 'postgres' | 'pglite';
+  inspector: Inspector;
+  config: ServiceConfig;
+  /** Default: a logger at `config.logLevel`. */
+  logger?: Logger;
+  /** Default: a fresh registry (one per app). */
+  metrics?: ServiceMetrics;
+  /** Worker settings beyond the config (tests: owner, poll interval). `false`: no worker in this app. */
+  worker?: Partial<BatchWorkerOptions> | false;
+}
+
+export function createAppServices(deps: AppDeps) {
+  const { db, inspector, config } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const metrics = deps.metrics ?? createServiceMetrics();
+  const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const run = createInspectionRunner({
+    inspector,
+    metrics,
+    imageMaxBytes: config.imageMaxBytes,
+    timeoutMs: config.inferenceTimeoutMs,
+    confidenceThreshold: config.confidenceThreshold,
+  });
+  const worker =
+    deps.worker === false
+      ? undefined
+      : new BatchWorker({ db, blobs, run, logger, metrics, concurrency: config.batchConcurrency, leaseMs: config.batchLeaseMs, ...deps.worker });
+  const catalog = createModelCatalog({ inspector, db, repository: config.modelRepository });
+  const batches = createBatchService({ db, blobs, catalog, imageMaxBytes: config.imageMaxBytes, worker });
+  const summaries = createMetricsSummaryService(db);
+  return {
+    config,
+    logger,
+    metrics,
+    worker,
+    catalog,
+    batches,
+    summaries,
+    predict: createPredictService({
+      db,
+      run,
+      logger,
+      imageStore: config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir),
+    }),
+    jobs: createJobService(db, batches),
+    deployer: createModelDeployer({ db, inspector, catalog, repository: config.modelRepository }),
+    health: createHealthService({ db, databaseKind: deps.databaseKind, inspector, environment: config.environment }),
+    modelMonitoring: createModelMonitoringService({ db, inspector, catalog, summaries }),
+  };
+}
+
+export type AppServices = ReturnType<typeof createAppServices>;

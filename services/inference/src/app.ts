@@ -1,0 +1,48 @@
+/**
+ * `createApp(services)`: the whole HTTP API as a Hono app, testable in process with
+ * `app.request()`. Routes live under /api/v1, one file per area; errors leave through the
+ * one `onError` as problem+json.
+ */
+import { ChipqError } from '@chipq/core';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import type { AppServices } from './app-services.js';
+import type { AppEnv } from './http/app-env.js';
+import { createErrorHandler } from './http/error-handler.js';
+import { validationHook } from './http/validation-hook.js';
+import { tracingMiddleware } from './observability/tracing.js';
+import { openApiDocument } from './openapi/openapi-document.js';
+import { batchRoutes } from './routes/batch-routes.js';
+import { inferenceRoutes } from './routes/inference-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
+import { modelRoutes } from './routes/model-routes.js';
+import { monitoringRoutes } from './routes/monitoring-routes.js';
+import { mountSystemRoutes } from './routes/system-routes.js';
+
+/** Largest batch request body, 512 MiB: a batch is buffered in memory once before its files are written. */
+const batchMaxBody = 512 * 1024 * 1024;
+/** Largest model upload, 2 GiB. */
+const modelMaxBody = 2 * 1024 * 1024 * 1024;
+
+export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(requestId());
+  app.use(tracingMiddleware());
+  app.onError(createErrorHandler(services.logger));
+  app.notFound((c) => {
+    throw new ChipqError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+  });
+
+  const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
+  api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: batchMaxBody }));
+  api.route('/', metricsRoutes({ summaries: services.summaries }));
+  api.route('/', inferenceRoutes({ predict: services.predict, batches: services.batches, jobs: services.jobs, imageMaxBytes: services.config.imageMaxBytes }));
+  api.route('/', modelRoutes({ catalog: services.catalog, deployer: services.deployer, maxModelBytes: modelMaxBody }));
+  api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
+  app.route('/api/v1', api);
+
+  let document: Record<string, unknown> | undefined;
+  mountSystemRoutes(app, { metrics: services.metrics, document: () => (document ??= openApiDocument(app)) });
+  return app;
+}

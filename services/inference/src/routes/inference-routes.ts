@@ -1,0 +1,142 @@
+/**
+ * /inference: predict one image, read a result or a batch by id, cancel a batch.
+ */
+import { ChipqError } from '@chipq/core';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../http/app-env.js';
+import { predictBodyLimit } from '../http/body-limits.js';
+import { predictInputFromForm, predictInputFromJson } from '../http/read-predict-input.js';
+import { validationHook } from '../http/validation-hook.js';
+import { currentTraceparent } from '../observability/tracing.js';
+import { BatchSchema, CancelResultSchema, JobQuerySchema } from '../schemas/batch-schemas.js';
+import { IdParamsSchema } from '../schemas/common-schemas.js';
+import { InferenceResultSchema } from '../schemas/inference-schemas.js';
+import { PredictFormSchema, PredictJsonSchema } from '../schemas/predict-schemas.js';
+import { problemResponses } from '../schemas/problem-schema.js';
+import type { BatchService } from '../services/batch-service.js';
+import type { JobService } from '../services/job-service.js';
+import type { PredictService } from '../services/predict-service.js';
+import { markBodyRequired } from './mark-body-required.js';
+
+export interface InferenceRoutesDeps {
+  predict: PredictService;
+  batches: BatchService;
+  jobs: JobService;
+  imageMaxBytes: number;
+}
+
+const predictRoute = createRoute({
+  method: 'post',
+  path: '/inference/predict',
+  tags: ['inference'],
+  summary: 'Inspect one image',
+  description:
+    'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
+    'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
+    'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
+  request: {
+    body: {
+      content: {
+        'multipart/form-data': { schema: PredictFormSchema },
+        'application/json': { schema: PredictJsonSchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The stored result. `Content-Location` is its URL.',
+      content: { 'application/json': { schema: InferenceResultSchema } },
+    },
+    ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/inference/{id}',
+  tags: ['inference'],
+  summary: 'Read a result or a batch',
+  description:
+    'A stored single result (`kind: result`) or a batch (`kind: batch`) with its status, progress counts and one page of items ' +
+    '(each with its result once finished). Page with `cursor` = `page.next_cursor`.',
+  request: { params: IdParamsSchema, query: JobQuerySchema },
+  responses: {
+    200: {
+      description: 'The result or the batch.',
+      content: { 'application/json': { schema: z.discriminatedUnion('kind', [InferenceResultSchema, BatchSchema]) } },
+    },
+    ...problemResponses(400, 404),
+  },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/inference/{id}/cancel',
+  tags: ['inference'],
+  summary: 'Cancel a batch',
+  description:
+    'Stops the queued items of a batch and aborts its in-flight engine calls (on this replica at once, on others at their next ' +
+    'lease heartbeat). The answer counts what was actually stopped. Idempotent: cancelling again answers 200 with nothing stopped ' +
+    'and `already_cancelled: true`. A job that had already finished on its own (a completed or failed batch, or any single ' +
+    'predict result, which is finished when its id is returned) answers 409 CONFLICT: there is nothing to cancel.',
+  request: { params: IdParamsSchema },
+  responses: {
+    200: { description: 'What was stopped.', content: { 'application/json': { schema: CancelResultSchema } } },
+    ...problemResponses(400, 404, 409),
+  },
+});
+
+export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use('/inference/predict', predictBodyLimit(deps.imageMaxBytes));
+
+  app.openapi(predictRoute, async (c) => {
+    const form = c.req.valid('form') as Partial<z.infer<typeof PredictFormSchema>>;
+    const json = c.req.valid('json') as Partial<z.infer<typeof PredictJsonSchema>>;
+    const input =
+      form.image !== undefined
+        ? await predictInputFromForm(form as z.infer<typeof PredictFormSchema>)
+        : json.image !== undefined
+          ? predictInputFromJson(json as z.infer<typeof PredictJsonSchema>)
+          : undefined;
+    if (input === undefined) {
+      throw new ChipqError('INVALID_INPUT', 'send the image as multipart/form-data or as base64 in application/json', {
+        details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
+      });
+    }
+    const outcome = await deps.predict.predict(input, {
+      requestId: c.get('requestId'),
+      traceparent: currentTraceparent(c.req.header('traceparent')),
+      signal: c.req.raw.signal,
+    });
+    if (!outcome.ok) {
+      const error = outcome.error as ChipqError;
+      throw new ChipqError(error.code, error.message, { cause: error, details: { ...error.details, inference_id: outcome.result.id } });
+    }
+    c.header('Content-Location', `/api/v1/inference/${outcome.result.id}`);
+    return c.json(outcome.result, 200);
+  });
+  markBodyRequired(predictRoute);
+
+  app.openapi(getRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const query = c.req.valid('query');
+    const job = await deps.jobs.get(id, query);
+    if (job === undefined) throw new ChipqError('NOT_FOUND', `no result or batch with id ${id}`, { details: { id } });
+    return c.json(job, 200);
+  });
+
+  app.openapi(cancelRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const outcome = await deps.batches.cancel(id);
+    if (outcome !== undefined) return c.json(outcome, 200);
+    if (await deps.jobs.isResult(id)) {
+      throw new ChipqError('CONFLICT', `${id} is a single prediction, finished when its id was returned; nothing to cancel`, {
+        details: { id, status: 'completed' },
+      });
+    }
+    throw new ChipqError('NOT_FOUND', `no batch with id ${id}`, { details: { id } });
+  });
+
+  return app;
+}
