@@ -8,7 +8,7 @@
  * a missing server is an error, never a silent skip.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,8 +51,8 @@ export interface TritonServer {
   /** The Python-backend repository the server serves. */
   repository: string;
   logFile: string;
-  /** Stops the server (SIGTERM, then SIGKILL after 30 s). */
-  stop(): Promise<void>;
+  /** Stops the server: SIGTERM (drains, then SIGKILL after 30 s), or SIGKILL to simulate a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Starts it again on the same ports, loading `loadModels` at startup. */
   restart(loadModels?: string[]): Promise<void>;
 }
@@ -74,6 +74,7 @@ export async function startTritonServer(options: StartOptions = {}): Promise<Tri
   mkdirSync(tmp, { recursive: true });
   const logFile = join(tmp, `tritonserver-${grpcPort}.log`);
   let child: ChildProcess | undefined;
+  let shmBefore = new Set<string>();
 
   const start = async (loadModels: string[]) => {
     const log = openSync(logFile, 'a');
@@ -87,19 +88,27 @@ export async function startTritonServer(options: StartOptions = {}): Promise<Tri
     ];
     args.push('--metrics-port', String(metricsPort), '--', '--exit-timeout-secs=10');
     for (const model of loadModels) args.push(`--load-model=${model}`);
-    // up.sh ends in `exec tritonserver`, so this pid is the server's.
-    child = spawn('bash', args, { stdio: ['ignore', log, log] });
+    // up.sh ends in `exec tritonserver`, so this pid is the server's; detached makes it the
+    // leader of a process group that also holds its Python backend stubs.
+    shmBefore = shmRegions();
+    child = spawn('bash', args, { stdio: ['ignore', log, log], detached: true });
     await waitUntilLive(child, httpPort, logFile);
   };
-  const stop = async () => {
+  const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null) return;
     const exited = new Promise((done) => running.once('exit', done));
-    running.kill('SIGTERM');
+    running.kill(signal);
     const timer = setTimeout(() => running.kill('SIGKILL'), 30_000);
     await exited;
     clearTimeout(timer);
+    if (signal === 'SIGKILL') {
+      // A killed server cannot stop its stubs or unlink their shared memory: do it for it.
+      killGroup(running.pid);
+      for (const region of shmRegions())
+        if (!shmBefore.has(region)) rmSync(join('/dev/shm', region), { force: true });
+    }
   };
 
   await start(options.loadModels ?? []);
@@ -117,6 +126,23 @@ export async function startTritonServer(options: StartOptions = {}): Promise<Tri
   };
 }
 
+/** The Python backend's shared memory regions in /dev/shm. */
+function shmRegions(): Set<string> {
+  if (!existsSync('/dev/shm')) return new Set();
+  return new Set(
+    readdirSync('/dev/shm').filter((name) => name.startsWith('triton_python_backend_shm_region_')),
+  );
+}
+
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
+}
+
 async function waitUntilLive(child: ChildProcess, httpPort: number, logFile: string): Promise<void> {
   // Startup takes 1-3 s here; the bound only stops a hung server from hanging the suite.
   for (let attempt = 0; attempt < 600; attempt++) {
@@ -129,7 +155,7 @@ async function waitUntilLive(child: ChildProcess, httpPort: number, logFile: str
     if (live) return;
     await new Promise((done) => setTimeout(done, 100));
   }
-  child.kill('SIGKILL');
+  killGroup(child.pid);
   throw new Error(`tritonserver did not become live within 60 s; see ${logFile}`);
 }
 
