@@ -50,6 +50,11 @@ export function loadTritonServices(protoDir: string = defaultProtoDir()): Triton
   return services;
 }
 
+/** The raw descriptors of our protos (for tests that compare them with Triton's own). */
+export function loadTritonProtoDescriptors(protoDir: string = defaultProtoDir()): Record<string, unknown> {
+  return loadSync(['grpc_service.proto', 'health.proto'], { keepCase: true, includeDirs: [protoDir] });
+}
+
 /**
  * The package's `proto/` folder, found by walking up from this module: `dist/index.{js,cjs}` in
  * the published package, `src/triton/` when run from source. Bundlers that inline @chipq/core
