@@ -30,6 +30,8 @@ export interface AppDeps {
   logger?: Logger;
   /** Default: a fresh registry (one per app). */
   metrics?: ServiceMetrics;
+  /** Model for requests that name none (labels failures too). Default: `config.defaultModel`, else the inspector's. */
+  defaultModel?: string | undefined;
   /** Worker settings beyond the config (tests: owner, poll interval). `false`: no worker in this app. */
   worker?: Partial<BatchWorkerOptions> | false;
 }
@@ -45,11 +47,21 @@ export function createAppServices(deps: AppDeps) {
     imageMaxBytes: config.imageMaxBytes,
     timeoutMs: config.inferenceTimeoutMs,
     confidenceThreshold: config.confidenceThreshold,
+    defaultModel: deps.defaultModel ?? config.defaultModel,
   });
   const worker =
     deps.worker === false
       ? undefined
-      : new BatchWorker({ db, blobs, run, logger, metrics, concurrency: config.batchConcurrency, leaseMs: config.batchLeaseMs, ...deps.worker });
+      : new BatchWorker({
+          db,
+          blobs,
+          run,
+          logger,
+          metrics,
+          concurrency: config.batchConcurrency,
+          leaseMs: config.batchLeaseMs,
+          ...deps.worker,
+        });
   const catalog = createModelCatalog({ inspector, db, repository: config.modelRepository });
   const batches = createBatchService({ db, blobs, catalog, imageMaxBytes: config.imageMaxBytes, worker });
   const summaries = createMetricsSummaryService(db);
@@ -69,7 +81,12 @@ export function createAppServices(deps: AppDeps) {
     }),
     jobs: createJobService(db, batches),
     deployer: createModelDeployer({ db, inspector, catalog, repository: config.modelRepository }),
-    health: createHealthService({ db, databaseKind: deps.databaseKind, inspector, environment: config.environment }),
+    health: createHealthService({
+      db,
+      databaseKind: deps.databaseKind,
+      inspector,
+      environment: config.environment,
+    }),
     modelMonitoring: createModelMonitoringService({ db, inspector, catalog, summaries }),
   };
 }

@@ -37,8 +37,19 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
   api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: batchMaxBody }));
   api.route('/', metricsRoutes({ summaries: services.summaries }));
-  api.route('/', inferenceRoutes({ predict: services.predict, batches: services.batches, jobs: services.jobs, imageMaxBytes: services.config.imageMaxBytes }));
-  api.route('/', modelRoutes({ catalog: services.catalog, deployer: services.deployer, maxModelBytes: modelMaxBody }));
+  api.route(
+    '/',
+    inferenceRoutes({
+      predict: services.predict,
+      batches: services.batches,
+      jobs: services.jobs,
+      imageMaxBytes: services.config.imageMaxBytes,
+    }),
+  );
+  api.route(
+    '/',
+    modelRoutes({ catalog: services.catalog, deployer: services.deployer, maxModelBytes: modelMaxBody }),
+  );
   api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
   app.route('/api/v1', api);
 

@@ -3,12 +3,12 @@
  * embedding application) or build the Hono app from services you create.
  */
 export { createApp } from './app.js';
-export { createAppServices } from './app-services.js';
 export type { AppDeps, AppServices } from './app-services.js';
-export { ConfigError, loadConfig } from './config/load-config.js';
+export { createAppServices } from './app-services.js';
 export type { LogLevel, ServiceConfig } from './config/load-config.js';
-export { openDatabase } from './db/open-database.js';
+export { ConfigError, loadConfig } from './config/load-config.js';
 export type { OpenDatabaseOptions, OpenedDatabase } from './db/open-database.js';
+export { openDatabase } from './db/open-database.js';
 export { openApiDocument } from './openapi/openapi-document.js';
-export { startService } from './start-service.js';
 export type { RunningService, StartServiceOptions } from './start-service.js';
+export { startService } from './start-service.js';

@@ -24,15 +24,25 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel, { service: 'chipq-inference', environment: config.environment });
+  const logger = createLogger(config.logLevel, {
+    service: 'chipq-inference',
+    environment: config.environment,
+  });
   logger.info('starting', {
     engine: config.engine,
     database: config.databaseUrl === undefined ? `pglite at ${config.dataDir}` : 'postgres',
     model_repository: config.modelRepository,
   });
-  const service = await startService({ config, logger, metrics: createServiceMetrics({ defaultMetrics: true }) });
+  const service = await startService({
+    config,
+    logger,
+    metrics: createServiceMetrics({ defaultMetrics: true }),
+  });
   const server = serve({ fetch: service.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info('listening', { url: `http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}`, docs: '/docs' });
+    logger.info('listening', {
+      url: `http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}`,
+      docs: '/docs',
+    });
   });
 
   let stopping = false;
@@ -53,6 +63,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`chipq inference service failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(
+    `chipq inference service failed to start: ${(error as Error).stack ?? String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -41,10 +41,22 @@ async function createEngine(config: ServiceConfig): Promise<Engine | undefined> 
   return createTritonEngine({ url: config.tritonServerUrl, defaultTimeoutMs: config.tritonTimeoutMs });
 }
 
+/** The one READY model, as the inspector picks its default; undefined when there are several or none. */
+async function onlyReadyModel(inspector: Inspector): Promise<string | undefined> {
+  const ready = new Set(
+    (await inspector.engine.repositoryIndex()).filter((e) => e.state === 'READY').map((e) => e.name),
+  );
+  return ready.size === 1 ? [...ready][0] : undefined;
+}
+
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: options.databaseSchema });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: options.databaseSchema,
+  });
   let inspector = options.inspector;
   let engine: Engine | undefined;
   try {
@@ -79,6 +91,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     logger,
     metrics: options.metrics,
     worker: options.worker,
+    defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
   });
   const app = createApp(services);
   services.worker?.start();

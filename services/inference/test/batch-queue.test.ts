@@ -5,16 +5,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewBatchItem } from '../src/db/database.js';
-import { cancelBatch, countBatchItems, findBatch, insertBatch, listBatchItems } from '../src/repositories/batch-repository.js';
 import {
   claimBatchItems,
   finishBatchItem,
   releaseBatchItems,
   renewLeases,
 } from '../src/repositories/batch-queue-repository.js';
+import {
+  cancelBatch,
+  countBatchItems,
+  findBatch,
+  insertBatch,
+  listBatchItems,
+} from '../src/repositories/batch-repository.js';
 import { insertInference } from '../src/repositories/inference-repository.js';
-import { createPgliteDatabase, createPostgresDatabase, databaseKinds, type TestDatabase } from './helpers/test-databases.js';
 import { tempDir } from './helpers/temp-dir.js';
+import {
+  createPgliteDatabase,
+  createPostgresDatabase,
+  databaseKinds,
+  type TestDatabase,
+} from './helpers/test-databases.js';
 
 function items(batchId: string, n: number): NewBatchItem[] {
   return Array.from({ length: n }, (_, position) => ({
@@ -30,9 +41,15 @@ function items(batchId: string, n: number): NewBatchItem[] {
 
 async function newBatch(t: TestDatabase, n: number): Promise<string> {
   const id = randomUUID();
-  await t.db.transaction().execute((trx) =>
-    insertBatch(trx, { id, status: 'queued', item_count: n, model_name: 'm', model_version: null }, items(id, n)),
-  );
+  await t.db
+    .transaction()
+    .execute((trx) =>
+      insertBatch(
+        trx,
+        { id, status: 'queued', item_count: n, model_name: 'm', model_version: null },
+        items(id, n),
+      ),
+    );
   return id;
 }
 
@@ -117,11 +134,21 @@ describe.each(databaseKinds)('batch queue on $kind', ({ kind, skip }) => {
     const claimed = await claimBatchItems(t.db, { owner: 'a', limit: 2, leaseMs: 60_000 });
     expect(await finish(t, batchId, claimed[0]!.id, 'a')).toBe(true);
     const outcome = await t.db.transaction().execute((trx) => cancelBatch(trx, batchId));
-    expect(outcome).toMatchObject({ alreadyFinished: 1, alreadyCancelled: false, previousStatus: 'processing' });
+    expect(outcome).toMatchObject({
+      alreadyFinished: 1,
+      alreadyCancelled: false,
+      previousStatus: 'processing',
+    });
     expect(outcome?.cancelledQueued).toHaveLength(2);
     expect(outcome?.cancelledProcessing).toEqual([claimed[1]!.id]);
     expect(await finish(t, batchId, claimed[1]!.id, 'a')).toBe(false);
-    expect(await countBatchItems(t.db, batchId)).toEqual({ queued: 0, processing: 0, completed: 1, failed: 0, cancelled: 3 });
+    expect(await countBatchItems(t.db, batchId)).toEqual({
+      queued: 0,
+      processing: 0,
+      completed: 1,
+      failed: 0,
+      cancelled: 3,
+    });
     expect((await findBatch(t.db, batchId))?.status).toBe('cancelled');
     const again = await t.db.transaction().execute((trx) => cancelBatch(trx, batchId));
     expect(again).toMatchObject({ cancelledQueued: [], cancelledProcessing: [], alreadyCancelled: true });

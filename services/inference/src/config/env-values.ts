@@ -25,10 +25,14 @@ export function parseByteSize(text: string): Parsed<number> {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = sizeUnits[match?.[2]?.toLowerCase() ?? 'x'];
   if (!match || unit === undefined) {
-    return { ok: false, message: `expected a byte size such as 10485760 or 10MiB, got ${JSON.stringify(text)}` };
+    return {
+      ok: false,
+      message: `expected a byte size such as 10485760 or 10MiB, got ${JSON.stringify(text)}`,
+    };
   }
   const value = Math.round(Number(match[1]) * unit);
-  if (value < 1) return { ok: false, message: `expected a byte size of at least 1 byte, got ${JSON.stringify(text)}` };
+  if (value < 1)
+    return { ok: false, message: `expected a byte size of at least 1 byte, got ${JSON.stringify(text)}` };
   return { ok: true, value };
 }
 
@@ -38,10 +42,15 @@ export function parseByteSize(text: string): Parsed<number> {
  */
 export function parseDurationMs(text: string): Parsed<number> {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text);
-  if (!match) return { ok: false, message: `expected a duration such as 30, 30s or 500ms, got ${JSON.stringify(text)}` };
+  if (!match)
+    return {
+      ok: false,
+      message: `expected a duration such as 30, 30s or 500ms, got ${JSON.stringify(text)}`,
+    };
   const factor = { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm'];
   const value = Number(match[1]) * factor;
-  if (value <= 0) return { ok: false, message: `expected a duration above zero, got ${JSON.stringify(text)}` };
+  if (value <= 0)
+    return { ok: false, message: `expected a duration above zero, got ${JSON.stringify(text)}` };
   return { ok: true, value };
 }
 
@@ -49,7 +58,10 @@ export function parseDurationMs(text: string): Parsed<number> {
 export function parseIntegerInRange(text: string, min: number, max: number): Parsed<number> {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    return { ok: false, message: `expected an integer between ${min} and ${max}, got ${JSON.stringify(text)}` };
+    return {
+      ok: false,
+      message: `expected an integer between ${min} and ${max}, got ${JSON.stringify(text)}`,
+    };
   }
   return { ok: true, value };
 }

@@ -24,9 +24,18 @@ describe('loadConfig', () => {
     ['plain size', { given: { IMAGE_MAX_SIZE: '1000' }, want: { imageMaxBytes: 1000 } }],
     ['timeout in seconds', { given: { TRITON_TIMEOUT: '30' }, want: { tritonTimeoutMs: 30_000 } }],
     ['timeout in ms', { given: { TRITON_TIMEOUT: '250ms' }, want: { tritonTimeoutMs: 250 } }],
-    ['triton', { given: { ENGINE: 'TRITON', TRITON_SERVER_URL: 'localhost:8001' }, want: { engine: 'triton' } }],
-    ['absolute repository', { given: { MODEL_REPOSITORY: '/srv/models' }, want: { modelRepository: '/srv/models' } }],
-    ['database url', { given: { DATABASE_URL: 'postgres://u@h/db' }, want: { databaseUrl: 'postgres://u@h/db' } }],
+    [
+      'triton',
+      { given: { ENGINE: 'TRITON', TRITON_SERVER_URL: 'localhost:8001' }, want: { engine: 'triton' } },
+    ],
+    [
+      'absolute repository',
+      { given: { MODEL_REPOSITORY: '/srv/models' }, want: { modelRepository: '/srv/models' } },
+    ],
+    [
+      'database url',
+      { given: { DATABASE_URL: 'postgres://u@h/db' }, want: { databaseUrl: 'postgres://u@h/db' } },
+    ],
     ['threshold', { given: { MODEL_CONFIDENCE_THRESHOLD: '0.5' }, want: { confidenceThreshold: 0.5 } }],
   ];
   it.each(cases)('reads %s', (_name, { given, want }) => {
@@ -36,7 +45,12 @@ describe('loadConfig', () => {
   it('lists every invalid variable with the value it got', () => {
     const error = (() => {
       try {
-        loadConfig({ PORT: 'abc', ENGINE: 'tensorrt', MODEL_CONFIDENCE_THRESHOLD: '1.5', DATABASE_URL: 'mysql://x' });
+        loadConfig({
+          PORT: 'abc',
+          ENGINE: 'tensorrt',
+          MODEL_CONFIDENCE_THRESHOLD: '1.5',
+          DATABASE_URL: 'mysql://x',
+        });
       } catch (e) {
         return e;
       }

@@ -5,7 +5,13 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { type Parsed, parseByteSize, parseDurationMs, parseIntegerInRange, parseNumberInRange } from './env-values.js';
+import {
+  type Parsed,
+  parseByteSize,
+  parseDurationMs,
+  parseIntegerInRange,
+  parseNumberInRange,
+} from './env-values.js';
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -88,10 +94,11 @@ const text = field((value): Parsed<string> => ({ ok: true, value: value.trim() }
 const envSchema = z.object({
   PORT: field((t) => parseIntegerInRange(t, 1, 65_535)),
   HOST: text,
-  DATABASE_URL: field((t): Parsed<string> =>
-    /^postgres(ql)?:\/\/\S+$/.test(t.trim())
-      ? { ok: true, value: t.trim() }
-      : { ok: false, message: `expected a postgres:// or postgresql:// URL, got ${JSON.stringify(t)}` },
+  DATABASE_URL: field(
+    (t): Parsed<string> =>
+      /^postgres(ql)?:\/\/\S+$/.test(t.trim())
+        ? { ok: true, value: t.trim() }
+        : { ok: false, message: `expected a postgres:// or postgresql:// URL, got ${JSON.stringify(t)}` },
   ),
   DATA_DIR: text,
   IMAGE_STORE_DIR: text,
@@ -117,7 +124,10 @@ const envSchema = z.object({
  * `cwd` (default `process.cwd()`: `pnpm start` runs at the repository root).
  * @throws ConfigError listing every invalid variable.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): ServiceConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd = process.cwd(),
+): ServiceConfig {
   const result = envSchema.safeParse(env);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

@@ -9,7 +9,13 @@ export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'canc
 export type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type VerdictStatus = 'PASS' | 'FAIL' | 'REVIEW';
 export type DetectionMethod = 'ml_automated' | 'manual_review' | 'hybrid' | 'rule_based';
-export type DeploymentEvent = 'deployed' | 'deploy_failed' | 'loaded' | 'load_failed' | 'unloaded' | 'unload_failed';
+export type DeploymentEvent =
+  | 'deployed'
+  | 'deploy_failed'
+  | 'loaded'
+  | 'load_failed'
+  | 'unloaded'
+  | 'unload_failed';
 
 /** Written as a Date or ISO string (or left to the column default), read as a Date. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

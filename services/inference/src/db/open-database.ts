@@ -37,11 +37,23 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     // A schema other than public (tests use a fresh one per run) is set per connection at
     // start-up, so no query can run before it takes effect.
     const searchPath = options.schema === undefined ? undefined : `-c search_path=${options.schema}`;
-    pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, options: searchPath });
+    pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      options: searchPath,
+    });
   } else {
-    const dir = options.dataDir.startsWith('memory://') ? options.dataDir : path.join(options.dataDir, 'pglite');
+    const dir = options.dataDir.startsWith('memory://')
+      ? options.dataDir
+      : path.join(options.dataDir, 'pglite');
     embedded = await startPglite(dir);
-    pool = new pg.Pool({ host: embedded.host, port: embedded.port, user: 'postgres', database: 'postgres', max: 1 });
+    pool = new pg.Pool({
+      host: embedded.host,
+      port: embedded.port,
+      user: 'postgres',
+      database: 'postgres',
+      max: 1,
+    });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const close = async () => {

@@ -17,9 +17,13 @@ export function predictBodyLimit(imageMaxBytes: number) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new ChipqError('IMAGE_TOO_LARGE', `request body above ${maxSize} bytes (two images of IMAGE_MAX_SIZE ${imageMaxBytes})`, {
-        details: { limit: maxSize },
-      });
+      throw new ChipqError(
+        'IMAGE_TOO_LARGE',
+        `request body above ${maxSize} bytes (two images of IMAGE_MAX_SIZE ${imageMaxBytes})`,
+        {
+          details: { limit: maxSize },
+        },
+      );
     },
   });
 }
@@ -28,9 +32,13 @@ export function batchBodyLimit(maxSize: number) {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new ChipqError('IMAGE_TOO_LARGE', `batch body above ${maxSize} bytes (BATCH_MAX_BODY); split the batch`, {
-        details: { limit: maxSize },
-      });
+      throw new ChipqError(
+        'IMAGE_TOO_LARGE',
+        `batch body above ${maxSize} bytes (BATCH_MAX_BODY); split the batch`,
+        {
+          details: { limit: maxSize },
+        },
+      );
     },
   });
 }

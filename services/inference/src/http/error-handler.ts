@@ -11,8 +11,17 @@ import { type FieldError, problemBody, problemContentType } from './problem-deta
 
 function fromHttpException(error: HTTPException): ChipqError {
   const code: ErrorCode =
-    error.status === 404 ? 'NOT_FOUND' : error.status === 413 ? 'IMAGE_TOO_LARGE' : error.status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
-  return new ChipqError(code, error.message || 'invalid request', { cause: error, details: { status: error.status } });
+    error.status === 404
+      ? 'NOT_FOUND'
+      : error.status === 413
+        ? 'IMAGE_TOO_LARGE'
+        : error.status >= 500
+          ? 'INTERNAL'
+          : 'INVALID_INPUT';
+  return new ChipqError(code, error.message || 'invalid request', {
+    cause: error,
+    details: { status: error.status },
+  });
 }
 
 /** Builds the `onError` handler; `logger` receives the unexpected ones. */
@@ -38,7 +47,10 @@ export function createErrorHandler(logger: Logger) {
       status,
     });
     const headers: Record<string, string> = { 'content-type': problemContentType };
-    if (chipq.code === 'RESOURCE_EXHAUSTED' || chipq.code === 'ENGINE_UNAVAILABLE') headers['retry-after'] = '1';
+    // A new Response drops what middleware set on the context; keep the request id.
+    if (body.request_id !== undefined) headers['x-request-id'] = body.request_id;
+    if (chipq.code === 'RESOURCE_EXHAUSTED' || chipq.code === 'ENGINE_UNAVAILABLE')
+      headers['retry-after'] = '1';
     return new Response(JSON.stringify(body), { status: body.status, headers });
   };
 }

@@ -68,7 +68,13 @@ export function problemType(code: ErrorCode): string {
 export function problemBody(
   code: ErrorCode,
   detail: string,
-  extra: { instance: string; requestId?: string | undefined; errors?: FieldError[]; details?: Record<string, unknown>; status?: number },
+  extra: {
+    instance: string;
+    requestId?: string | undefined;
+    errors?: FieldError[];
+    details?: Record<string, unknown>;
+    status?: number;
+  },
 ): ProblemBody {
   const [status, title] = statusAndTitle[code];
   const body: ProblemBody = {

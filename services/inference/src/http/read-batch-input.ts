@@ -42,7 +42,8 @@ function metadataEntries(text: string | undefined, count: number): Array<Record<
   if (!Array.isArray(parsed) || parsed.some((e) => e === null || typeof e !== 'object' || Array.isArray(e))) {
     throw invalid('metadata', 'expected a JSON array of objects');
   }
-  if (parsed.length !== count) throw invalid('metadata', `expected ${count} entries (one per image), got ${parsed.length}`);
+  if (parsed.length !== count)
+    throw invalid('metadata', `expected ${count} entries (one per image), got ${parsed.length}`);
   return parsed as Array<Record<string, unknown>>;
 }
 
@@ -50,7 +51,10 @@ export async function batchInputFromForm(form: BatchForm): Promise<BatchInput> {
   const images = asList(form.image);
   const references = asList(form.reference);
   if (references.length > 0 && references.length !== images.length) {
-    throw invalid('reference', `expected ${images.length} references (one per image) or none, got ${references.length}`);
+    throw invalid(
+      'reference',
+      `expected ${images.length} references (one per image) or none, got ${references.length}`,
+    );
   }
   const metadata = metadataEntries(form.metadata, images.length);
   const shared: Traceability = {

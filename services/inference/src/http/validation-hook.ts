@@ -6,7 +6,14 @@
 import { ChipqError } from '@chipq/core';
 import type { FieldError } from './problem-details.js';
 
-const locations = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'header' } as const;
+const locations = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'header',
+} as const;
 
 interface HookResult {
   success: boolean;
@@ -15,7 +22,10 @@ interface HookResult {
 }
 
 /** Converts zod issues into our field errors (`field` is the dotted path, `(root)` for the body itself). */
-export function fieldErrors(target: string, issues: NonNullable<HookResult['error']>['issues']): FieldError[] {
+export function fieldErrors(
+  target: string,
+  issues: NonNullable<HookResult['error']>['issues'],
+): FieldError[] {
   const where = locations[target as keyof typeof locations] ?? 'body';
   return issues.map((issue) => ({
     field: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),

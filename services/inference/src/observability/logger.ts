@@ -16,13 +16,22 @@ const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 function serialise(value: unknown): unknown {
   if (value instanceof Error) {
     const withCode = value as Error & { code?: unknown };
-    return { name: value.name, message: value.message, code: withCode.code, stack: value.stack, cause: serialise(value.cause) };
+    return {
+      name: value.name,
+      message: value.message,
+      code: withCode.code,
+      stack: value.stack,
+      cause: serialise(value.cause),
+    };
   }
   return value;
 }
 
 /** A logger writing at `level` and above (default `info`); `silent` drops everything (tests). */
-export function createLogger(level: LogLevel | 'silent' = 'info', base: Record<string, unknown> = {}): Logger {
+export function createLogger(
+  level: LogLevel | 'silent' = 'info',
+  base: Record<string, unknown> = {},
+): Logger {
   const threshold = level === 'silent' ? Number.POSITIVE_INFINITY : rank[level];
   const write = (at: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     if (rank[at] < threshold) return;

@@ -4,7 +4,7 @@
  * `inference_requests_total{status="success"|"failure"}` and `prediction_confidence`.
  * One registry per app so several apps in one process (tests) do not collide.
  */
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** 0.01 s to 10 s, with 2 s on a bucket edge because the platform alerts on p95 > 2 s. */
 export const latencyBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
@@ -19,7 +19,12 @@ export interface ServiceMetrics {
   predictionConfidence: Histogram<'model_name' | 'model_version'>;
   batchItemsInFlight: Gauge;
   /** Records one finished inspection. */
-  observeInference(model: { name: string; version: string }, outcome: 'success' | 'failure', seconds?: number, confidences?: number[]): void;
+  observeInference(
+    model: { name: string; version: string },
+    outcome: 'success' | 'failure',
+    seconds?: number,
+    confidences?: number[],
+  ): void;
 }
 
 export interface ServiceMetricsOptions {

@@ -9,7 +9,11 @@ import type { MiddlewareHandler } from 'hono';
 export const tracer = trace.getTracer('@chipq/inference-service');
 
 /** Runs `fn` in a span named `name`; records a thrown error on the span and rethrows it. */
-export async function withSpan<T>(name: string, attributes: Record<string, string | number | boolean>, fn: (span: Span) => Promise<T>): Promise<T> {
+export async function withSpan<T>(
+  name: string,
+  attributes: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn(span);
@@ -32,10 +36,14 @@ export function tracingMiddleware(): MiddlewareHandler {
     });
     const parent = propagation.extract(context.active(), carrier);
     await context.with(parent, () =>
-      withSpan(`${c.req.method} ${c.req.routePath}`, { 'http.request.method': c.req.method, 'url.path': c.req.path }, async (span) => {
-        await next();
-        span.setAttribute('http.response.status_code', c.res.status);
-      }),
+      withSpan(
+        `${c.req.method} ${c.req.routePath}`,
+        { 'http.request.method': c.req.method, 'url.path': c.req.path },
+        async (span) => {
+          await next();
+          span.setAttribute('http.response.status_code', c.res.status);
+        },
+      ),
     );
   };
 }

@@ -64,7 +64,12 @@ export async function claimBatchItems(db: Kysely<Database>, options: ClaimOption
 
 /** Extends the leases this owner still holds; returns the ids it still owns (others were
  * cancelled or reclaimed, and their in-flight work should be aborted). */
-export async function renewLeases(db: Kysely<Database>, owner: string, ids: string[], leaseMs: number): Promise<string[]> {
+export async function renewLeases(
+  db: Kysely<Database>,
+  owner: string,
+  ids: string[],
+  leaseMs: number,
+): Promise<string[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('batch_items')
@@ -126,7 +131,11 @@ export async function finishBatchItem(
 }
 
 /** Puts this owner's unfinished items back in the queue (graceful shutdown); returns their ids. */
-export async function releaseBatchItems(db: Kysely<Database>, owner: string, ids?: string[]): Promise<string[]> {
+export async function releaseBatchItems(
+  db: Kysely<Database>,
+  owner: string,
+  ids?: string[],
+): Promise<string[]> {
   let query = db
     .updateTable('batch_items')
     .set({ status: 'queued', lease_owner: null, lease_expires_at: null })

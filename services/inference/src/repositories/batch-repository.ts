@@ -14,7 +14,10 @@ export async function insertBatch(trx: Db, batch: NewBatch, items: NewBatchItem[
   await trx.insertInto('batches').values(batch).execute();
   // Chunked so a large batch stays under PostgreSQL's 65535 bind parameters per statement.
   for (let i = 0; i < items.length; i += 1000) {
-    await trx.insertInto('batch_items').values(items.slice(i, i + 1000)).execute();
+    await trx
+      .insertInto('batch_items')
+      .values(items.slice(i, i + 1000))
+      .execute();
   }
 }
 
@@ -107,7 +110,10 @@ export interface CancelOutcome {
  * Cancels every unfinished item of a batch; undefined when there is no such batch. A batch
  * that had already completed or failed is left untouched (the outcome says so).
  */
-export async function cancelBatch(trx: Transaction<Database>, id: string): Promise<CancelOutcome | undefined> {
+export async function cancelBatch(
+  trx: Transaction<Database>,
+  id: string,
+): Promise<CancelOutcome | undefined> {
   const batch = await lockBatch(trx, id);
   if (batch === undefined) return undefined;
   if (batch.status === 'completed' || batch.status === 'failed') {

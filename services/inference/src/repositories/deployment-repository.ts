@@ -13,7 +13,10 @@ export interface DeploymentEventInput {
   requestId?: string | null;
 }
 
-export async function recordDeploymentEvent(db: Kysely<Database>, input: DeploymentEventInput): Promise<ModelDeployment> {
+export async function recordDeploymentEvent(
+  db: Kysely<Database>,
+  input: DeploymentEventInput,
+): Promise<ModelDeployment> {
   return db
     .insertInto('model_deployments')
     .values({
@@ -31,7 +34,11 @@ export async function recordDeploymentEvent(db: Kysely<Database>, input: Deploym
 }
 
 /** The latest events for a model, default 20. */
-export async function listDeploymentEvents(db: Kysely<Database>, modelName: string, limit = 20): Promise<ModelDeployment[]> {
+export async function listDeploymentEvents(
+  db: Kysely<Database>,
+  modelName: string,
+  limit = 20,
+): Promise<ModelDeployment[]> {
   return db
     .selectFrom('model_deployments')
     .selectAll()

@@ -33,7 +33,9 @@ export interface ModelWindowRow {
 
 function percentileColumn(stage: Stage) {
   const column = sql.ref(`${stage}_ms`);
-  return sql<number[] | null>`percentile_cont(array[0.5, 0.95, 0.99]::float8[]) within group (order by ${column})
+  return sql<
+    number[] | null
+  >`percentile_cont(array[0.5, 0.95, 0.99]::float8[]) within group (order by ${column})
     filter (where status = 'completed' and ${column} is not null)`.as(`p_${stage}`);
 }
 
@@ -58,7 +60,11 @@ export async function summarizeInferences(
     .where('created_at', '<', window.to);
   if (filter.model !== undefined) query = query.where('model_name', '=', filter.model);
   if (filter.version !== undefined) query = query.where('model_version', '=', filter.version);
-  const rows = await query.groupBy(['model_name', 'model_version']).orderBy('model_name').orderBy('model_version').execute();
+  const rows = await query
+    .groupBy(['model_name', 'model_version'])
+    .orderBy('model_name')
+    .orderBy('model_version')
+    .execute();
   return rows.map((row) => {
     const record = row as unknown as Record<string, unknown>;
     const percentiles = {} as ModelWindowRow['percentiles'];
@@ -87,10 +93,19 @@ export interface DistributionRow {
 }
 
 /** How many completed inferences ended PASS, FAIL or REVIEW, per model/version. */
-export async function verdictDistribution(db: Kysely<Database>, window: TimeWindow, filter: ModelFilter = {}): Promise<DistributionRow[]> {
+export async function verdictDistribution(
+  db: Kysely<Database>,
+  window: TimeWindow,
+  filter: ModelFilter = {},
+): Promise<DistributionRow[]> {
   let query = db
     .selectFrom('inferences')
-    .select(['model_name', 'model_version', 'verdict_status as key', (eb) => eb.fn.countAll<string>().as('count')])
+    .select([
+      'model_name',
+      'model_version',
+      'verdict_status as key',
+      (eb) => eb.fn.countAll<string>().as('count'),
+    ])
     .where('status', '=', 'completed')
     .where('created_at', '>=', window.from)
     .where('created_at', '<', window.to);
@@ -136,7 +151,11 @@ export interface WindowStats {
 }
 
 /** One model's request, failure and defect counts and latency over a window (anomalies, health). */
-export async function modelWindowStats(db: Kysely<Database>, model: string, window: TimeWindow): Promise<WindowStats> {
+export async function modelWindowStats(
+  db: Kysely<Database>,
+  model: string,
+  window: TimeWindow,
+): Promise<WindowStats> {
   const row = await db
     .selectFrom('inferences')
     .select((eb) => [
@@ -144,7 +163,9 @@ export async function modelWindowStats(db: Kysely<Database>, model: string, wind
       sql<string>`count(*) filter (where status <> 'completed')`.as('failures'),
       sql<string>`count(*) filter (where status = 'completed')`.as('completed'),
       sql<string>`count(*) filter (where status = 'completed' and detection_count > 0)`.as('defective'),
-      sql<number | null>`percentile_cont(0.95) within group (order by total_ms) filter (where status = 'completed')`.as('p95'),
+      sql<
+        number | null
+      >`percentile_cont(0.95) within group (order by total_ms) filter (where status = 'completed')`.as('p95'),
       sql<number | null>`avg(total_ms) filter (where status = 'completed')`.as('mean'),
     ])
     .where('model_name', '=', model)

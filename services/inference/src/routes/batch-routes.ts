@@ -10,37 +10,40 @@ import { problemResponses } from '../schemas/problem-schema.js';
 import type { BatchService } from '../services/batch-service.js';
 import { markBodyRequired } from './mark-body-required.js';
 
-const batchRoute = createRoute({
-  method: 'post',
-  path: '/inference/batch',
-  tags: ['inference'],
-  summary: 'Queue many images',
-  description:
-    'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
-    'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
-    'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
-    'Poll `GET /inference/{id}` for progress and results.',
-  request: {
-    body: {
-      content: {
-        'multipart/form-data': { schema: BatchFormSchema },
-        'application/json': { schema: BatchJsonSchema },
+/** Built per app: `markBodyRequired` edits the definition after registration. */
+const batchRoute = () =>
+  createRoute({
+    method: 'post',
+    path: '/inference/batch',
+    tags: ['inference'],
+    summary: 'Queue many images',
+    description:
+      'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
+      'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
+      'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
+      'Poll `GET /inference/{id}` for progress and results.',
+    request: {
+      body: {
+        content: {
+          'multipart/form-data': { schema: BatchFormSchema },
+          'application/json': { schema: BatchJsonSchema },
+        },
       },
     },
-  },
-  responses: {
-    202: {
-      description: 'Accepted: every item is stored. `Location` is the batch URL.',
-      content: { 'application/json': { schema: BatchAcceptedSchema } },
+    responses: {
+      202: {
+        description: 'Accepted: every item is stored. `Location` is the batch URL.',
+        content: { 'application/json': { schema: BatchAcceptedSchema } },
+      },
+      ...problemResponses(400, 404, 413, 415, 500),
     },
-    ...problemResponses(400, 404, 413, 415, 500),
-  },
-});
+  });
 
 export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number }): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/inference/batch', batchBodyLimit(deps.maxBodyBytes));
-  app.openapi(batchRoute, async (c) => {
+  const batchRouteDefinition = batchRoute();
+  app.openapi(batchRouteDefinition, async (c) => {
     const form = c.req.valid('form') as Partial<z.infer<typeof BatchFormSchema>>;
     const json = c.req.valid('json') as Partial<z.infer<typeof BatchJsonSchema>>;
     const input =
@@ -50,9 +53,13 @@ export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number 
           ? batchInputFromJson(json as z.infer<typeof BatchJsonSchema>)
           : undefined;
     if (input === undefined) {
-      throw new ChipqError('INVALID_INPUT', 'send images as multipart/form-data (repeated `image`) or JSON (`items`)', {
-        details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
-      });
+      throw new ChipqError(
+        'INVALID_INPUT',
+        'send images as multipart/form-data (repeated `image`) or JSON (`items`)',
+        {
+          details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
+        },
+      );
     }
     const batch = await deps.batches.create(input, c.get('requestId'));
     const self = `/api/v1/inference/${batch.id}`;
@@ -69,6 +76,6 @@ export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number 
       202,
     );
   });
-  markBodyRequired(batchRoute);
+  markBodyRequired(batchRouteDefinition);
   return app;
 }

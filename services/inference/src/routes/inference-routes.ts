@@ -25,31 +25,33 @@ export interface InferenceRoutesDeps {
   imageMaxBytes: number;
 }
 
-const predictRoute = createRoute({
-  method: 'post',
-  path: '/inference/predict',
-  tags: ['inference'],
-  summary: 'Inspect one image',
-  description:
-    'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
-    'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
-    'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
-  request: {
-    body: {
-      content: {
-        'multipart/form-data': { schema: PredictFormSchema },
-        'application/json': { schema: PredictJsonSchema },
+/** Built per app: `markBodyRequired` edits the definition after registration. */
+const predictRoute = () =>
+  createRoute({
+    method: 'post',
+    path: '/inference/predict',
+    tags: ['inference'],
+    summary: 'Inspect one image',
+    description:
+      'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
+      'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
+      'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
+    request: {
+      body: {
+        content: {
+          'multipart/form-data': { schema: PredictFormSchema },
+          'application/json': { schema: PredictJsonSchema },
+        },
       },
     },
-  },
-  responses: {
-    200: {
-      description: 'The stored result. `Content-Location` is its URL.',
-      content: { 'application/json': { schema: InferenceResultSchema } },
+    responses: {
+      200: {
+        description: 'The stored result. `Content-Location` is its URL.',
+        content: { 'application/json': { schema: InferenceResultSchema } },
+      },
+      ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
     },
-    ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
-  },
-});
+  });
 
 const getRoute = createRoute({
   method: 'get',
@@ -63,7 +65,9 @@ const getRoute = createRoute({
   responses: {
     200: {
       description: 'The result or the batch.',
-      content: { 'application/json': { schema: z.discriminatedUnion('kind', [InferenceResultSchema, BatchSchema]) } },
+      content: {
+        'application/json': { schema: z.discriminatedUnion('kind', [InferenceResultSchema, BatchSchema]) },
+      },
     },
     ...problemResponses(400, 404),
   },
@@ -81,7 +85,10 @@ const cancelRoute = createRoute({
     'predict result, which is finished when its id is returned) answers 409 CONFLICT: there is nothing to cancel.',
   request: { params: IdParamsSchema },
   responses: {
-    200: { description: 'What was stopped.', content: { 'application/json': { schema: CancelResultSchema } } },
+    200: {
+      description: 'What was stopped.',
+      content: { 'application/json': { schema: CancelResultSchema } },
+    },
     ...problemResponses(400, 404, 409),
   },
 });
@@ -90,7 +97,8 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/inference/predict', predictBodyLimit(deps.imageMaxBytes));
 
-  app.openapi(predictRoute, async (c) => {
+  const predictRouteDefinition = predictRoute();
+  app.openapi(predictRouteDefinition, async (c) => {
     const form = c.req.valid('form') as Partial<z.infer<typeof PredictFormSchema>>;
     const json = c.req.valid('json') as Partial<z.infer<typeof PredictJsonSchema>>;
     const input =
@@ -100,9 +108,13 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
           ? predictInputFromJson(json as z.infer<typeof PredictJsonSchema>)
           : undefined;
     if (input === undefined) {
-      throw new ChipqError('INVALID_INPUT', 'send the image as multipart/form-data or as base64 in application/json', {
-        details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
-      });
+      throw new ChipqError(
+        'INVALID_INPUT',
+        'send the image as multipart/form-data or as base64 in application/json',
+        {
+          details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
+        },
+      );
     }
     const outcome = await deps.predict.predict(input, {
       requestId: c.get('requestId'),
@@ -111,18 +123,22 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
     });
     if (!outcome.ok) {
       const error = outcome.error as ChipqError;
-      throw new ChipqError(error.code, error.message, { cause: error, details: { ...error.details, inference_id: outcome.result.id } });
+      throw new ChipqError(error.code, error.message, {
+        cause: error,
+        details: { ...error.details, inference_id: outcome.result.id },
+      });
     }
     c.header('Content-Location', `/api/v1/inference/${outcome.result.id}`);
     return c.json(outcome.result, 200);
   });
-  markBodyRequired(predictRoute);
+  markBodyRequired(predictRouteDefinition);
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
     const query = c.req.valid('query');
     const job = await deps.jobs.get(id, query);
-    if (job === undefined) throw new ChipqError('NOT_FOUND', `no result or batch with id ${id}`, { details: { id } });
+    if (job === undefined)
+      throw new ChipqError('NOT_FOUND', `no result or batch with id ${id}`, { details: { id } });
     return c.json(job, 200);
   });
 
@@ -131,9 +147,13 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
     const outcome = await deps.batches.cancel(id);
     if (outcome !== undefined) return c.json(outcome, 200);
     if (await deps.jobs.isResult(id)) {
-      throw new ChipqError('CONFLICT', `${id} is a single prediction, finished when its id was returned; nothing to cancel`, {
-        details: { id, status: 'completed' },
-      });
+      throw new ChipqError(
+        'CONFLICT',
+        `${id} is a single prediction, finished when its id was returned; nothing to cancel`,
+        {
+          details: { id, status: 'completed' },
+        },
+      );
     }
     throw new ChipqError('NOT_FOUND', `no batch with id ${id}`, { details: { id } });
   });

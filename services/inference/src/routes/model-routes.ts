@@ -19,14 +19,18 @@ import type { ModelCatalog } from '../services/model-catalog.js';
 import type { ModelDeployer } from '../services/model-deployer.js';
 
 const tags = ['models'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const listRoute = createRoute({
   method: 'get',
   path: '/models',
   tags,
   summary: 'List models',
-  description: 'Every model in MODEL_REPOSITORY with its config summary and the engine state of each version. A folder whose config cannot be read is listed as UNAVAILABLE with the reason.',
+  description:
+    'Every model in MODEL_REPOSITORY with its config summary and the engine state of each version. A folder whose config cannot be read is listed as UNAVAILABLE with the reason.',
   responses: { 200: json(ModelListSchema, 'The models, by name.'), ...problemResponses(500, 503) },
 });
 
@@ -36,7 +40,10 @@ const getRoute = createRoute({
   tags,
   summary: 'Describe a model',
   request: { params: NameParamsSchema },
-  responses: { 200: json(ModelDetailSchema, 'The model, its config, card and recent deployment events.'), ...problemResponses(400, 404, 422) },
+  responses: {
+    200: json(ModelDetailSchema, 'The model, its config, card and recent deployment events.'),
+    ...problemResponses(400, 404, 422),
+  },
 });
 
 const versionsRoute = createRoute({
@@ -45,7 +52,10 @@ const versionsRoute = createRoute({
   tags,
   summary: 'List versions',
   request: { params: NameParamsSchema },
-  responses: { 200: json(ModelVersionsSchema, 'Versions on disk or known to the engine, with their states.'), ...problemResponses(400, 404, 422) },
+  responses: {
+    200: json(ModelVersionsSchema, 'Versions on disk or known to the engine, with their states.'),
+    ...problemResponses(400, 404, 422),
+  },
 });
 
 const statusRoute = createRoute({
@@ -54,7 +64,10 @@ const statusRoute = createRoute({
   tags,
   summary: 'Model state',
   request: { params: NameParamsSchema },
-  responses: { 200: json(ModelStatusSchema, 'READY when any version is ready.'), ...problemResponses(400, 404, 422) },
+  responses: {
+    200: json(ModelStatusSchema, 'READY when any version is ready.'),
+    ...problemResponses(400, 404, 422),
+  },
 });
 
 const loadRoute = createRoute({
@@ -62,9 +75,13 @@ const loadRoute = createRoute({
   path: '/models/{name}/load',
   tags,
   summary: 'Load (or reload) a model',
-  description: "Loads every version the model's version_policy selects (Triton's explicit model control). A failed reload keeps the versions already loaded. Recorded as a deployment event.",
+  description:
+    "Loads every version the model's version_policy selects (Triton's explicit model control). A failed reload keeps the versions already loaded. Recorded as a deployment event.",
   request: { params: NameParamsSchema },
-  responses: { 200: json(ModelStatusSchema, 'The state after loading.'), ...problemResponses(400, 404, 422, 503) },
+  responses: {
+    200: json(ModelStatusSchema, 'The state after loading.'),
+    ...problemResponses(400, 404, 422, 503),
+  },
 });
 
 const unloadRoute = createRoute({
@@ -74,7 +91,10 @@ const unloadRoute = createRoute({
   summary: 'Unload a model',
   description: 'Unloads every version; requests already queued finish first. Recorded as a deployment event.',
   request: { params: NameParamsSchema },
-  responses: { 200: json(ModelStatusSchema, 'The state after unloading.'), ...problemResponses(400, 404, 503) },
+  responses: {
+    200: json(ModelStatusSchema, 'The state after unloading.'),
+    ...problemResponses(400, 404, 503),
+  },
 });
 
 const deployRoute = createRoute({
@@ -94,7 +114,11 @@ const deployRoute = createRoute({
   },
 });
 
-export function modelRoutes(deps: { catalog: ModelCatalog; deployer: ModelDeployer; maxModelBytes: number }): OpenAPIHono<AppEnv> {
+export function modelRoutes(deps: {
+  catalog: ModelCatalog;
+  deployer: ModelDeployer;
+  maxModelBytes: number;
+}): OpenAPIHono<AppEnv> {
   const { catalog, deployer } = deps;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(
@@ -102,7 +126,11 @@ export function modelRoutes(deps: { catalog: ModelCatalog; deployer: ModelDeploy
     bodyLimit({
       maxSize: deps.maxModelBytes,
       onError: () => {
-        throw new ChipqError('IMAGE_TOO_LARGE', `model upload above ${deps.maxModelBytes} bytes (MODEL_UPLOAD_MAX_SIZE)`, { details: { limit: deps.maxModelBytes } });
+        throw new ChipqError(
+          'IMAGE_TOO_LARGE',
+          `model upload above ${deps.maxModelBytes} bytes (MODEL_UPLOAD_MAX_SIZE)`,
+          { details: { limit: deps.maxModelBytes } },
+        );
       },
     }),
   );
@@ -110,8 +138,12 @@ export function modelRoutes(deps: { catalog: ModelCatalog; deployer: ModelDeploy
   app.openapi(getRoute, async (c) => c.json(await catalog.get(c.req.valid('param').name), 200));
   app.openapi(versionsRoute, async (c) => c.json(await catalog.versions(c.req.valid('param').name), 200));
   app.openapi(statusRoute, async (c) => c.json(await catalog.status(c.req.valid('param').name), 200));
-  app.openapi(loadRoute, async (c) => c.json(await catalog.load(c.req.valid('param').name, c.get('requestId')), 200));
-  app.openapi(unloadRoute, async (c) => c.json(await catalog.unload(c.req.valid('param').name, c.get('requestId')), 200));
+  app.openapi(loadRoute, async (c) =>
+    c.json(await catalog.load(c.req.valid('param').name, c.get('requestId')), 200),
+  );
+  app.openapi(unloadRoute, async (c) =>
+    c.json(await catalog.unload(c.req.valid('param').name, c.get('requestId')), 200),
+  );
   app.openapi(deployRoute, async (c) => {
     const form = c.req.valid('form');
     const result = await deployer.deploy({

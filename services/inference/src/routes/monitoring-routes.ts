@@ -17,16 +17,23 @@ import type { HealthService } from '../services/health-service.js';
 import type { ModelMonitoringService } from '../services/model-monitoring-service.js';
 
 const tags = ['monitoring'];
-const json = <T>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const json = <T>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 
 const healthRoute = createRoute({
   method: 'get',
   path: '/monitoring/health',
   tags,
   summary: 'Liveness and readiness',
-  description: 'Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves.',
+  description:
+    'Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves.',
   request: { query: HealthQuerySchema },
-  responses: { 200: json(HealthSchema, 'Ready (or alive, for probe=liveness).'), 503: json(HealthSchema, 'Not ready: see `checks`.') },
+  responses: {
+    200: json(HealthSchema, 'Ready (or alive, for probe=liveness).'),
+    503: json(HealthSchema, 'Not ready: see `checks`.'),
+  },
 });
 
 const modelHealthRoute = createRoute({
@@ -47,7 +54,8 @@ const modelMetricsRoute = createRoute({
   path: '/monitoring/models/{name}/metrics',
   tags,
   summary: "A model's metrics",
-  description: "The engine's statistics (counts, queue and compute time, batch sizes) and what the database holds for the window.",
+  description:
+    "The engine's statistics (counts, queue and compute time, batch sizes) and what the database holds for the window.",
   request: { params: NameParamsSchema, query: WindowQuerySchema },
   responses: { 200: json(ModelMetricsSchema, 'Metrics.'), ...problemResponses(400, 404) },
 });
@@ -57,12 +65,19 @@ const anomaliesRoute = createRoute({
   path: '/monitoring/models/{name}/anomalies',
   tags,
   summary: "A model's anomalies",
-  description: 'Latency, error-rate and defect-rate values of a recent window far from the baseline window just before it.',
+  description:
+    'Latency, error-rate and defect-rate values of a recent window far from the baseline window just before it.',
   request: { params: NameParamsSchema, query: AnomalyQuerySchema },
-  responses: { 200: json(AnomalyReportSchema, 'Anomalies (possibly none) and every check made.'), ...problemResponses(400, 404) },
+  responses: {
+    200: json(AnomalyReportSchema, 'Anomalies (possibly none) and every check made.'),
+    ...problemResponses(400, 404),
+  },
 });
 
-export function monitoringRoutes(deps: { health: HealthService; models: ModelMonitoringService }): OpenAPIHono<AppEnv> {
+export function monitoringRoutes(deps: {
+  health: HealthService;
+  models: ModelMonitoringService;
+}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.openapi(healthRoute, async (c) => {
     const health = await deps.health.check();
@@ -76,6 +91,8 @@ export function monitoringRoutes(deps: { health: HealthService; models: ModelMon
   app.openapi(modelMetricsRoute, async (c) =>
     c.json(await deps.models.metrics(c.req.valid('param').name, c.req.valid('query').window_minutes), 200),
   );
-  app.openapi(anomaliesRoute, async (c) => c.json(await deps.models.anomalies(c.req.valid('param').name, c.req.valid('query')), 200));
+  app.openapi(anomaliesRoute, async (c) =>
+    c.json(await deps.models.anomalies(c.req.valid('param').name, c.req.valid('query')), 200),
+  );
   return app;
 }

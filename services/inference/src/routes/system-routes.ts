@@ -7,7 +7,10 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 
-export function mountSystemRoutes(app: Hono<AppEnv>, deps: { metrics: ServiceMetrics; document: () => unknown }): void {
+export function mountSystemRoutes(
+  app: Hono<AppEnv>,
+  deps: { metrics: ServiceMetrics; document: () => unknown },
+): void {
   app.get('/metrics', async (c) => {
     const text = await deps.metrics.registry.metrics();
     return c.body(text, 200, { 'content-type': deps.metrics.registry.contentType });

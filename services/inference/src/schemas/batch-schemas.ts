@@ -31,18 +31,25 @@ export const BatchJsonSchema = z
 
 export const BatchFormSchema = z
   .object({
-    image: z
-      .union([uploadedFile, z.array(uploadedFile).min(1)])
-      .openapi({ description: 'One file per item; repeat the field for every image.', type: 'array', items: { type: 'string', format: 'binary' } }),
+    image: z.union([uploadedFile, z.array(uploadedFile).min(1)]).openapi({
+      description: 'One file per item; repeat the field for every image.',
+      type: 'array',
+      items: { type: 'string', format: 'binary' },
+    }),
     reference: z
       .union([uploadedFile, z.array(uploadedFile)])
       .optional()
-      .openapi({ description: 'Optional: one reference per image, in the same order (all or none).', type: 'array', items: { type: 'string', format: 'binary' } }),
+      .openapi({
+        description: 'Optional: one reference per image, in the same order (all or none).',
+        type: 'array',
+        items: { type: 'string', format: 'binary' },
+      }),
     model: modelName.optional(),
     version: modelVersion.optional(),
     confidence_threshold: z.coerce.number().min(0).max(1).optional(),
     metadata: z.string().optional().openapi({
-      description: 'Optional JSON array with one object of traceability fields per image (same order); overrides the shared fields.',
+      description:
+        'Optional JSON array with one object of traceability fields per image (same order); overrides the shared fields.',
       example: '[{"die_x":1,"die_y":2},{"die_x":1,"die_y":3}]',
     }),
     ...traceabilityFormFields,
@@ -68,7 +75,9 @@ export const ProgressSchema = z
     completed: z.number().int(),
     failed: z.number().int(),
     cancelled: z.number().int(),
-    percent: z.number().openapi({ description: 'Finished items (completed, failed or cancelled) as a percentage.' }),
+    percent: z
+      .number()
+      .openapi({ description: 'Finished items (completed, failed or cancelled) as a percentage.' }),
   })
   .openapi('BatchProgress');
 
@@ -79,7 +88,10 @@ export const BatchItemSchema = z
     status: z.enum(jobStatuses),
     filename: z.string().nullable(),
     image_sha256: z.string(),
-    attempts: z.number().int().openapi({ description: 'How many times a worker claimed the item (1 unless a replica died or shut down mid-item).' }),
+    attempts: z.number().int().openapi({
+      description:
+        'How many times a worker claimed the item (1 unless a replica died or shut down mid-item).',
+    }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     result: InferenceResultSchema.nullable(),
   })
@@ -103,13 +115,22 @@ export const BatchSchema = z
     items: z.array(BatchItemSchema),
     page: z.object({
       limit: z.number().int(),
-      next_cursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'Pass as `cursor` for the next page; null on the last page.' }),
     }),
   })
   .openapi('Batch');
 
 export const JobQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: 'Batch items per page (1-500), default 50.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(50)
+    .openapi({ description: 'Batch items per page (1-500), default 50.' }),
   cursor: z
     .string()
     .regex(/^\d{1,9}$/, 'expected a cursor returned as page.next_cursor')
@@ -124,9 +145,17 @@ export const CancelResultSchema = z
     kind: z.literal('batch'),
     status: z.enum(jobStatuses),
     cancelled_items: z.number().int().openapi({ description: 'Queued items that will now never run.' }),
-    aborted_in_flight: z.number().int().openapi({ description: 'Items that were being inferred (on any replica) and were aborted.' }),
-    already_finished: z.number().int().openapi({ description: 'Items that had completed or failed before the cancel: nothing to stop.' }),
-    already_cancelled: z.boolean().openapi({ description: 'True when this batch had been cancelled before (cancel is idempotent).' }),
+    aborted_in_flight: z
+      .number()
+      .int()
+      .openapi({ description: 'Items that were being inferred (on any replica) and were aborted.' }),
+    already_finished: z
+      .number()
+      .int()
+      .openapi({ description: 'Items that had completed or failed before the cancel: nothing to stop.' }),
+    already_cancelled: z
+      .boolean()
+      .openapi({ description: 'True when this batch had been cancelled before (cancel is idempotent).' }),
   })
   .openapi('CancelResult');
 

@@ -2,7 +2,9 @@
 import { z } from '@hono/zod-openapi';
 
 export const IdParamsSchema = z.object({
-  id: z.uuid().openapi({ param: { name: 'id', in: 'path' }, example: '0f8c4e1a-3b7d-4c2e-9a51-6d0e2f7b8c90' }),
+  id: z
+    .uuid()
+    .openapi({ param: { name: 'id', in: 'path' }, example: '0f8c4e1a-3b7d-4c2e-9a51-6d0e2f7b8c90' }),
 });
 
 export const modelName = z
@@ -26,7 +28,8 @@ export const uploadedFile = z
 
 /** Base64 image bytes in a JSON body. */
 export const base64Image = z.base64('expected base64-encoded bytes').min(1).openapi({
-  description: 'The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).',
+  description:
+    'The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).',
   example: 'iVBORw0KGgo...',
 });
 
@@ -45,7 +48,10 @@ export const traceabilityJsonFields = {
   tags: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
     .optional()
-    .openapi({ description: 'Free-form labels; non-string values are stored as their JSON text.', example: { recipe: 'r7' } }),
+    .openapi({
+      description: 'Free-form labels; non-string values are stored as their JSON text.',
+      example: { recipe: 'r7' },
+    }),
 };
 
 /** Traceability fields as multipart form fields (text, so numbers are coerced). */
@@ -58,5 +64,8 @@ export const traceabilityFormFields = {
   tags: z
     .union([z.string(), z.array(z.string())])
     .optional()
-    .openapi({ description: 'A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.', example: 'recipe=r7' }),
+    .openapi({
+      description: 'A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.',
+      example: 'recipe=r7',
+    }),
 };

@@ -10,16 +10,29 @@ export const jobStatuses = ['queued', 'processing', 'completed', 'failed', 'canc
 export const DetectionSchema = z
   .object({
     class_id: z.number().int().openapi({ example: 1 }),
-    defect_type: z.string().openapi({ description: "The model's class name (the platform's `defect_type`).", example: 'short' }),
+    defect_type: z
+      .string()
+      .openapi({ description: "The model's class name (the platform's `defect_type`).", example: 'short' }),
     confidence: z.number().min(0).max(1).openapi({ example: 0.93 }),
     severity: z.enum(['low', 'medium', 'high', 'critical']),
-    box: z
-      .object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() })
-      .openapi({ description: 'Corners in the original image pixels.', example: { x1: 120, y1: 88, x2: 141, y2: 102 } }),
+    box: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }).openapi({
+      description: 'Corners in the original image pixels.',
+      example: { x1: 120, y1: 88, x2: 141, y2: 102 },
+    }),
     location: z
-      .object({ x: z.number().min(0), y: z.number().min(0), width: z.number().positive(), height: z.number().positive() })
-      .openapi({ description: "The platform's defect location: top-left corner and size in original pixels.", example: { x: 120, y: 88, width: 21, height: 14 } }),
-    detection_method: z.enum(['ml_automated', 'manual_review', 'hybrid', 'rule_based']).openapi({ example: 'ml_automated' }),
+      .object({
+        x: z.number().min(0),
+        y: z.number().min(0),
+        width: z.number().positive(),
+        height: z.number().positive(),
+      })
+      .openapi({
+        description: "The platform's defect location: top-left corner and size in original pixels.",
+        example: { x: 120, y: 88, width: 21, height: 14 },
+      }),
+    detection_method: z
+      .enum(['ml_automated', 'manual_review', 'hybrid', 'rule_based'])
+      .openapi({ example: 'ml_automated' }),
   })
   .openapi('Detection');
 
@@ -28,7 +41,10 @@ export const VerdictSchema = z
     status: z.enum(['PASS', 'FAIL', 'REVIEW']),
     rule: z.string().openapi({ description: 'The rule that decided the verdict.', example: 'killer-class' }),
     reason: z.string().openapi({ example: 'short at 0.93 is a killer class' }),
-    score: z.number().openapi({ description: 'Quality score on the platform\'s 0-1 scale (passes at >= 0.75 with no critical defect).', example: 0.2 }),
+    score: z.number().openapi({
+      description: "Quality score on the platform's 0-1 scale (passes at >= 0.75 with no critical defect).",
+      example: 0.2,
+    }),
   })
   .openapi('Verdict');
 
@@ -40,7 +56,10 @@ export const TimingsSchema = z
     infer_ms: z.number(),
     postprocess_ms: z.number(),
     total_ms: z.number().openapi({ description: 'Inspection time as core measured it (decode to verdict).' }),
-    service_ms: z.number().nullable().openapi({ description: 'Wall time in the service for this image, including storing the result.' }),
+    service_ms: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Wall time in the service for this image, including storing the result.' }),
   })
   .openapi('Timings');
 
@@ -59,12 +78,16 @@ export const InferenceResultSchema = z
   .object({
     kind: z.literal('result'),
     id: z.uuid(),
-    status: z.enum(jobStatuses).openapi({ description: 'completed, or failed / timeout / cancelled with `error` set.' }),
+    status: z
+      .enum(jobStatuses)
+      .openapi({ description: 'completed, or failed / timeout / cancelled with `error` set.' }),
     created_at: z.iso.datetime(),
     batch_id: z.uuid().nullable(),
     model: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
     image: z.object({
-      sha256: z.string().openapi({ description: 'SHA-256 of the image bytes (the bytes themselves are not stored in the database).' }),
+      sha256: z.string().openapi({
+        description: 'SHA-256 of the image bytes (the bytes themselves are not stored in the database).',
+      }),
       bytes: z.number().int(),
       width: z.number().int().nullable(),
       height: z.number().int().nullable(),

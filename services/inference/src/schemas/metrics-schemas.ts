@@ -4,9 +4,21 @@ import { modelName, modelVersion } from './common-schemas.js';
 
 export const SummaryQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Window start (ISO 8601). Default: `to` minus `window_minutes`.' }),
-    to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Window end (ISO 8601). Default: now.' }),
-    window_minutes: z.coerce.number().int().min(1).max(525_600).default(60).openapi({ description: 'Window length when `from` is absent, default 60.' }),
+    from: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Window start (ISO 8601). Default: `to` minus `window_minutes`.' }),
+    to: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .openapi({ description: 'Window end (ISO 8601). Default: now.' }),
+    window_minutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(525_600)
+      .default(60)
+      .openapi({ description: 'Window length when `from` is absent, default 60.' }),
     model: modelName.optional(),
     version: modelVersion.optional(),
   })
@@ -24,9 +36,10 @@ export const ModelSummaryMetricsSchema = z.object({
   failed: z.number().int(),
   error_rate: z.number().nullable(),
   throughput_per_s: z.number().openapi({ description: 'Completed inferences per second over the window.' }),
-  latency_ms: z
-    .record(z.string(), StageSchema)
-    .openapi({ description: 'p50/p95/p99 per stage (decode, preprocess, queue, infer, postprocess, total, service), over completed inferences.' }),
+  latency_ms: z.record(z.string(), StageSchema).openapi({
+    description:
+      'p50/p95/p99 per stage (decode, preprocess, queue, infer, postprocess, total, service), over completed inferences.',
+  }),
   verdicts: z.record(z.string(), z.number().int()).openapi({ example: { PASS: 120, FAIL: 7, REVIEW: 3 } }),
   defect_classes: z.record(z.string(), z.number().int()).openapi({ example: { short: 4, open: 2 } }),
 });

@@ -8,7 +8,10 @@ export const TensorSchema = z
   .object({
     name: z.string().openapi({ example: 'image' }),
     data_type: z.string().openapi({ example: 'UINT8' }),
-    dims: z.array(z.number().int()).openapi({ description: 'Without the batch dimension when max_batch_size > 0; -1 is variable.', example: [1, 640, 640] }),
+    dims: z.array(z.number().int()).openapi({
+      description: 'Without the batch dimension when max_batch_size > 0; -1 is variable.',
+      example: [1, 640, 640],
+    }),
     format: z.string().openapi({ example: 'NCHW' }),
   })
   .openapi('Tensor');
@@ -36,7 +39,10 @@ export const ModelSummarySchema = z
     labels: z.array(z.string()).nullable(),
     decoder: z.string().nullable().openapi({ description: 'The `chipq.decoder` parameter, when set.' }),
     dynamic_batching: z
-      .object({ preferred_batch_size: z.array(z.number().int()), max_queue_delay_microseconds: z.number().int() })
+      .object({
+        preferred_batch_size: z.array(z.number().int()),
+        max_queue_delay_microseconds: z.number().int(),
+      })
       .nullable(),
     instance_count: z.number().int(),
   })
@@ -55,9 +61,13 @@ export const DeploymentEventSchema = z
   .openapi('DeploymentEvent');
 
 export const ModelDetailSchema = ModelSummarySchema.extend({
-  config: z.record(z.string(), z.unknown()).openapi({ description: "config.pbtxt in Triton's JSON form (what Triton's repository API returns)." }),
+  config: z
+    .record(z.string(), z.unknown())
+    .openapi({ description: "config.pbtxt in Triton's JSON form (what Triton's repository API returns)." }),
   card: z.string().nullable().openapi({ description: 'README.md of the model folder (the model card).' }),
-  deployments: z.array(DeploymentEventSchema).openapi({ description: 'The latest deployment, load and unload events, newest first.' }),
+  deployments: z
+    .array(DeploymentEventSchema)
+    .openapi({ description: 'The latest deployment, load and unload events, newest first.' }),
 }).openapi('ModelDetail');
 
 export const ModelListSchema = z.object({ models: z.array(ModelSummarySchema) }).openapi('ModelList');
@@ -79,11 +89,14 @@ export const ModelStatusSchema = z
 export const DeployFormSchema = z
   .object({
     model: uploadedFile.openapi({ description: 'The ONNX file (becomes `<name>/<version>/model.onnx`).' }),
-    config: uploadedFile
-      .optional()
-      .openapi({ description: 'config.pbtxt. Required for a new model unless it can be derived; for an existing model, replaces its config.' }),
+    config: uploadedFile.optional().openapi({
+      description:
+        'config.pbtxt. Required for a new model unless it can be derived; for an existing model, replaces its config.',
+    }),
     name: modelName,
-    version: modelVersion.optional().openapi({ description: 'Default: one above the highest version on disk.' }),
+    version: modelVersion
+      .optional()
+      .openapi({ description: 'Default: one above the highest version on disk.' }),
     load: z
       .enum(['true', 'false'])
       .optional()

@@ -1,6 +1,6 @@
 /** Schemas of /monitoring: service health, per-model health, metrics and anomalies. */
 import { z } from '@hono/zod-openapi';
-import { modelStates, ModelVersionSchema } from './model-schemas.js';
+import { ModelVersionSchema, modelStates } from './model-schemas.js';
 
 const CheckSchema = z.object({
   status: z.enum(['ok', 'fail']),
@@ -11,17 +11,26 @@ const CheckSchema = z.object({
 export const HealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded', 'unavailable']).openapi({
-      description: 'ok: ready and every model READY; degraded: ready but some model is not; unavailable: not ready (HTTP 503).',
+      description:
+        'ok: ready and every model READY; degraded: ready but some model is not; unavailable: not ready (HTTP 503).',
     }),
     live: z.boolean().openapi({ description: 'The process is up and serving (liveness).' }),
-    ready: z.boolean().openapi({ description: 'Database reachable, engine ready and at least one model READY (readiness).' }),
+    ready: z
+      .boolean()
+      .openapi({ description: 'Database reachable, engine ready and at least one model READY (readiness).' }),
     environment: z.string(),
     uptime_s: z.number(),
     checks: z.object({
       database: CheckSchema.extend({ kind: z.enum(['postgres', 'pglite']) }),
       engine: CheckSchema.extend({ kind: z.string() }),
       models: z.array(
-        z.object({ name: z.string(), version: z.string(), state: z.enum(modelStates), ready: z.boolean(), reason: z.string() }),
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          state: z.enum(modelStates),
+          ready: z.boolean(),
+          reason: z.string(),
+        }),
       ),
     }),
   })
@@ -29,12 +38,19 @@ export const HealthSchema = z
 
 export const HealthQuerySchema = z.object({
   probe: z.enum(['liveness', 'readiness']).default('readiness').openapi({
-    description: '`liveness` answers 200 whenever the process serves; `readiness` (default) answers 503 when not ready.',
+    description:
+      '`liveness` answers 200 whenever the process serves; `readiness` (default) answers 503 when not ready.',
   }),
 });
 
 export const WindowQuerySchema = z.object({
-  window_minutes: z.coerce.number().int().min(1).max(10_080).default(60).openapi({ description: 'Length of the window ending now, default 60.' }),
+  window_minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_080)
+    .default(60)
+    .openapi({ description: 'Length of the window ending now, default 60.' }),
 });
 
 const RecentSchema = z.object({
@@ -81,14 +97,18 @@ export const ModelMetricsSchema = z
   .object({
     name: z.string(),
     window: z.object({ from: z.iso.datetime(), to: z.iso.datetime(), minutes: z.number().int() }),
-    engine: z.array(EngineStatisticsSchema).openapi({ description: "The engine's cumulative statistics since the model was loaded, per version." }),
+    engine: z.array(EngineStatisticsSchema).openapi({
+      description: "The engine's cumulative statistics since the model was loaded, per version.",
+    }),
     stored: z.object({
       requests: z.number().int(),
       completed: z.number().int(),
       failed: z.number().int(),
       error_rate: z.number().nullable(),
       throughput_per_s: z.number(),
-      latency_ms: z.record(z.string(), StageSchema).openapi({ description: 'Per stage: decode, preprocess, queue, infer, postprocess, total, service.' }),
+      latency_ms: z.record(z.string(), StageSchema).openapi({
+        description: 'Per stage: decode, preprocess, queue, infer, postprocess, total, service.',
+      }),
       verdicts: z.record(z.string(), z.number().int()),
       defect_classes: z.record(z.string(), z.number().int()),
     }),
@@ -134,9 +154,27 @@ export const AnomalyReportSchema = z
   });
 
 export const AnomalyQuerySchema = z.object({
-  window_minutes: z.coerce.number().int().min(1).max(1440).default(15).openapi({ description: 'Recent window ending now, default 15.' }),
-  baseline_minutes: z.coerce.number().int().min(1).max(43_200).default(1440).openapi({ description: 'Baseline window just before it, default 1440 (24 h).' }),
-  min_samples: z.coerce.number().int().min(1).max(100_000).default(10).openapi({ description: 'Minimum recent samples (the baseline needs 3x), default 10.' }),
+  window_minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(15)
+    .openapi({ description: 'Recent window ending now, default 15.' }),
+  baseline_minutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(43_200)
+    .default(1440)
+    .openapi({ description: 'Baseline window just before it, default 1440 (24 h).' }),
+  min_samples: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(10)
+    .openapi({ description: 'Minimum recent samples (the baseline needs 3x), default 10.' }),
 });
 
 export type HealthView = z.infer<typeof HealthSchema>;

@@ -13,8 +13,12 @@ import {
 export const PredictFormSchema = z
   .object({
     image: uploadedFile.openapi({ description: 'The image to inspect.' }),
-    reference: uploadedFile.optional().openapi({ description: 'Defect-free template of the same region, same size.' }),
-    model: modelName.optional().openapi({ description: 'Default: the only (or first) model in the repository.' }),
+    reference: uploadedFile
+      .optional()
+      .openapi({ description: 'Defect-free template of the same region, same size.' }),
+    model: modelName
+      .optional()
+      .openapi({ description: 'Default: the only (or first) model in the repository.' }),
     version: modelVersion.optional().openapi({ description: 'Default: the newest ready version.' }),
     confidence_threshold: z.coerce.number().min(0).max(1).optional(),
     ...traceabilityFormFields,
@@ -24,7 +28,9 @@ export const PredictFormSchema = z
 export const PredictJsonSchema = z
   .object({
     image: base64Image,
-    reference: base64Image.optional().openapi({ description: 'Defect-free template of the same region, base64.' }),
+    reference: base64Image
+      .optional()
+      .openapi({ description: 'Defect-free template of the same region, base64.' }),
     model: modelName.optional(),
     version: modelVersion.optional(),
     confidence_threshold: confidenceThreshold.optional(),

@@ -17,18 +17,28 @@ export const FieldErrorSchema = z
 
 export const ProblemSchema = z
   .object({
-    type: z.string().openapi({ description: 'A stable URI per code: `urn:chipq:problem:<code in kebab-case>`.', example: 'urn:chipq:problem:model-not-found' }),
+    type: z.string().openapi({
+      description: 'A stable URI per code: `urn:chipq:problem:<code in kebab-case>`.',
+      example: 'urn:chipq:problem:model-not-found',
+    }),
     title: z.string().openapi({ example: 'Model not found' }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: 'model "pcb_defect_detector" has no version 9' }),
     instance: z.string().openapi({ description: 'The request path.', example: '/api/v1/inference/predict' }),
-    code: z.enum(errorCodes).openapi({ description: 'Stable machine-readable error code; switch on this, not on `title` or `detail`.' }),
-    request_id: z.string().optional().openapi({ description: 'The `X-Request-Id` of the request (ours or yours).' }),
-    errors: z
-      .array(FieldErrorSchema)
+    code: z.enum(errorCodes).openapi({
+      description: 'Stable machine-readable error code; switch on this, not on `title` or `detail`.',
+    }),
+    request_id: z
+      .string()
       .optional()
-      .openapi({ description: 'For validation errors (INVALID_INPUT): every bad field, not just the first.' }),
-    details: z.record(z.string(), z.unknown()).optional().openapi({ description: 'Structured context, e.g. `{ "model": "x", "version": "9" }`.' }),
+      .openapi({ description: 'The `X-Request-Id` of the request (ours or yours).' }),
+    errors: z.array(FieldErrorSchema).optional().openapi({
+      description: 'For validation errors (INVALID_INPUT): every bad field, not just the first.',
+    }),
+    details: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .openapi({ description: 'Structured context, e.g. `{ "model": "x", "version": "9" }`.' }),
   })
   .openapi('Problem', { description: 'An RFC 9457 problem details object (`application/problem+json`).' });
 
@@ -48,7 +58,10 @@ const descriptions: Record<number, string> = {
 
 /** OpenAPI `responses` entries for the given error statuses, each a Problem. */
 export function problemResponses(...statuses: number[]) {
-  const responses: Record<number, { description: string; content: Record<string, { schema: typeof ProblemSchema }> }> = {};
+  const responses: Record<
+    number,
+    { description: string; content: Record<string, { schema: typeof ProblemSchema }> }
+  > = {};
   for (const status of statuses) {
     const codes = codesForStatus(status);
     const suffix = codes.length > 0 ? ` Codes: ${codes.map((c) => `\`${c}\``).join(', ')}.` : '';

@@ -50,7 +50,11 @@ export function proportionZ(x1: number, n1: number, x0: number, n0: number): num
 
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
 
-export function checkAnomalies(observed: WindowStats, baseline: WindowStats, thresholds: AnomalyThresholds): MetricCheck[] {
+export function checkAnomalies(
+  observed: WindowStats,
+  baseline: WindowStats,
+  thresholds: AnomalyThresholds,
+): MetricCheck[] {
   const enough = (o: number, b: number) => o >= thresholds.minObserved && b >= thresholds.minBaseline;
   const insufficient = (metric: AnomalyMetric, o: number, b: number): MetricCheck => ({
     metric,
@@ -65,7 +69,11 @@ export function checkAnomalies(observed: WindowStats, baseline: WindowStats, thr
   const checks: MetricCheck[] = [];
 
   // Latency over completed inferences.
-  if (!enough(observed.completed, baseline.completed) || observed.p95TotalMs === null || baseline.p95TotalMs === null) {
+  if (
+    !enough(observed.completed, baseline.completed) ||
+    observed.p95TotalMs === null ||
+    baseline.p95TotalMs === null
+  ) {
     checks.push(insufficient('latency_p95_ms', observed.completed, baseline.completed));
   } else {
     const ratio = baseline.p95TotalMs > 0 ? observed.p95TotalMs / baseline.p95TotalMs : 1;

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { ChipqError } from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Batch, Database, JobStatus, NewBatchItem } from '../db/database.js';
-import { cancelBatch, countBatchItems, findBatch, insertBatch, listBatchItems } from '../repositories/batch-repository.js';
+import {
+  cancelBatch,
+  countBatchItems,
+  findBatch,
+  insertBatch,
+  listBatchItems,
+} from '../repositories/batch-repository.js';
 import { findInferences } from '../repositories/inference-repository.js';
 import type { BatchView } from '../schemas/batch-schemas.js';
 import { type BlobStore, sha256 } from '../storage/blob-store.js';
@@ -45,11 +51,22 @@ export function createBatchService(options: BatchServiceOptions) {
   /** Persists a batch; returns it once every item is durable (files written, rows committed). */
   async function create(input: BatchInput, requestId?: string): Promise<Batch> {
     input.items.forEach((item, index) => {
-      for (const [field, bytes] of [['image', item.image], ['reference', item.reference]] as const) {
+      for (const [field, bytes] of [
+        ['image', item.image],
+        ['reference', item.reference],
+      ] as const) {
         if (bytes !== undefined && bytes.byteLength > options.imageMaxBytes) {
-          throw new ChipqError('IMAGE_TOO_LARGE', `items.${index}.${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes}`, {
-            details: { field: `items.${index}.${field}`, bytes: bytes.byteLength, limit: options.imageMaxBytes },
-          });
+          throw new ChipqError(
+            'IMAGE_TOO_LARGE',
+            `items.${index}.${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes}`,
+            {
+              details: {
+                field: `items.${index}.${field}`,
+                bytes: bytes.byteLength,
+                limit: options.imageMaxBytes,
+              },
+            },
+          );
         }
       }
     });
@@ -99,7 +116,10 @@ export function createBatchService(options: BatchServiceOptions) {
   }
 
   /** The batch with progress and one page of items; undefined when there is no such batch. */
-  async function view(id: string, page: { limit: number; cursor?: string | undefined; status?: JobStatus | undefined }): Promise<BatchView | undefined> {
+  async function view(
+    id: string,
+    page: { limit: number; cursor?: string | undefined; status?: JobStatus | undefined },
+  ): Promise<BatchView | undefined> {
     const batch = await findBatch(db, id);
     if (batch === undefined) return undefined;
     const counts = await countBatchItems(db, id);
@@ -123,7 +143,11 @@ export function createBatchService(options: BatchServiceOptions) {
       updated_at: batch.updated_at.toISOString(),
       finished_at: batch.finished_at?.toISOString() ?? null,
       cancel_requested_at: batch.cancel_requested_at?.toISOString() ?? null,
-      progress: { total, ...counts, percent: total === 0 ? 100 : Math.round((finished / total) * 10_000) / 100 },
+      progress: {
+        total,
+        ...counts,
+        percent: total === 0 ? 100 : Math.round((finished / total) * 10_000) / 100,
+      },
       items: items.map((item) => {
         const result = item.inference_id === null ? undefined : results.get(item.inference_id);
         return {
@@ -133,7 +157,8 @@ export function createBatchService(options: BatchServiceOptions) {
           filename: item.filename,
           image_sha256: item.image_sha256,
           attempts: item.attempts,
-          error: item.error_code === null ? null : { code: item.error_code, message: item.error_message ?? '' },
+          error:
+            item.error_code === null ? null : { code: item.error_code, message: item.error_message ?? '' },
           result: result === undefined ? null : toInferenceView(result.inference, result.detections),
         };
       }),

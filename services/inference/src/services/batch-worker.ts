@@ -12,7 +12,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
-import { type ClaimedItem, claimBatchItems, finishBatchItem, releaseBatchItems, renewLeases } from '../repositories/batch-queue-repository.js';
+import {
+  type ClaimedItem,
+  claimBatchItems,
+  finishBatchItem,
+  releaseBatchItems,
+  renewLeases,
+} from '../repositories/batch-queue-repository.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { completedRecord, failedRecord, type RecordInput } from './inference-record.js';
@@ -98,13 +104,17 @@ export class BatchWorker {
     await this.#loop;
     const drain = Promise.all([...this.#inFlight.values()].map((e) => e.done));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([drain, new Promise((resolve) => (timer = setTimeout(resolve, options.drainMs ?? 10_000)))]);
+    await Promise.race([
+      drain,
+      new Promise((resolve) => (timer = setTimeout(resolve, options.drainMs ?? 10_000))),
+    ]);
     clearTimeout(timer);
     for (const entry of this.#inFlight.values()) entry.controller.abort(reasonError('shutdown'));
     await drain;
     clearInterval(this.#heartbeat);
     const returned = await releaseBatchItems(this.#o.db, this.owner);
-    if (returned.length > 0) this.#o.logger.info('returned batch items to the queue', { count: returned.length });
+    if (returned.length > 0)
+      this.#o.logger.info('returned batch items to the queue', { count: returned.length });
   }
 
   async #run(): Promise<void> {
@@ -113,7 +123,11 @@ export class BatchWorker {
       let claimed: ClaimedItem[] = [];
       if (free > 0) {
         try {
-          claimed = await claimBatchItems(this.#o.db, { owner: this.owner, limit: free, leaseMs: this.#o.leaseMs });
+          claimed = await claimBatchItems(this.#o.db, {
+            owner: this.owner,
+            limit: free,
+            leaseMs: this.#o.leaseMs,
+          });
         } catch (error) {
           this.#o.logger.error('could not claim batch items', { error });
         }
@@ -138,7 +152,9 @@ export class BatchWorker {
     this.#inFlight.set(item.id, entry);
     this.#o.metrics.batchItemsInFlight.set(this.#inFlight.size);
     entry.done = this.#process(item, controller.signal)
-      .catch((error: unknown) => this.#o.logger.error('batch item failed unexpectedly', { error, item: item.id }))
+      .catch((error: unknown) =>
+        this.#o.logger.error('batch item failed unexpectedly', { error, item: item.id }),
+      )
       .finally(() => {
         this.#inFlight.delete(item.id);
         this.#o.metrics.batchItemsInFlight.set(this.#inFlight.size);
@@ -170,7 +186,7 @@ export class BatchWorker {
         tags: item.tags,
       },
       batch: { batchId: item.batch_id, itemId: item.id },
-      requested: { model: item.model_name ?? undefined, version: item.model_version ?? undefined },
+      requested: { model: ran.model, version: item.model_version ?? undefined },
       serviceMs: ran.serviceMs,
     };
     const stored = await this.#o.db.transaction().execute((trx) =>
@@ -204,8 +220,10 @@ export class BatchWorker {
       image = await this.#o.blobs.get(item.image_sha256);
       reference = item.reference_sha256 === null ? undefined : await this.#o.blobs.get(item.reference_sha256);
     } catch (error) {
-      const wrapped = isChipqError(error) ? error : new ChipqError('INTERNAL', 'could not read the queued image', { cause: error });
-      return { ok: false, error: wrapped, serviceMs: 0 };
+      const wrapped = isChipqError(error)
+        ? error
+        : new ChipqError('INTERNAL', 'could not read the queued image', { cause: error });
+      return { ok: false, error: wrapped, serviceMs: 0, model: item.model_name ?? undefined };
     }
     return this.#o.run({
       image,
@@ -233,9 +251,13 @@ export class BatchWorker {
 }
 
 function reasonError(reason: AbortReason): ChipqError {
-  return new ChipqError('CANCELLED', `batch item ${reason === 'shutdown' ? 'returned to the queue at shutdown' : reason}`, {
-    details: { reason },
-  });
+  return new ChipqError(
+    'CANCELLED',
+    `batch item ${reason === 'shutdown' ? 'returned to the queue at shutdown' : reason}`,
+    {
+      details: { reason },
+    },
+  );
 }
 
 function abortReason(signal: AbortSignal): AbortReason | undefined {

@@ -16,7 +16,10 @@ export interface HealthServiceOptions {
   checkTimeoutMs?: number;
 }
 
-async function timed<T>(fn: () => Promise<T>, timeoutMs: number): Promise<{ value?: T; error?: Error; ms: number }> {
+async function timed<T>(
+  fn: () => Promise<T>,
+  timeoutMs: number,
+): Promise<{ value?: T; error?: Error; ms: number }> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -70,7 +73,9 @@ export function createHealthService(options: HealthServiceOptions) {
         engine: {
           kind: engine.kind,
           status: engineOk ? (anyModel ? 'ok' : 'fail') : 'fail',
-          detail: engineReady.error?.message ?? (engineReady.value ? (anyModel ? 'ready' : 'ready, but no model is READY') : 'not ready'),
+          detail:
+            engineReady.error?.message ??
+            (engineReady.value ? (anyModel ? 'ready' : 'ready, but no model is READY') : 'not ready'),
           latency_ms: Math.round(engineReady.ms * 100) / 100,
         },
         models,

@@ -3,9 +3,8 @@
  * traceability fields, hashes, verdict and timings, and one `detections` row per defect with
  * the platform's location (x, y, width, height in original pixels) and `ml_automated` method.
  */
-import type { ChipqError } from '@chipq/core';
+import type { ChipqError, InspectionResult } from '@chipq/core';
 import type { NewDetection, NewInference } from '../db/database.js';
-import type { InspectionResult } from '@chipq/core';
 import type { Traceability } from './traceability.js';
 
 export interface RecordInput {
@@ -28,7 +27,10 @@ export interface RecordInput {
 const minExtent = 1e-3;
 
 /** Rows for a completed inspection. */
-export function completedRecord(input: RecordInput, outcome: InspectionResult): {
+export function completedRecord(
+  input: RecordInput,
+  outcome: InspectionResult,
+): {
   inference: NewInference;
   detections: Array<Omit<NewDetection, 'inference_id' | 'ordinal'>>;
 } {
@@ -81,7 +83,8 @@ export function failedRecord(input: RecordInput, error: ChipqError): NewInferenc
   const version = typeof details.version === 'string' ? details.version : input.requested.version;
   return {
     ...commonColumns(input),
-    status: error.code === 'DEADLINE_EXCEEDED' ? 'timeout' : error.code === 'CANCELLED' ? 'cancelled' : 'failed',
+    status:
+      error.code === 'DEADLINE_EXCEEDED' ? 'timeout' : error.code === 'CANCELLED' ? 'cancelled' : 'failed',
     model_name: model ?? null,
     model_version: version ?? null,
     error_code: error.code,

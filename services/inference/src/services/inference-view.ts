@@ -8,7 +8,10 @@ function iso(value: Date | string): string {
   return (value instanceof Date ? value : new Date(value)).toISOString();
 }
 
-export function toInferenceView(inference: Row<Inference>, detections: Array<Row<Detection>>): InferenceResultView {
+export function toInferenceView(
+  inference: Row<Inference>,
+  detections: Array<Row<Detection>>,
+): InferenceResultView {
   const completed = inference.status === 'completed';
   return {
     kind: 'result',
@@ -62,6 +65,9 @@ export function toInferenceView(inference: Row<Inference>, detections: Array<Row
           service_ms: inference.service_ms,
         }
       : null,
-    error: inference.error_code === null ? null : { code: inference.error_code, message: inference.error_message ?? '' },
+    error:
+      inference.error_code === null
+        ? null
+        : { code: inference.error_code, message: inference.error_message ?? '' },
   };
 }

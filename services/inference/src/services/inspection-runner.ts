@@ -4,8 +4,8 @@
  * failure as a value (a failed image is a normal result, CONVENTIONS.md §5), never throwing.
  */
 import { performance } from 'node:perf_hooks';
-import { ChipqError, isChipqError } from '@chipq/core';
 import type { InspectionResult, Inspector } from '@chipq/core';
+import { ChipqError, isChipqError } from '@chipq/core';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { withSpan } from '../observability/tracing.js';
 
@@ -19,9 +19,10 @@ export interface InspectionJob {
   traceparent?: string | undefined;
 }
 
+/** `model`: the model asked for (the job's, else the default), recorded on failures. */
 export type InspectionRun =
-  | { ok: true; outcome: InspectionResult; serviceMs: number }
-  | { ok: false; error: ChipqError; serviceMs: number };
+  | { ok: true; outcome: InspectionResult; serviceMs: number; model: string | undefined }
+  | { ok: false; error: ChipqError; serviceMs: number; model: string | undefined };
 
 export interface InspectionRunnerOptions {
   inspector: Inspector;
@@ -32,53 +33,74 @@ export interface InspectionRunnerOptions {
   timeoutMs: number;
   /** Default confidence threshold when a request gives none. */
   confidenceThreshold: number;
+  /** Model for jobs that name none; default: the inspector's own default. */
+  defaultModel?: string | undefined;
 }
 
 export type InspectionRunner = (job: InspectionJob) => Promise<InspectionRun>;
 
 function toChipqError(error: unknown): ChipqError {
-  return isChipqError(error) ? error : new ChipqError('INTERNAL', 'the inspection failed unexpectedly', { cause: error });
+  return isChipqError(error)
+    ? error
+    : new ChipqError('INTERNAL', 'the inspection failed unexpectedly', { cause: error });
 }
 
 export function createInspectionRunner(options: InspectionRunnerOptions): InspectionRunner {
   const { inspector, metrics } = options;
   return async (job) => {
     const started = performance.now();
+    const model = job.model ?? options.defaultModel;
     try {
-      for (const [field, bytes] of [['image', job.image], ['reference', job.reference]] as const) {
+      for (const [field, bytes] of [
+        ['image', job.image],
+        ['reference', job.reference],
+      ] as const) {
         if (bytes !== undefined && bytes.byteLength > options.imageMaxBytes) {
-          throw new ChipqError('IMAGE_TOO_LARGE', `${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes} (IMAGE_MAX_SIZE)`, {
-            details: { field, bytes: bytes.byteLength, limit: options.imageMaxBytes },
-          });
+          throw new ChipqError(
+            'IMAGE_TOO_LARGE',
+            `${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes} (IMAGE_MAX_SIZE)`,
+            {
+              details: { field, bytes: bytes.byteLength, limit: options.imageMaxBytes },
+            },
+          );
         }
       }
-      const outcome = await withSpan('chipq.inspect', { 'chipq.model': job.model ?? '(default)' }, async (span) => {
-        const result = await inspector.inspect({
-          image: job.image,
-          reference: job.reference,
-          model: job.model,
-          version: job.version,
-          confidenceThreshold: job.confidenceThreshold ?? options.confidenceThreshold,
-          signal: job.signal,
-          timeoutMs: options.timeoutMs,
-          traceparent: job.traceparent,
-        });
-        span.setAttributes({
-          'chipq.model.version': result.model.version,
-          'chipq.detections': result.detections.length,
-          'chipq.verdict': result.verdict.status,
-        });
-        return result;
-      });
-      metrics.observeInference(outcome.model, 'success', outcome.timings.totalMs / 1000, outcome.detections.map((d) => d.confidence));
-      return { ok: true, outcome, serviceMs: performance.now() - started };
+      const outcome = await withSpan(
+        'chipq.service.inspect',
+        { 'chipq.model': model ?? '(default)' },
+        async (span) => {
+          const result = await inspector.inspect({
+            image: job.image,
+            reference: job.reference,
+            model,
+            version: job.version,
+            confidenceThreshold: job.confidenceThreshold ?? options.confidenceThreshold,
+            signal: job.signal,
+            timeoutMs: options.timeoutMs,
+            traceparent: job.traceparent,
+          });
+          span.setAttributes({
+            'chipq.model.version': result.model.version,
+            'chipq.detections': result.detections.length,
+            'chipq.verdict': result.verdict.status,
+          });
+          return result;
+        },
+      );
+      metrics.observeInference(
+        outcome.model,
+        'success',
+        outcome.timings.totalMs / 1000,
+        outcome.detections.map((d) => d.confidence),
+      );
+      return { ok: true, outcome, serviceMs: performance.now() - started, model };
     } catch (thrown) {
       const error = toChipqError(thrown);
       const details = error.details ?? {};
-      const name = typeof details.model === 'string' ? details.model : (job.model ?? 'unknown');
+      const name = typeof details.model === 'string' ? details.model : (model ?? 'unknown');
       const version = typeof details.version === 'string' ? details.version : (job.version ?? '');
       metrics.observeInference({ name, version }, 'failure');
-      return { ok: false, error, serviceMs: performance.now() - started };
+      return { ok: false, error, serviceMs: performance.now() - started, model };
     }
   };
 }

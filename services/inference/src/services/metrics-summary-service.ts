@@ -45,8 +45,12 @@ export function createMetricsSummaryService(db: Kysely<Database>) {
         error_rate: row.total === 0 ? null : round(row.failed / row.total),
         throughput_per_s: round(row.completed / seconds),
         latency_ms: latency(row),
-        verdicts: Object.fromEntries(verdicts.filter((v) => key(v.model_name, v.model_version) === k).map((v) => [v.key, v.count])),
-        defect_classes: Object.fromEntries(classes.filter((c) => key(c.model_name, c.model_version) === k).map((c) => [c.key, c.count])),
+        verdicts: Object.fromEntries(
+          verdicts.filter((v) => key(v.model_name, v.model_version) === k).map((v) => [v.key, v.count]),
+        ),
+        defect_classes: Object.fromEntries(
+          classes.filter((c) => key(c.model_name, c.model_version) === k).map((c) => [c.key, c.count]),
+        ),
       };
     });
     const completed = models.reduce((sum, m) => sum + m.completed, 0);

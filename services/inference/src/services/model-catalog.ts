@@ -5,11 +5,23 @@
  * repository is the same folder on shared storage.
  */
 import { readdir } from 'node:fs/promises';
-import { ChipqError, isChipqError, type Inspector, type ModelIndexEntry, modelConfigToJson, readModelEntry } from '@chipq/core';
+import {
+  ChipqError,
+  type Inspector,
+  isChipqError,
+  type ModelIndexEntry,
+  modelConfigToJson,
+  readModelEntry,
+} from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listDeploymentEvents, recordDeploymentEvent } from '../repositories/deployment-repository.js';
-import type { ModelDetail, ModelStatusView, ModelSummary, ModelVersionView } from '../schemas/model-schemas.js';
+import type {
+  ModelDetail,
+  ModelStatusView,
+  ModelSummary,
+  ModelVersionView,
+} from '../schemas/model-schemas.js';
 import { deploymentView, statusView, summaryView, unreadableSummary, versionViews } from './model-views.js';
 
 export interface ModelCatalogOptions {
@@ -48,7 +60,11 @@ export function createModelCatalog(options: ModelCatalogOptions) {
 
   /** @throws ChipqError MODEL_NOT_FOUND (or MODEL_CONFIG_INVALID for a broken folder). */
   async function get(name: string): Promise<ModelDetail> {
-    const [entry, index, events] = await Promise.all([readModelEntry(repository, name), indexOf(name), listDeploymentEvents(db, name)]);
+    const [entry, index, events] = await Promise.all([
+      readModelEntry(repository, name),
+      indexOf(name),
+      listDeploymentEvents(db, name),
+    ]);
     return {
       ...summaryView(entry, index),
       config: modelConfigToJson(entry.config),
@@ -71,7 +87,9 @@ export function createModelCatalog(options: ModelCatalogOptions) {
   async function requireModel(name: string, version?: string): Promise<void> {
     const entry = await readModelEntry(repository, name);
     if (version !== undefined && !entry.versions.some((v) => String(v.version) === version)) {
-      throw new ChipqError('MODEL_NOT_FOUND', `model "${name}" has no version ${version}`, { details: { model: name, version } });
+      throw new ChipqError('MODEL_NOT_FOUND', `model "${name}" has no version ${version}`, {
+        details: { model: name, version },
+      });
     }
   }
 
@@ -85,7 +103,12 @@ export function createModelCatalog(options: ModelCatalogOptions) {
       throw error;
     }
     const result = await status(name);
-    await recordDeploymentEvent(db, { modelName: name, event: 'loaded', detail: { versions: readyVersions(result) }, requestId });
+    await recordDeploymentEvent(db, {
+      modelName: name,
+      event: 'loaded',
+      detail: { versions: readyVersions(result) },
+      requestId,
+    });
     return result;
   }
 
@@ -101,7 +124,12 @@ export function createModelCatalog(options: ModelCatalogOptions) {
     return status(name);
   }
 
-  async function recordFailure(name: string, event: 'load_failed' | 'unload_failed', error: unknown, requestId?: string) {
+  async function recordFailure(
+    name: string,
+    event: 'load_failed' | 'unload_failed',
+    error: unknown,
+    requestId?: string,
+  ) {
     await recordDeploymentEvent(db, {
       modelName: name,
       event,
@@ -121,7 +149,9 @@ function readyVersions(status: ModelStatusView): string[] {
 /** Folder names in the repository, skipping hidden ones (the deployer's staging area). */
 async function modelFolders(repository: string): Promise<string[]> {
   const entries = await readdir(repository, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.')).map((e) => e.name);
+  return entries
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
+    .map((e) => e.name);
 }
 
 export type ModelCatalog = ReturnType<typeof createModelCatalog>;

@@ -8,7 +8,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ChipqError, isChipqError, type Inspector, type ModelRepositoryEntry, parseModelConfig, readModelEntry } from '@chipq/core';
+import {
+  ChipqError,
+  type Inspector,
+  isChipqError,
+  type ModelRepositoryEntry,
+  parseModelConfig,
+  readModelEntry,
+} from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordDeploymentEvent } from '../repositories/deployment-repository.js';
@@ -46,10 +53,17 @@ async function existing(repository: string, name: string): Promise<ModelReposito
 }
 
 function fieldError(field: string, message: string): ChipqError {
-  return new ChipqError('INVALID_INPUT', `${field}: ${message}`, { details: { errors: [{ field, in: 'body', message, code: 'custom' }] } });
+  return new ChipqError('INVALID_INPUT', `${field}: ${message}`, {
+    details: { errors: [{ field, in: 'body', message, code: 'custom' }] },
+  });
 }
 
-export function createModelDeployer(options: { db: Kysely<Database>; inspector: Inspector; catalog: ModelCatalog; repository: string }) {
+export function createModelDeployer(options: {
+  db: Kysely<Database>;
+  inspector: Inspector;
+  catalog: ModelCatalog;
+  repository: string;
+}) {
   const { db, repository } = options;
   const locks = new Map<string, Promise<unknown>>();
 
@@ -71,17 +85,30 @@ export function createModelDeployer(options: { db: Kysely<Database>; inspector: 
     const highest = Math.max(0, ...(current?.versions ?? []).map((v) => v.version));
     const version = request.version ?? String(highest + 1);
     const sha256 = createHash('sha256').update(request.onnx).digest('hex');
-    const detail = { sha256, bytes: request.onnx.byteLength, new_model: current === undefined, config_replaced: request.configText !== undefined && current !== undefined };
+    const detail = {
+      sha256,
+      bytes: request.onnx.byteLength,
+      new_model: current === undefined,
+      config_replaced: request.configText !== undefined && current !== undefined,
+    };
     const staging = path.join(repository, '.staging', randomUUID());
     const moved: Array<() => Promise<void>> = [];
     try {
       if (current?.versions.some((v) => String(v.version) === version)) {
-        throw new ChipqError('CONFLICT', `model "${name}" already has version ${version}; deploy a new version number`, { details: { model: name, version } });
+        throw new ChipqError(
+          'CONFLICT',
+          `model "${name}" already has version ${version}; deploy a new version number`,
+          { details: { model: name, version } },
+        );
       }
-      const configText = request.configText ?? (current === undefined ? undefined : await readFile(path.join(current.path, 'config.pbtxt'), 'utf8'));
-      if (configText === undefined) throw fieldError('config', `required for a new model ("${name}" is not in the repository)`);
+      const configText =
+        request.configText ??
+        (current === undefined ? undefined : await readFile(path.join(current.path, 'config.pbtxt'), 'utf8'));
+      if (configText === undefined)
+        throw fieldError('config', `required for a new model ("${name}" is not in the repository)`);
       const config = parseModelConfig(configText, { file: 'config.pbtxt', defaultName: name });
-      if (config.name !== name) throw fieldError('config', `names model "${config.name}", but the deploy is for "${name}"`);
+      if (config.name !== name)
+        throw fieldError('config', `names model "${config.name}", but the deploy is for "${name}"`);
       const modelFile = config.defaultModelFilename || 'model.onnx';
       await mkdir(path.join(staging, name, version), { recursive: true });
       await writeFile(path.join(staging, name, version, modelFile), request.onnx);
@@ -116,7 +143,8 @@ export function createModelDeployer(options: { db: Kysely<Database>; inspector: 
     } catch (error) {
       // Take back whatever was moved, newest first, so the repository is as it was.
       for (const undo of moved.reverse()) await undo().catch(() => undefined);
-      if (moved.length > 0 && current !== undefined && request.load !== false) await options.inspector.loadModel(name).catch(() => undefined);
+      if (moved.length > 0 && current !== undefined && request.load !== false)
+        await options.inspector.loadModel(name).catch(() => undefined);
       await recordDeploymentEvent(db, {
         modelName: name,
         modelVersion: version,
@@ -141,7 +169,11 @@ async function renameOrConflict(from: string, to: string, name: string, version:
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTEMPTY') {
-      throw new ChipqError('CONFLICT', `model "${name}" version ${version} appeared while deploying (another deploy?)`, { cause: error });
+      throw new ChipqError(
+        'CONFLICT',
+        `model "${name}" version ${version} appeared while deploying (another deploy?)`,
+        { cause: error },
+      );
     }
     throw error;
   }

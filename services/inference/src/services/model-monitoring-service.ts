@@ -17,8 +17,13 @@ const alertErrorRate = 0.05;
 const alertP95Ms = 2000;
 
 const minutesAgo = (now: Date, minutes: number) => new Date(now.getTime() - minutes * 60_000);
-const range = (from: Date, to: Date) => ({ from: from.toISOString(), to: to.toISOString(), minutes: Math.round((to.getTime() - from.getTime()) / 60_000) });
-const avgMs = (d: { count: number; ns: number }) => (d.count === 0 ? null : Math.round(d.ns / d.count / 1e3) / 1e3);
+const range = (from: Date, to: Date) => ({
+  from: from.toISOString(),
+  to: to.toISOString(),
+  minutes: Math.round((to.getTime() - from.getTime()) / 60_000),
+});
+const avgMs = (d: { count: number; ns: number }) =>
+  d.count === 0 ? null : Math.round(d.ns / d.count / 1e3) / 1e3;
 
 function engineView(s: ModelStatistics) {
   return {
@@ -50,7 +55,10 @@ export function createModelMonitoringService(options: {
   async function health(name: string, windowMinutes: number): Promise<ModelHealthView> {
     const status = await catalog.status(name);
     const now = new Date();
-    const [stats, recent] = await Promise.all([statistics(name), modelWindowStats(db, name, { from: minutesAgo(now, windowMinutes), to: now })]);
+    const [stats, recent] = await Promise.all([
+      statistics(name),
+      modelWindowStats(db, name, { from: minutesAgo(now, windowMinutes), to: now }),
+    ]);
     const errorRate = recent.count === 0 ? null : recent.failures / recent.count;
     const overThreshold = (errorRate ?? 0) > alertErrorRate || (recent.p95TotalMs ?? 0) > alertP95Ms;
     const last = Math.max(0, ...stats.map((s) => s.lastInference));
@@ -76,14 +84,18 @@ export function createModelMonitoringService(options: {
     await catalog.requireModel(name);
     const to = new Date();
     const from = minutesAgo(to, windowMinutes);
-    const [stats, summary] = await Promise.all([statistics(name), options.summaries.summary({ from, to }, { model: name })]);
+    const [stats, summary] = await Promise.all([
+      statistics(name),
+      options.summaries.summary({ from, to }, { model: name }),
+    ]);
     const requests = summary.models.reduce((s, m) => s + m.requests, 0);
     const failed = summary.models.reduce((s, m) => s + m.failed, 0);
     // Versions are merged here; the summary endpoint keeps them apart.
     const merged = summary.models.length === 1 ? summary.models[0] : undefined;
     const sumRecords = (pick: (m: (typeof summary.models)[number]) => Record<string, number>) => {
       const out: Record<string, number> = {};
-      for (const m of summary.models) for (const [k, v] of Object.entries(pick(m))) out[k] = (out[k] ?? 0) + v;
+      for (const m of summary.models)
+        for (const [k, v] of Object.entries(pick(m))) out[k] = (out[k] ?? 0) + v;
       return out;
     };
     return {
@@ -103,7 +115,10 @@ export function createModelMonitoringService(options: {
     };
   }
 
-  async function anomalies(name: string, q: { window_minutes: number; baseline_minutes: number; min_samples: number }): Promise<AnomalyReportView> {
+  async function anomalies(
+    name: string,
+    q: { window_minutes: number; baseline_minutes: number; min_samples: number },
+  ): Promise<AnomalyReportView> {
     await catalog.requireModel(name);
     const now = new Date();
     const windowFrom = minutesAgo(now, q.window_minutes);
@@ -112,18 +127,42 @@ export function createModelMonitoringService(options: {
       modelWindowStats(db, name, { from: windowFrom, to: now }),
       modelWindowStats(db, name, { from: baselineFrom, to: windowFrom }),
     ]);
-    const checks = checkAnomalies(observed, baseline, { minObserved: q.min_samples, minBaseline: q.min_samples * 3 });
+    const checks = checkAnomalies(observed, baseline, {
+      minObserved: q.min_samples,
+      minBaseline: q.min_samples * 3,
+    });
     const window = range(windowFrom, now);
     return {
       name,
       window,
       baseline_window: range(baselineFrom, windowFrom),
       anomalies: checks.flatMap((c) =>
-        c.status === 'anomaly' && c.severity !== null && c.direction !== null && c.observed !== null && c.baseline !== null
-          ? [{ metric: c.metric, window, baseline: c.baseline, observed: c.observed, severity: c.severity, direction: c.direction, description: c.description, samples: c.samples }]
+        c.status === 'anomaly' &&
+        c.severity !== null &&
+        c.direction !== null &&
+        c.observed !== null &&
+        c.baseline !== null
+          ? [
+              {
+                metric: c.metric,
+                window,
+                baseline: c.baseline,
+                observed: c.observed,
+                severity: c.severity,
+                direction: c.direction,
+                description: c.description,
+                samples: c.samples,
+              },
+            ]
           : [],
       ),
-      checks: checks.map((c) => ({ metric: c.metric, status: c.status, observed: c.observed, baseline: c.baseline, description: c.description })),
+      checks: checks.map((c) => ({
+        metric: c.metric,
+        status: c.status,
+        observed: c.observed,
+        baseline: c.baseline,
+        description: c.description,
+      })),
     };
   }
 

@@ -5,7 +5,15 @@
  * config, and compares the output shapes with the config's dims. Any mismatch is
  * MODEL_CONFIG_INVALID naming the tensor.
  */
-import { ChipqError, createOnnxEngine, type DataType, isChipqError, type ModelConfig, type Tensor, type TensorData } from '@chipq/core';
+import {
+  ChipqError,
+  createOnnxEngine,
+  type DataType,
+  isChipqError,
+  type ModelConfig,
+  type Tensor,
+  type TensorData,
+} from '@chipq/core';
 
 /** Size used for a variable (-1) dimension in the smoke inference. */
 const variableDim = 32;
@@ -36,7 +44,10 @@ function zeros(dataType: DataType, length: number): TensorData {
     case 'BOOL':
       return new Uint8Array(length);
     case 'BYTES':
-      throw new ChipqError('MODEL_CONFIG_INVALID', 'BYTES inputs cannot be smoke-tested; deploy such models to Triton directly');
+      throw new ChipqError(
+        'MODEL_CONFIG_INVALID',
+        'BYTES inputs cannot be smoke-tested; deploy such models to Triton directly',
+      );
   }
 }
 
@@ -57,28 +68,44 @@ export function shapeMismatch(config: ModelConfig, name: string, shape: number[]
   const actual = config.maxBatchSize > 0 ? shape.slice(1) : shape;
   const expected = declared.reshape ?? declared.dims;
   const ok = actual.length === expected.length && expected.every((d, i) => d < 0 || d === actual[i]);
-  return ok ? undefined : `output ${name}: config dims [${expected.join(', ')}], model produced [${actual.join(', ')}]`;
+  return ok
+    ? undefined
+    : `output ${name}: config dims [${expected.join(', ')}], model produced [${actual.join(', ')}]`;
 }
 
 /**
  * Loads `name` from `repository` (a staging folder) and runs the smoke inference.
  * @throws ChipqError MODEL_CONFIG_INVALID when loading, running or the shapes fail.
  */
-export async function smokeTestModel(repository: string, name: string, version: string, config: ModelConfig): Promise<void> {
-  const engine = await createOnnxEngine({ repository, startupModels: [name], intraOpNumThreads: 1 }).catch((error: unknown) => {
-    throw asConfigError(error, 'the model does not load');
-  });
+export async function smokeTestModel(
+  repository: string,
+  name: string,
+  version: string,
+  config: ModelConfig,
+): Promise<void> {
+  const engine = await createOnnxEngine({ repository, startupModels: [name], intraOpNumThreads: 1 }).catch(
+    (error: unknown) => {
+      throw asConfigError(error, 'the model does not load');
+    },
+  );
   try {
     const result = await engine
       .infer({ model: name, version, inputs: smokeInputs(config) }, { timeoutMs: 60_000 })
       .catch((error: unknown) => {
-        throw asConfigError(error, 'an inference on zero inputs shaped by config.pbtxt failed; the inputs do not match the model');
+        throw asConfigError(
+          error,
+          'an inference on zero inputs shaped by config.pbtxt failed; the inputs do not match the model',
+        );
       });
     const problems = result.outputs.flatMap((o) => shapeMismatch(config, o.name, o.shape) ?? []);
     if (problems.length > 0) {
-      throw new ChipqError('MODEL_CONFIG_INVALID', `config.pbtxt does not match the model: ${problems.join('; ')}`, {
-        details: { problems },
-      });
+      throw new ChipqError(
+        'MODEL_CONFIG_INVALID',
+        `config.pbtxt does not match the model: ${problems.join('; ')}`,
+        {
+          details: { problems },
+        },
+      );
     }
   } finally {
     await engine.close();

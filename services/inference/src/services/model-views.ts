@@ -2,16 +2,30 @@
  * Pure mapping from a repository entry (config, versions on disk, labels) and the engine's
  * repository index to the API's model views.
  */
-import type { ModelConfig, ModelIndexEntry, ModelRepositoryEntry, ModelState, TensorConfig } from '@chipq/core';
+import type {
+  ModelConfig,
+  ModelIndexEntry,
+  ModelRepositoryEntry,
+  ModelState,
+  TensorConfig,
+} from '@chipq/core';
 import type { ModelDeployment } from '../db/database.js';
-import type { DeploymentEventView, ModelStatusView, ModelSummary, ModelVersionView } from '../schemas/model-schemas.js';
+import type {
+  DeploymentEventView,
+  ModelStatusView,
+  ModelSummary,
+  ModelVersionView,
+} from '../schemas/model-schemas.js';
 
 function tensor(t: TensorConfig) {
   return { name: t.name, data_type: t.dataType, dims: t.dims, format: t.format };
 }
 
 /** Versions on disk and versions the engine knows, each with its state. */
-export function versionViews(entry: Pick<ModelRepositoryEntry, 'versions'> | undefined, index: ModelIndexEntry[]): ModelVersionView[] {
+export function versionViews(
+  entry: Pick<ModelRepositoryEntry, 'versions'> | undefined,
+  index: ModelIndexEntry[],
+): ModelVersionView[] {
   const byVersion = new Map(index.filter((e) => e.version !== '').map((e) => [e.version, e]));
   const versions = new Set([...(entry?.versions ?? []).map((v) => String(v.version)), ...byVersion.keys()]);
   return [...versions]
@@ -19,17 +33,30 @@ export function versionViews(entry: Pick<ModelRepositoryEntry, 'versions'> | und
     .map((version) => {
       const known = byVersion.get(version);
       const state: ModelState = known?.state ?? 'UNAVAILABLE';
-      return { version, state, ready: state === 'READY', reason: known?.reason ?? (state === 'READY' ? '' : 'not loaded') };
+      return {
+        version,
+        state,
+        ready: state === 'READY',
+        reason: known?.reason ?? (state === 'READY' ? '' : 'not loaded'),
+      };
     });
 }
 
 /** The model's state: READY if any version is, else LOADING/UNLOADING if any is, else UNAVAILABLE. */
-export function statusView(name: string, versions: ModelVersionView[], index: ModelIndexEntry[]): ModelStatusView {
+export function statusView(
+  name: string,
+  versions: ModelVersionView[],
+  index: ModelIndexEntry[],
+): ModelStatusView {
   const order: ModelState[] = ['READY', 'LOADING', 'UNLOADING', 'UNAVAILABLE'];
   const states = new Set([...versions.map((v) => v.state), ...index.map((e) => e.state)]);
   const state = order.find((s) => states.has(s)) ?? 'UNAVAILABLE';
   const reason =
-    state === 'READY' ? '' : (index.find((e) => e.reason !== '')?.reason ?? versions.find((v) => v.reason !== '')?.reason ?? 'not loaded');
+    state === 'READY'
+      ? ''
+      : (index.find((e) => e.reason !== '')?.reason ??
+        versions.find((v) => v.reason !== '')?.reason ??
+        'not loaded');
   return { name, state, ready: state === 'READY', reason, versions };
 }
 

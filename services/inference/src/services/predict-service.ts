@@ -33,7 +33,9 @@ export interface PredictServiceOptions {
   imageStore?: BlobStore | undefined;
 }
 
-export type PredictResult = { ok: true; result: InferenceResultView } | { ok: false; result: InferenceResultView; error: Error };
+export type PredictResult =
+  | { ok: true; result: InferenceResultView }
+  | { ok: false; result: InferenceResultView; error: Error };
 
 export function createPredictService(options: PredictServiceOptions) {
   const { db, run, logger, imageStore } = options;
@@ -58,7 +60,7 @@ export function createPredictService(options: PredictServiceOptions) {
       traceability: input.traceability,
       requestId: context.requestId,
       traceparent: context.traceparent,
-      requested: { model: input.model, version: input.version },
+      requested: { model: ran.model, version: input.version },
       serviceMs: ran.serviceMs,
     };
     if (ran.ok) {

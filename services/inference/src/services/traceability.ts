@@ -18,7 +18,9 @@ export interface Traceability {
  * repeated form field, or comma-separated). Non-string JSON values are kept as their JSON text.
  * @throws ChipqError INVALID_INPUT naming the bad entry.
  */
-export function parseTags(input: string | string[] | Record<string, unknown> | undefined): Record<string, string> {
+export function parseTags(
+  input: string | string[] | Record<string, unknown> | undefined,
+): Record<string, string> {
   if (input === undefined) return {};
   if (!Array.isArray(input) && typeof input === 'object') return stringValues(input);
   const entries = Array.isArray(input) ? input : [input];
@@ -31,7 +33,10 @@ export function parseTags(input: string | string[] | Record<string, unknown> | u
       try {
         parsed = JSON.parse(text);
       } catch (error) {
-        throw new ChipqError('INVALID_INPUT', `tags: not valid JSON: ${text}`, { cause: error, details: { field: 'tags' } });
+        throw new ChipqError('INVALID_INPUT', `tags: not valid JSON: ${text}`, {
+          cause: error,
+          details: { field: 'tags' },
+        });
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new ChipqError('INVALID_INPUT', 'tags: expected a JSON object', { details: { field: 'tags' } });
@@ -43,9 +48,13 @@ export function parseTags(input: string | string[] | Record<string, unknown> | u
       const at = pair.indexOf('=');
       const key = at < 0 ? '' : pair.slice(0, at).trim();
       if (key === '') {
-        throw new ChipqError('INVALID_INPUT', `tags: expected key=value, got ${JSON.stringify(pair.trim())}`, {
-          details: { field: 'tags' },
-        });
+        throw new ChipqError(
+          'INVALID_INPUT',
+          `tags: expected key=value, got ${JSON.stringify(pair.trim())}`,
+          {
+            details: { field: 'tags' },
+          },
+        );
       }
       tags[key] = pair.slice(at + 1).trim();
     }
@@ -55,6 +64,7 @@ export function parseTags(input: string | string[] | Record<string, unknown> | u
 
 function stringValues(object: Record<string, unknown>): Record<string, string> {
   const tags: Record<string, string> = {};
-  for (const [key, value] of Object.entries(object)) tags[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  for (const [key, value] of Object.entries(object))
+    tags[key] = typeof value === 'string' ? value : JSON.stringify(value);
   return tags;
 }

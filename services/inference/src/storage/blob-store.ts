@@ -19,7 +19,8 @@ export class BlobStore {
   constructor(readonly root: string) {}
 
   #path(hash: string): string {
-    if (!hashPattern.test(hash)) throw new ChipqError('INVALID_INPUT', `not a sha256 hash: ${JSON.stringify(hash)}`);
+    if (!hashPattern.test(hash))
+      throw new ChipqError('INVALID_INPUT', `not a sha256 hash: ${JSON.stringify(hash)}`);
     return path.join(this.root, hash);
   }
 
@@ -40,7 +41,9 @@ export class BlobStore {
       return new Uint8Array(await readFile(this.#path(hash)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new ChipqError('NOT_FOUND', `no stored image with sha256 ${hash} under ${this.root}`, { cause: error });
+        throw new ChipqError('NOT_FOUND', `no stored image with sha256 ${hash} under ${this.root}`, {
+          cause: error,
+        });
       }
       throw error;
     }

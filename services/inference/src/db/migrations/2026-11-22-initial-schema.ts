@@ -75,7 +75,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['model_name', 'model_version', 'created_at'])
     .execute();
   await db.schema.createIndex('inferences_batch_id_idx').on('inferences').column('batch_id').execute();
-  await db.schema.createIndex('inferences_lot_id_idx').on('inferences').columns(['lot_id', 'wafer_id']).execute();
+  await db.schema
+    .createIndex('inferences_lot_id_idx')
+    .on('inferences')
+    .columns(['lot_id', 'wafer_id'])
+    .execute();
 
   await db.schema
     .createTable('detections')
@@ -84,8 +88,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ordinal', 'integer', (c) => c.notNull())
     .addColumn('class_id', 'integer', (c) => c.notNull())
     .addColumn('defect_type', 'text', (c) => c.notNull())
-    .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('low', 'medium', 'high', 'critical')`))
-    .addColumn('confidence', 'double precision', (c) => c.notNull().check(sql`confidence >= 0 and confidence <= 1`))
+    .addColumn('severity', 'text', (c) =>
+      c.notNull().check(sql`severity in ('low', 'medium', 'high', 'critical')`),
+    )
+    .addColumn('confidence', 'double precision', (c) =>
+      c.notNull().check(sql`confidence >= 0 and confidence <= 1`),
+    )
     .addColumn('x', 'double precision', (c) => c.notNull().check(sql`x >= 0`))
     .addColumn('y', 'double precision', (c) => c.notNull().check(sql`y >= 0`))
     .addColumn('width', 'double precision', (c) => c.notNull().check(sql`width > 0`))
@@ -144,7 +152,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('model_name', 'text', (c) => c.notNull())
     .addColumn('model_version', 'text')
     .addColumn('event', 'text', (c) =>
-      c.notNull().check(sql`event in ('deployed', 'deploy_failed', 'loaded', 'load_failed', 'unloaded', 'unload_failed')`),
+      c
+        .notNull()
+        .check(
+          sql`event in ('deployed', 'deploy_failed', 'loaded', 'load_failed', 'unloaded', 'unload_failed')`,
+        ),
     )
     .addColumn('detail', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('error_code', 'text')
