@@ -50,12 +50,21 @@ cp -r "$dist/bin" "$dist/backends" "$dist/caches" "$server/"
 cp "$dist/python_backend_stubs/3.11/triton_python_backend_stub" "$server/backends/python/"
 chmod +x "$server/bin/tritonserver" "$server/backends/python/triton_python_backend_stub"
 
+# perf_analyzer (in tritonclient's wheel) looks for libb64.so.0d and libcudart.so.12 by their
+# plain names; the same libraries ship in nvidia_pytriton.libs under auditwheel's hashed names.
+perf_libs="$home/perf-analyzer-libs"
+mkdir -p "$perf_libs"
+ln -sf "$(ls "$site"/nvidia_pytriton.libs/libb64-*.so.0d | head -1)" "$perf_libs/libb64.so.0d"
+ln -sf "$(ls "$site"/nvidia_pytriton.libs/libcudart-*.so.12* | head -1)" "$perf_libs/libcudart.so.12"
+
 # Paths up.sh needs, written once so it never has to ask Python again.
 cat > "$home/env.sh" <<ENV
 # Written by scripts/triton/install.sh; sourced by up.sh.
 CHIPQ_TRITON_SERVER='$server'
 CHIPQ_TRITON_VENV='$venv'
 CHIPQ_TRITON_LD_LIBRARY_PATH='$site/nvidia_pytriton.libs:$pylib'
+CHIPQ_PERF_ANALYZER='$venv/bin/perf_analyzer'
+CHIPQ_PERF_ANALYZER_LD_LIBRARY_PATH='$perf_libs:$site/nvidia_pytriton.libs'
 ENV
 
 echo "$want" > "$stamp"
