@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import {
   base64Image,
   confidenceThreshold,
+  confidenceThresholdField,
   modelName,
   modelVersion,
   traceabilityFormFields,
@@ -46,7 +47,7 @@ export const BatchFormSchema = z
       }),
     model: modelName.optional(),
     version: modelVersion.optional(),
-    confidence_threshold: z.coerce.number().min(0).max(1).optional(),
+    confidence_threshold: confidenceThresholdField,
     metadata: z.string().optional().openapi({
       description:
         'Optional JSON array with one object of traceability fields per image (same order); overrides the shared fields.',

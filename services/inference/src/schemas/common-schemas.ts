@@ -58,8 +58,9 @@ export const traceabilityJsonFields = {
 export const traceabilityFormFields = {
   lot_id: z.string().min(1).max(128).optional(),
   wafer_id: z.string().min(1).max(128).optional(),
-  die_x: z.coerce.number().int().optional(),
-  die_y: z.coerce.number().int().optional(),
+  // Form fields are text; documented as the integers they must spell.
+  die_x: z.coerce.number().int().optional().openapi({ type: 'integer', example: 12 }),
+  die_y: z.coerce.number().int().optional().openapi({ type: 'integer', example: 5 }),
   station_id: z.string().min(1).max(128).optional(),
   tags: z
     .union([z.string(), z.array(z.string())])
@@ -69,3 +70,11 @@ export const traceabilityFormFields = {
       example: 'recipe=r7',
     }),
 };
+
+/** confidence_threshold as a form field (text coerced to a number). */
+export const confidenceThresholdField = z.coerce
+  .number()
+  .min(0)
+  .max(1)
+  .optional()
+  .openapi({ type: 'number', description: 'Override of MODEL_CONFIDENCE_THRESHOLD for this request (default 0.75).', example: 0.75 });

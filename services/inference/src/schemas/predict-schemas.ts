@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import {
   base64Image,
   confidenceThreshold,
+  confidenceThresholdField,
   modelName,
   modelVersion,
   traceabilityFormFields,
@@ -20,7 +21,7 @@ export const PredictFormSchema = z
       .optional()
       .openapi({ description: 'Default: the only (or first) model in the repository.' }),
     version: modelVersion.optional().openapi({ description: 'Default: the newest ready version.' }),
-    confidence_threshold: z.coerce.number().min(0).max(1).optional(),
+    confidence_threshold: confidenceThresholdField,
     ...traceabilityFormFields,
   })
   .openapi('PredictForm');

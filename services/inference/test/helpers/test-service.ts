@@ -4,7 +4,7 @@
  * second service can reopen it) or a fresh PostgreSQL schema dropped at dispose.
  */
 import { randomBytes } from 'node:crypto';
-import { cp } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -37,6 +37,7 @@ export async function createTestEnvironment(
 ): Promise<TestEnvironment> {
   const dir = await tempDir();
   const repository = path.join(dir.path, 'models');
+  await mkdir(repository, { recursive: true });
   for (const model of models)
     await cp(path.join(fixturesDir, model), path.join(repository, model), { recursive: true });
   let schema: string | undefined;

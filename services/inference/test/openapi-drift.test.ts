@@ -1,0 +1,69 @@
+/**
+ * The committed openapi/openapi.json is the contract other services generate clients from: it
+ * must be exactly what the running service serves. Regenerate with `pnpm openapi:write`.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningService } from '../src/start-service.js';
+import { body } from './helpers/http.js';
+import { createTestEnvironment, type TestEnvironment } from './helpers/test-service.js';
+
+const committedFile = fileURLToPath(new URL('../../../openapi/openapi.json', import.meta.url));
+
+describe('the OpenAPI document', () => {
+  let env: TestEnvironment;
+  let service: RunningService;
+  beforeAll(async () => {
+    env = await createTestEnvironment('pglite', []);
+    service = await env.start({ worker: false });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await env?.dispose();
+  });
+
+  it('served at /openapi.json equals the committed openapi/openapi.json (run `pnpm openapi:write` after changing routes)', async () => {
+    const served = await body(await service.app.request('/openapi.json'));
+    const committed = JSON.parse(await readFile(committedFile, 'utf8'));
+    expect(served).toEqual(committed);
+  });
+
+  it('is OpenAPI 3.1 with every documented path under /api/v1', async () => {
+    const served = await body(await service.app.request('/openapi.json'));
+    expect(served.openapi).toBe('3.1.0');
+    expect(Object.keys(served.paths).sort()).toEqual([
+      '/api/v1/inference/batch',
+      '/api/v1/inference/metrics/summary',
+      '/api/v1/inference/predict',
+      '/api/v1/inference/{id}',
+      '/api/v1/inference/{id}/cancel',
+      '/api/v1/models',
+      '/api/v1/models/deploy',
+      '/api/v1/models/{name}',
+      '/api/v1/models/{name}/load',
+      '/api/v1/models/{name}/status',
+      '/api/v1/models/{name}/unload',
+      '/api/v1/models/{name}/versions',
+      '/api/v1/monitoring/health',
+      '/api/v1/monitoring/models/{name}/anomalies',
+      '/api/v1/monitoring/models/{name}/health',
+      '/api/v1/monitoring/models/{name}/metrics',
+    ]);
+    // Every error response is a Problem.
+    for (const operations of Object.values(served.paths) as Array<Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>) {
+      for (const operation of Object.values(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) >= 400 && status !== '503') expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+        }
+      }
+    }
+  });
+
+  it('serves interactive docs at /docs', async () => {
+    const response = await service.app.request('/docs');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('/openapi.json');
+  });
+});
