@@ -20,23 +20,33 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const onnxModelPy = resolve(here, '../../../scripts/triton/onnx_model.py');
 
 export interface MakeTritonRepositoryOptions {
-  /** Models to convert. Default: every folder of `source` that holds a config.pbtxt. */
+  /** Models to convert. Default: every folder of the sources that holds a config.pbtxt. */
   models?: string[];
 }
 
 /**
- * Writes the Python-backend repository for `source` into `target` (replacing what was there) and
- * returns the names of the models written.
+ * Writes the Python-backend repository for `source` (one repository, or several merged; a name
+ * found twice comes from the first) into `target`, replacing what was there, and returns the
+ * names of the models written.
  */
 export async function makeTritonRepository(
-  source: string,
+  source: string | readonly string[],
   target: string,
   options: MakeTritonRepositoryOptions = {},
 ): Promise<string[]> {
-  const names = options.models ?? (await modelFolders(source));
+  const sources = typeof source === 'string' ? [source] : source;
+  const found = new Map<string, string>();
+  for (const folder of sources) {
+    for (const name of await modelFolders(folder)) if (!found.has(name)) found.set(name, join(folder, name));
+  }
+  const names = options.models ?? [...found.keys()].sort();
   await rm(target, { recursive: true, force: true });
   await mkdir(target, { recursive: true });
-  for (const name of names) await convertModel(join(source, name), join(target, name));
+  for (const name of names) {
+    const from = found.get(name);
+    if (!from) throw new Error(`no model ${name} in ${sources.join(', ')}`);
+    await convertModel(from, join(target, name));
+  }
   return names;
 }
 

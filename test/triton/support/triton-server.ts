@@ -58,8 +58,8 @@ export interface TritonServer {
 }
 
 export interface StartOptions {
-  /** ONNX model repository to serve. Default: test/fixtures/models. */
-  source?: string;
+  /** ONNX model repository (or repositories, merged) to serve. Default: test/fixtures/models. */
+  source?: string | readonly string[];
   /** Name of the generated repository under test/.tmp. Default: `triton-<grpc port>`. */
   name?: string;
   /** Models loaded at startup (`--load-model`). Default: none. */

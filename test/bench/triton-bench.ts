@@ -1,0 +1,207 @@
+/**
+ * `pnpm bench`, Triton part: chipq's Triton client (ModelInfer, raw tensors) against the same
+ * Triton, model and input bytes driven by Triton's own clients — tritonclient's asyncio gRPC
+ * client (scripts/triton/bench_client.py) and, when it runs here, perf_analyzer — at concurrency
+ * 1, 8 and 32, closed loop. Ratios are ours over tritonclient's. Two models: add_sub (tiny: the
+ * client's own overhead dominates) and the detector the other benches use (640x640 uint8 pairs:
+ * the server's compute dominates). Runnable alone: `tsx test/bench/triton-bench.ts`.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createTritonClient, preprocessPair, resolvePreprocessOptions, type Tensor } from '@chipq/core';
+import { startTritonServer } from '../triton/support/triton-server.js';
+import { benchModel, loadBenchPairs, repoRoot } from './bench-inputs.js';
+import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
+
+export interface TritonBenchOptions {
+  concurrencies?: number[];
+  /** Per cell and per client. Default 5000 ms. */
+  durationMs?: number;
+}
+
+const run = promisify(execFile);
+const work = join(repoRoot, 'test/.tmp/triton-bench');
+const python = join(repoRoot, '.triton/venv/bin/python');
+
+interface Workload {
+  model: string;
+  inputs: Tensor[];
+  /** The input files and spec the Python side reads. */
+  files: Array<{ name: string; datatype: string; shape: number[]; file: string }>;
+}
+
+async function workload(model: string, inputs: Tensor[]): Promise<Workload> {
+  const files = [];
+  for (const tensor of inputs) {
+    const file = join(work, `${model}-${tensor.name}.bin`);
+    await writeFile(file, new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength));
+    files.push({ name: tensor.name, datatype: tensor.datatype, shape: tensor.shape, file });
+  }
+  return { model, inputs, files };
+}
+
+async function tritonclientLoad(
+  url: string,
+  load: Workload,
+  concurrency: number,
+  durationMs: number,
+): Promise<LoadResult> {
+  const spec = join(work, `${load.model}-spec.json`);
+  await writeFile(
+    spec,
+    JSON.stringify({ url, model: load.model, concurrency, duration_ms: durationMs, inputs: load.files }),
+  );
+  const { stdout } = await run(python, [join(repoRoot, 'scripts/triton/bench_client.py'), spec], {
+    timeout: durationMs + 120_000,
+  });
+  return JSON.parse(stdout) as LoadResult;
+}
+
+/** perf_analyzer's numbers for one concurrency, or why it could not give them. */
+async function perfAnalyzerLoad(
+  url: string,
+  load: Workload,
+  concurrency: number,
+  durationMs: number,
+): Promise<LoadResult | string> {
+  const env = await readFile(join(repoRoot, '.triton/env.sh'), 'utf8');
+  const binary = /CHIPQ_PERF_ANALYZER='([^']+)'/.exec(env)?.[1];
+  const libraries = /CHIPQ_PERF_ANALYZER_LD_LIBRARY_PATH='([^']+)'/.exec(env)?.[1];
+  if (!binary || !libraries || !existsSync(binary)) return 'perf_analyzer not installed';
+  // Same bytes as the other clients: perf_analyzer's JSON input format, batch dimension left out.
+  const data: Record<string, { b64: string; shape: number[] }> = {};
+  for (const tensor of load.inputs) {
+    const bytes = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+    data[tensor.name] = { b64: bytes.toString('base64'), shape: tensor.shape.slice(1) };
+  }
+  const inputFile = join(work, `${load.model}-perf-input.json`);
+  await writeFile(inputFile, JSON.stringify({ data: [data] }));
+  const csv = join(work, `${load.model}-perf-${concurrency}.csv`);
+  const args = ['-m', load.model, '-i', 'grpc', '-u', url, '-b', '1', '--input-data', inputFile];
+  // A loose stability bar: on two shared cores successive windows rarely agree within the default 10 %.
+  args.push(
+    '--concurrency-range',
+    `${concurrency}:${concurrency}`,
+    '--measurement-interval',
+    String(durationMs),
+  );
+  args.push('--max-trials', '4', '--stability-percentage', '50', '-f', csv);
+  try {
+    await run(binary, args, {
+      env: { ...process.env, LD_LIBRARY_PATH: libraries },
+      timeout: durationMs * 6 + 60_000,
+    });
+  } catch (error) {
+    const output = `${(error as { stdout?: string }).stdout ?? ''}`.trim().split('\n').slice(-2).join(' ');
+    return `perf_analyzer failed for ${load.model} at concurrency ${concurrency}: ${output || (error as Error).message}`;
+  }
+  const [header, row] = (await readFile(csv, 'utf8')).trim().split('\n');
+  const columns = Object.fromEntries(
+    (header ?? '').split(',').map((name, i) => [name, Number((row ?? '').split(',')[i])]),
+  );
+  return {
+    concurrency,
+    requests: Number.NaN,
+    errors: 0,
+    seconds: durationMs / 1000,
+    throughput: columns['Inferences/Second'] ?? Number.NaN,
+    p50Ms: (columns['p50 latency'] ?? Number.NaN) / 1000,
+    p99Ms: (columns['p99 latency'] ?? Number.NaN) / 1000,
+  };
+}
+
+export async function runTritonBench(
+  options: TritonBenchOptions = {},
+): Promise<BenchSection | { skipped: string }> {
+  if (!existsSync(join(repoRoot, '.triton/installed.sha256')))
+    return { skipped: 'Triton is not installed (scripts/triton/install.sh)' };
+  const concurrencies = options.concurrencies ?? [1, 8, 32];
+  const durationMs = options.durationMs ?? 5000;
+  await mkdir(work, { recursive: true });
+  const detector = benchModel();
+  const sources = [join(repoRoot, 'test/fixtures/models'), detector.repository];
+  const server = await startTritonServer({
+    source: sources,
+    name: 'triton-bench',
+    loadModels: ['add_sub', detector.model],
+  });
+  const client = createTritonClient({ url: server.grpcUrl });
+  try {
+    const config = await client.modelConfig(detector.model);
+    const { pairs, source } = await loadBenchPairs(1);
+    const pair = pairs[0];
+    if (!pair) throw new Error('no bench image');
+    const { inputs } = await preprocessPair({
+      image: pair.image,
+      reference: pair.reference,
+      config,
+      options: resolvePreprocessOptions(),
+    });
+    const add = (name: string) => ({
+      name,
+      datatype: 'FP32' as const,
+      shape: [1, 4],
+      data: Float32Array.from([1, 2, 3, 4]),
+    });
+    const workloads = [
+      await workload('add_sub', [add('INPUT0'), add('INPUT1')]),
+      await workload(detector.model, inputs),
+    ];
+
+    const rows: Array<Array<string | number>> = [];
+    const ratios: Record<string, number> = {};
+    const notes = new Set<string>();
+    for (const load of workloads) {
+      for (const concurrency of concurrencies) {
+        const ours = await runLoad(() => client.modelInfer({ model: load.model, inputs: load.inputs }), {
+          concurrency,
+          durationMs,
+        });
+        const theirs = await tritonclientLoad(server.grpcUrl, load, concurrency, durationMs);
+        const perf = await perfAnalyzerLoad(server.grpcUrl, load, concurrency, durationMs);
+        if (typeof perf === 'string') notes.add(perf);
+        for (const [who, result] of [
+          ['chipq', ours],
+          ['tritonclient', theirs],
+          ['perf_analyzer', perf],
+        ] as const) {
+          if (typeof result === 'string') continue;
+          rows.push([
+            load.model,
+            concurrency,
+            who,
+            result.throughput,
+            result.p50Ms,
+            result.p99Ms,
+            result.errors,
+          ]);
+        }
+        ratios[`triton_${load.model}_throughput_chipq_over_tritonclient@c${concurrency}`] =
+          ours.throughput / theirs.throughput;
+        ratios[`triton_${load.model}_p50_chipq_over_tritonclient@c${concurrency}`] =
+          ours.p50Ms / theirs.p50Ms;
+        if (typeof perf !== 'string')
+          ratios[`triton_${load.model}_throughput_chipq_over_perf_analyzer@c${concurrency}`] =
+            ours.throughput / perf.throughput;
+      }
+    }
+    return {
+      title: `Triton 2.51 (bundled, Python backend running onnxruntime on CPU): chipq client vs tritonclient ${'2.51.0'} and perf_analyzer; ${detector.model} on ${source}`,
+      table: formatTable(['model', 'conc', 'client', 'infer/s', 'p50 ms', 'p99 ms', 'errors'], rows),
+      ratios,
+      notes: [...notes],
+    };
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const section = await runTritonBench(process.argv.includes('--quick') ? { durationMs: 2000 } : {});
+  if ('skipped' in section) console.log(`triton bench skipped: ${section.skipped}`);
+  else printSection(section);
+}
