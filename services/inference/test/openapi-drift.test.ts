@@ -51,10 +51,13 @@ describe('the OpenAPI document', () => {
       '/api/v1/monitoring/models/{name}/metrics',
     ]);
     // Every error response is a Problem.
-    for (const operations of Object.values(served.paths) as Array<Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>) {
+    for (const operations of Object.values(served.paths) as Array<
+      Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+    >) {
       for (const operation of Object.values(operations)) {
         for (const [status, response] of Object.entries(operation.responses)) {
-          if (Number(status) >= 400 && status !== '503') expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
+          if (Number(status) >= 400 && status !== '503')
+            expect(Object.keys(response.content ?? {})).toEqual(['application/problem+json']);
         }
       }
     }

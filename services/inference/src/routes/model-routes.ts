@@ -151,6 +151,7 @@ export function modelRoutes(deps: {
       version: form.version,
       onnx: await fileBytes(form.model),
       configText: form.config === undefined ? undefined : await form.config.text(),
+      labelsText: form.labels === undefined ? undefined : await form.labels.text(),
       load: form.load !== 'false',
       requestId: c.get('requestId'),
     });

@@ -72,9 +72,8 @@ export const traceabilityFormFields = {
 };
 
 /** confidence_threshold as a form field (text coerced to a number). */
-export const confidenceThresholdField = z.coerce
-  .number()
-  .min(0)
-  .max(1)
-  .optional()
-  .openapi({ type: 'number', description: 'Override of MODEL_CONFIDENCE_THRESHOLD for this request (default 0.75).', example: 0.75 });
+export const confidenceThresholdField = z.coerce.number().min(0).max(1).optional().openapi({
+  type: 'number',
+  description: 'Override of MODEL_CONFIDENCE_THRESHOLD for this request (default 0.75).',
+  example: 0.75,
+});

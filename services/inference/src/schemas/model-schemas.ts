@@ -91,7 +91,11 @@ export const DeployFormSchema = z
     model: uploadedFile.openapi({ description: 'The ONNX file (becomes `<name>/<version>/model.onnx`).' }),
     config: uploadedFile.optional().openapi({
       description:
-        'config.pbtxt. Required for a new model unless it can be derived; for an existing model, replaces its config.',
+        'config.pbtxt. Required for a new model; for an existing model, replaces its config (the current one is used when absent).',
+    }),
+    labels: uploadedFile.optional().openapi({
+      description:
+        "labels.txt (one class name per line), written where the config's `label_filename` points (default labels.txt).",
     }),
     name: modelName,
     version: modelVersion

@@ -31,6 +31,8 @@ export interface DeployRequest {
   onnx: Uint8Array;
   /** config.pbtxt text; required for a new model, replaces the config of an existing one. */
   configText?: string | undefined;
+  /** labels.txt text; replaces the labels of an existing model. */
+  labelsText?: string | undefined;
   /** Load once in place, default true. */
   load?: boolean | undefined;
   requestId?: string | undefined;
@@ -113,6 +115,14 @@ export function createModelDeployer(options: {
       await mkdir(path.join(staging, name, version), { recursive: true });
       await writeFile(path.join(staging, name, version, modelFile), request.onnx);
       await writeFile(path.join(staging, name, 'config.pbtxt'), configText);
+      // The label file goes where the config says; an existing model keeps its own unless replaced.
+      const labelsFile = config.output.find((o) => o.labelFilename)?.labelFilename ?? 'labels.txt';
+      const labelsText =
+        request.labelsText ??
+        (current === undefined
+          ? undefined
+          : await readFile(path.join(current.path, labelsFile), 'utf8').catch(() => undefined));
+      if (labelsText !== undefined) await writeFile(path.join(staging, name, labelsFile), labelsText);
       await smokeTestModel(staging, name, version, config);
 
       if (current === undefined) {
@@ -122,11 +132,17 @@ export function createModelDeployer(options: {
         const target = path.join(current.path, version);
         await renameOrConflict(path.join(staging, name, version), target, name, version);
         moved.push(() => rm(target, { recursive: true, force: true }));
-        if (request.configText !== undefined) {
-          const configFile = path.join(current.path, 'config.pbtxt');
-          const before = await readFile(configFile, 'utf8');
-          await rename(path.join(staging, name, 'config.pbtxt'), configFile);
-          moved.push(() => replaceFile(configFile, before));
+        const replaced = [
+          ...(request.configText === undefined ? [] : ['config.pbtxt']),
+          ...(request.labelsText === undefined ? [] : [labelsFile]),
+        ];
+        for (const file of replaced) {
+          const target = path.join(current.path, file);
+          const before = await readFile(target, 'utf8').catch(() => undefined);
+          await rename(path.join(staging, name, file), target);
+          moved.push(() =>
+            before === undefined ? rm(target, { force: true }) : replaceFile(target, before),
+          );
         }
       }
       const status = request.load === false ? null : await options.catalog.load(name, request.requestId);
