@@ -38,7 +38,7 @@ export function createErrorHandler(logger: Logger) {
       logger.error('unhandled error', { error, path: c.req.path, request_id: c.get('requestId') });
       chipq = new ChipqError('INTERNAL', 'an unexpected error occurred', { cause: error });
     }
-    const { errors, status: _status, ...details } = chipq.details ?? {};
+    const { errors, http_status: _httpStatus, ...details } = chipq.details ?? {};
     const body = problemBody(chipq.code, chipq.message, {
       instance: c.req.path,
       requestId: c.get('requestId') as string | undefined,
