@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createTritonClient, preprocessPair, resolvePreprocessOptions, type Tensor } from '@chipq/core';
@@ -113,6 +114,53 @@ async function perfAnalyzerLoad(
   };
 }
 
+/**
+ * The floor under our client: one grpc-js ModelInfer call with nothing around it (no deadline
+ * bookkeeping beyond grpc-js's own, no breaker, no validation), so `chipq / grpc-js bare` is the
+ * cost of our layers and `grpc-js bare / tritonclient` the cost of the library.
+ */
+function bareGrpcClient(url: string): (load: Workload) => () => Promise<unknown> {
+  const core = createRequire(join(repoRoot, 'packages/core/package.json'));
+  const grpc = core('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+  const loader = core('@grpc/proto-loader') as typeof import('@grpc/proto-loader');
+  const definition = loader.loadSync('grpc_service.proto', {
+    keepCase: true,
+    includeDirs: [join(repoRoot, 'packages/core/proto')],
+  });
+  const method = (
+    definition['inference.GRPCInferenceService'] as Record<
+      string,
+      import('@grpc/proto-loader').MethodDefinition<object, object>
+    >
+  ).ModelInfer;
+  if (!method) throw new Error('no ModelInfer in grpc_service.proto');
+  const client = new grpc.Client(url, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 256 * 1024 * 1024,
+    'grpc.max_receive_message_length': 256 * 1024 * 1024,
+  });
+  return (load) => {
+    const request = {
+      model_name: load.model,
+      inputs: load.inputs.map((t) => ({ name: t.name, datatype: t.datatype, shape: t.shape })),
+      raw_input_contents: load.inputs.map((t) =>
+        Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength),
+      ),
+    };
+    return () =>
+      new Promise((resolve, reject) =>
+        client.makeUnaryRequest(
+          method.path,
+          method.requestSerialize,
+          method.responseDeserialize,
+          request,
+          new grpc.Metadata(),
+          {},
+          (error, response) => (error ? reject(error) : resolve(response)),
+        ),
+      );
+  };
+}
+
 export async function runTritonBench(
   options: TritonBenchOptions = {},
 ): Promise<BenchSection | { skipped: string }> {
@@ -151,6 +199,7 @@ export async function runTritonBench(
       await workload(detector.model, inputs),
     ];
 
+    const bareInfer = bareGrpcClient(server.grpcUrl);
     const rows: Array<Array<string | number>> = [];
     const ratios: Record<string, number> = {};
     const notes = new Set<string>();
@@ -160,11 +209,13 @@ export async function runTritonBench(
           concurrency,
           durationMs,
         });
+        const bare = await runLoad(bareInfer(load), { concurrency, durationMs });
         const theirs = await tritonclientLoad(server.grpcUrl, load, concurrency, durationMs);
         const perf = await perfAnalyzerLoad(server.grpcUrl, load, concurrency, durationMs);
         if (typeof perf === 'string') notes.add(perf);
         for (const [who, result] of [
           ['chipq', ours],
+          ['grpc-js bare', bare],
           ['tritonclient', theirs],
           ['perf_analyzer', perf],
         ] as const) {
@@ -181,6 +232,8 @@ export async function runTritonBench(
         }
         ratios[`triton_${load.model}_throughput_chipq_over_tritonclient@c${concurrency}`] =
           ours.throughput / theirs.throughput;
+        ratios[`triton_${load.model}_throughput_chipq_over_bare_grpc_js@c${concurrency}`] =
+          ours.throughput / bare.throughput;
         ratios[`triton_${load.model}_p50_chipq_over_tritonclient@c${concurrency}`] =
           ours.p50Ms / theirs.p50Ms;
         if (typeof perf !== 'string')
