@@ -39,15 +39,20 @@ function percentileColumn(stage: Stage) {
     filter (where status = 'completed' and ${column} is not null)`.as(`p_${stage}`);
 }
 
-/** Counts and stage percentiles per model/version over a window. */
+/**
+ * Counts and stage percentiles per model/version over a window; with `perVersion: false`, per
+ * model (versions pooled, `model_version` null), as one model's metrics report them.
+ */
 export async function summarizeInferences(
   db: Kysely<Database>,
   window: TimeWindow,
   filter: ModelFilter = {},
+  options: { perVersion?: boolean } = {},
 ): Promise<ModelWindowRow[]> {
+  const perVersion = options.perVersion ?? true;
   let query = db
     .selectFrom('inferences')
-    .select(['model_name', 'model_version'])
+    .select(['model_name', perVersion ? 'model_version' : sql<string | null>`null::text`.as('model_version')])
     .select((eb) => [
       eb.fn.countAll<string>().as('total'),
       sql<string>`count(*) filter (where status = 'completed')`.as('completed'),
@@ -60,11 +65,9 @@ export async function summarizeInferences(
     .where('created_at', '<', window.to);
   if (filter.model !== undefined) query = query.where('model_name', '=', filter.model);
   if (filter.version !== undefined) query = query.where('model_version', '=', filter.version);
-  const rows = await query
-    .groupBy(['model_name', 'model_version'])
-    .orderBy('model_name')
-    .orderBy('model_version')
-    .execute();
+  // GROUP BY resolves names to table columns first, so the pooled form groups by model only.
+  const grouped = perVersion ? query.groupBy(['model_name', 'model_version']) : query.groupBy('model_name');
+  const rows = await grouped.orderBy('model_name').orderBy('model_version').execute();
   return rows.map((row) => {
     const record = row as unknown as Record<string, unknown>;
     const percentiles = {} as ModelWindowRow['percentiles'];

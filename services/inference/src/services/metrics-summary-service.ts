@@ -15,8 +15,11 @@ import {
 } from '../repositories/metrics-repository.js';
 import type { MetricsSummaryView, ModelSummaryMetricsView } from '../schemas/metrics-schemas.js';
 
-const key = (name: string | null, version: string | null) => `${name ?? ''}\u0000${version ?? ''}`;
+const keyOf = (perVersion: boolean) => (name: string | null, version: string | null) =>
+  `${name ?? ''}\u0000${perVersion ? (version ?? '') : ''}`;
 const round = (v: number) => Math.round(v * 1000) / 1000;
+/** Rates can be small (a few images an hour): keep six decimals. */
+const roundRate = (v: number) => Math.round(v * 1e6) / 1e6;
 
 function latency(row: ModelWindowRow): ModelSummaryMetricsView['latency_ms'] {
   const out: ModelSummaryMetricsView['latency_ms'] = {};
@@ -27,13 +30,26 @@ function latency(row: ModelWindowRow): ModelSummaryMetricsView['latency_ms'] {
   return out;
 }
 
+function sumBy(rows: Array<{ key: string; count: number }>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of rows) out[row.key] = (out[row.key] ?? 0) + row.count;
+  return out;
+}
+
 export function createMetricsSummaryService(db: Kysely<Database>) {
-  async function summary(window: TimeWindow, filter: ModelFilter = {}): Promise<MetricsSummaryView> {
+  /** `perVersion: false` pools a model's versions (per-model metrics). */
+  async function summary(
+    window: TimeWindow,
+    filter: ModelFilter = {},
+    options: { perVersion?: boolean } = {},
+  ): Promise<MetricsSummaryView> {
+    const perVersion = options.perVersion ?? true;
     const [rows, verdicts, classes] = await Promise.all([
-      summarizeInferences(db, window, filter),
+      summarizeInferences(db, window, filter, { perVersion }),
       verdictDistribution(db, window, filter),
       defectClassDistribution(db, window, filter),
     ]);
+    const key = keyOf(perVersion);
     const seconds = Math.max(0.001, (window.to.getTime() - window.from.getTime()) / 1000);
     const models = rows.map((row): ModelSummaryMetricsView => {
       const k = key(row.model_name, row.model_version);
@@ -43,7 +59,7 @@ export function createMetricsSummaryService(db: Kysely<Database>) {
         completed: row.completed,
         failed: row.failed,
         error_rate: row.total === 0 ? null : round(row.failed / row.total),
-        throughput_per_s: round(row.completed / seconds),
+        throughput_per_s: roundRate(row.completed / seconds),
         latency_ms: latency(row),
         verdicts: Object.fromEntries(
           verdicts.filter((v) => key(v.model_name, v.model_version) === k).map((v) => [v.key, v.count]),
@@ -60,7 +76,7 @@ export function createMetricsSummaryService(db: Kysely<Database>) {
         requests: models.reduce((sum, m) => sum + m.requests, 0),
         completed,
         failed: models.reduce((sum, m) => sum + m.failed, 0),
-        throughput_per_s: round(completed / seconds),
+        throughput_per_s: roundRate(completed / seconds),
       },
       models,
     };

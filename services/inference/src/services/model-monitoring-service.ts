@@ -84,33 +84,25 @@ export function createModelMonitoringService(options: {
     await catalog.requireModel(name);
     const to = new Date();
     const from = minutesAgo(to, windowMinutes);
+    // Versions pooled: this is the model's view; the summary endpoint keeps versions apart.
     const [stats, summary] = await Promise.all([
       statistics(name),
-      options.summaries.summary({ from, to }, { model: name }),
+      options.summaries.summary({ from, to }, { model: name }, { perVersion: false }),
     ]);
-    const requests = summary.models.reduce((s, m) => s + m.requests, 0);
-    const failed = summary.models.reduce((s, m) => s + m.failed, 0);
-    // Versions are merged here; the summary endpoint keeps them apart.
-    const merged = summary.models.length === 1 ? summary.models[0] : undefined;
-    const sumRecords = (pick: (m: (typeof summary.models)[number]) => Record<string, number>) => {
-      const out: Record<string, number> = {};
-      for (const m of summary.models)
-        for (const [k, v] of Object.entries(pick(m))) out[k] = (out[k] ?? 0) + v;
-      return out;
-    };
+    const pooled = summary.models[0];
     return {
       name,
       window: range(from, to),
       engine: stats.map(engineView),
       stored: {
-        requests,
-        completed: summary.totals.completed,
-        failed,
-        error_rate: requests === 0 ? null : Math.round((failed / requests) * 10_000) / 10_000,
-        throughput_per_s: summary.totals.throughput_per_s,
-        latency_ms: merged?.latency_ms ?? {},
-        verdicts: sumRecords((m) => m.verdicts),
-        defect_classes: sumRecords((m) => m.defect_classes),
+        requests: pooled?.requests ?? 0,
+        completed: pooled?.completed ?? 0,
+        failed: pooled?.failed ?? 0,
+        error_rate: pooled?.error_rate ?? null,
+        throughput_per_s: pooled?.throughput_per_s ?? 0,
+        latency_ms: pooled?.latency_ms ?? {},
+        verdicts: pooled?.verdicts ?? {},
+        defect_classes: pooled?.defect_classes ?? {},
       },
     };
   }
