@@ -114,25 +114,48 @@ async function perfAnalyzerLoad(
   };
 }
 
+interface BareMethod {
+  path: string;
+  requestSerialize(value: object): Buffer;
+  responseDeserialize(bytes: Buffer): object;
+}
+interface BareGrpc {
+  Client: new (
+    url: string,
+    credentials: unknown,
+    options: object,
+  ) => {
+    makeUnaryRequest(
+      path: string,
+      serialize: BareMethod['requestSerialize'],
+      deserialize: BareMethod['responseDeserialize'],
+      request: object,
+      metadata: unknown,
+      options: object,
+      callback: (error: Error | null, response?: object) => void,
+    ): unknown;
+  };
+  credentials: { createInsecure(): unknown };
+  Metadata: new () => unknown;
+}
+
 /**
  * The floor under our client: one grpc-js ModelInfer call with nothing around it (no deadline
  * bookkeeping beyond grpc-js's own, no breaker, no validation), so `chipq / grpc-js bare` is the
  * cost of our layers and `grpc-js bare / tritonclient` the cost of the library.
  */
 function bareGrpcClient(url: string): (load: Workload) => () => Promise<unknown> {
+  // grpc-js is core's dependency, not the root's: load it from there, typed by the little we use.
   const core = createRequire(join(repoRoot, 'packages/core/package.json'));
-  const grpc = core('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
-  const loader = core('@grpc/proto-loader') as typeof import('@grpc/proto-loader');
+  const grpc = core('@grpc/grpc-js') as BareGrpc;
+  const loader = core('@grpc/proto-loader') as {
+    loadSync(file: string, options: object): Record<string, Record<string, BareMethod | undefined>>;
+  };
   const definition = loader.loadSync('grpc_service.proto', {
     keepCase: true,
     includeDirs: [join(repoRoot, 'packages/core/proto')],
   });
-  const method = (
-    definition['inference.GRPCInferenceService'] as Record<
-      string,
-      import('@grpc/proto-loader').MethodDefinition<object, object>
-    >
-  ).ModelInfer;
+  const method = definition['inference.GRPCInferenceService']?.ModelInfer;
   if (!method) throw new Error('no ModelInfer in grpc_service.proto');
   const client = new grpc.Client(url, grpc.credentials.createInsecure(), {
     'grpc.max_send_message_length': 256 * 1024 * 1024,

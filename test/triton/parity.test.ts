@@ -12,6 +12,7 @@ import type { Engine } from '../../packages/core/src/engine/engine.js';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
 import { createInspector, type Inspector } from '../../packages/core/src/inspector/create-inspector.js';
 import type { InspectionResult } from '../../packages/core/src/inspector/inspection-result.js';
+import type { Box } from '../../packages/core/src/preprocess/image-transform.js';
 import { type ImagePair, loadBenchPairs } from '../bench/bench-inputs.js';
 import { startTritonServer, type TritonServer, tritonAvailability } from './support/triton-server.js';
 
@@ -28,7 +29,7 @@ const reason = !availability.available
 /** Detections in a comparable order (confidence, then position), confidences kept apart for the tolerance check. */
 function comparable(result: InspectionResult) {
   const all = [...result.detections, ...result.review].sort(
-    (a, b) => b.confidence - a.confidence || a.box.x - b.box.x || a.box.y - b.box.y,
+    (a, b) => b.confidence - a.confidence || a.box.x1 - b.box.x1 || a.box.y1 - b.box.y1,
   );
   return {
     shape: all.map((d) => ({ className: d.className, box: roundBox(d.box) })),
@@ -38,14 +39,10 @@ function comparable(result: InspectionResult) {
   };
 }
 
-function roundBox(box: { x: number; y: number; width: number; height: number }) {
+function roundBox(box: Box) {
   // Boxes come from the same floats as the scores: compare them to a tenth of a pixel.
-  return {
-    x: Math.round(box.x * 10),
-    y: Math.round(box.y * 10),
-    width: Math.round(box.width * 10),
-    height: Math.round(box.height * 10),
-  };
+  const tenth = (value: number) => Math.round(value * 10);
+  return { x1: tenth(box.x1), y1: tenth(box.y1), x2: tenth(box.x2), y2: tenth(box.y2) };
 }
 
 (reason ? describe.skip : describe)(

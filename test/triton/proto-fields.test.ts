@@ -74,7 +74,16 @@ function ourFacts(): TritonFacts {
     else if (value.format === 'Protocol Buffer 3 EnumDescriptorProto' && value.type)
       facts.enums[name] = Object.fromEntries((value.type.value ?? []).map((v) => [v.name, v.number]));
     else if (!value.format) {
-      for (const method of Object.values(value)) if (method.path) facts.methods[method.path] = ['', ''];
+      for (const method of Object.values(value)) {
+        if (
+          typeof method === 'object' &&
+          method !== null &&
+          'path' in method &&
+          typeof method.path === 'string'
+        ) {
+          facts.methods[method.path] = ['', ''];
+        }
+      }
     }
   }
   return facts;

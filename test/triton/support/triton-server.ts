@@ -160,7 +160,7 @@ async function waitUntilLive(child: ChildProcess, httpPort: number, logFile: str
 }
 
 /** `count` distinct free loopback ports (held together while chosen, so they differ). */
-async function freePorts(count: number): Promise<number[]> {
+async function freePorts(count: 3): Promise<[number, number, number]> {
   const servers = await Promise.all(
     Array.from(
       { length: count },
@@ -174,5 +174,5 @@ async function freePorts(count: number): Promise<number[]> {
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
   await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  return ports;
+  return ports as [number, number, number];
 }
