@@ -10,16 +10,24 @@ config.pbtxt; this file only executes what Triton's scheduler hands it:
   request's batch size (the same thing Triton's onnxruntime backend does).
 - max_batch_size == 0: each request runs on its own.
 
+Cancelled requests (the client cancelled the gRPC call or its deadline passed) are not run, or
+are stopped between operators when they already run; see `_run_batch` and `_run_session`.
+
 onnxruntime uses CHIPQ_ORT_THREADS intra-op threads (default 1: Triton's instance_group count is
 the unit of parallelism, and the machines we test on have few cores).
 """
 
 import json
 import os
+import threading
 
 import numpy as np
 import onnxruntime as ort
 import triton_python_backend_utils as pb_utils
+
+
+# How often a running execution checks whether its requests were cancelled.
+CANCEL_POLL_SECONDS = 0.005
 
 
 class TritonPythonModel:
@@ -64,9 +72,12 @@ class TritonPythonModel:
                 name: np.concatenate([f[name] for f in feeds_per_request], axis=0)
                 for name in feeds_per_request[0]
             }
+        run_options = ort.RunOptions()
         try:
-            results = self.session.run(self.output_names, feeds)
+            results = self._run_session(feeds, requests, run_options)
         except Exception as error:  # onnxruntime raises its own exception types
+            if run_options.terminate:
+                raise pb_utils.TritonModelException("request cancelled while it ran") from error
             return [pb_utils.InferenceResponse(error=pb_utils.TritonError(str(error))) for _ in requests]
 
         responses = []
@@ -80,6 +91,26 @@ class TritonPythonModel:
             start += size or 0
             responses.append(pb_utils.InferenceResponse(output_tensors=tensors))
         return responses
+
+    def _run_session(self, feeds, requests, run_options):
+        """Runs the model; stops it between operators (RunOptions.terminate) once every request of
+        the execution has been cancelled, so a cancelled request never counts as inferred, whether
+        Triton's gRPC frontend had started it already or not."""
+        done = threading.Event()
+
+        def watch():
+            while not done.wait(CANCEL_POLL_SECONDS):
+                if all(request.is_cancelled() for request in requests):
+                    run_options.terminate = True
+                    return
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        try:
+            return self.session.run(self.output_names, feeds, run_options)
+        finally:
+            done.set()
+            watcher.join()
 
     def _feeds(self, request):
         feeds = {}
