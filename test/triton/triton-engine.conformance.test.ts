@@ -1,7 +1,8 @@
 /**
  * The engine conformance suite (packages/core/src/engine/engine-conformance.ts) against a real
  * Triton serving the fixture repository through the Python backend: the same cases, the same
- * expected answers as the embedded engine.
+ * expected answers as the embedded engine — once with tensors in the gRPC messages, once through
+ * system shared memory.
  */
 import { describe } from 'vitest';
 import { runEngineConformance } from '../../packages/core/src/engine/engine-conformance.js';
@@ -18,6 +19,15 @@ if (!availability.available) {
     createEngine: async () => {
       const server = await startTritonServer({ name: 'triton-conformance' });
       const engine = await createTritonEngine({ url: server.grpcUrl });
+      return { engine, cleanup: () => server.stop() };
+    },
+  });
+  // The same cases with input tensors through /dev/shm (SystemSharedMemoryRegister).
+  runEngineConformance({
+    name: 'triton with system shared memory',
+    createEngine: async () => {
+      const server = await startTritonServer({ name: 'triton-conformance-shm' });
+      const engine = await createTritonEngine({ url: server.grpcUrl, sharedMemory: 'system' });
       return { engine, cleanup: () => server.stop() };
     },
   });

@@ -30,6 +30,7 @@ export type {
   TritonCallOptions,
   TritonClient,
   TritonClientOptions,
+  TritonInferOptions,
   TritonInferResponse,
   TritonLoadOptions,
   TritonServerMetadata,

@@ -19,6 +19,7 @@ import { decodeOutputs, encodeInputs } from './tensor-codec.js';
 import type {
   TritonCallOptions,
   TritonClient,
+  TritonInferOptions,
   TritonInferResponse,
   TritonLoadOptions,
   TritonServerMetadata,
@@ -80,8 +81,8 @@ export class GrpcTritonClient implements TritonClient {
   }
 
   /** Runs one inference with raw tensors. Sent at most once: never retried after it may have reached Triton. */
-  async modelInfer(request: InferRequest, options?: TritonCallOptions): Promise<TritonInferResponse> {
-    const { inputs, raw } = encodeInputs(request.inputs);
+  async modelInfer(request: InferRequest, options?: TritonInferOptions): Promise<TritonInferResponse> {
+    const { inputs, raw } = encodeInputs(request.inputs, options?.sharedMemory);
     const response = await this.#unary(
       'ModelInfer',
       {
@@ -93,7 +94,11 @@ export class GrpcTritonClient implements TritonClient {
         raw_input_contents: raw,
       },
       'write',
-      { ...options, traceparent: options?.traceparent ?? request.traceparent },
+      {
+        signal: options?.signal,
+        timeoutMs: options?.timeoutMs,
+        traceparent: options?.traceparent ?? request.traceparent,
+      },
       request.model,
     );
     return {

@@ -111,14 +111,37 @@ function swapBytes(buffer: Buffer, size: number): Buffer {
   return buffer.swap64();
 }
 
-/** The `inputs` and `raw_input_contents` of a ModelInferRequest, in the same order. */
-export function encodeInputs(tensors: readonly Tensor[]): { inputs: InferInputTensor[]; raw: Buffer[] } {
+/** Where an input's bytes already are in a registered system shared memory region. */
+export interface SharedMemoryRef {
+  region: string;
+  offset: number;
+  byteSize: number;
+}
+
+/**
+ * The `inputs` and `raw_input_contents` of a ModelInferRequest, in the same order. Inputs named
+ * in `sharedMemory` carry Triton's `shared_memory_*` parameters instead of raw contents.
+ */
+export function encodeInputs(
+  tensors: readonly Tensor[],
+  sharedMemory: Readonly<Record<string, SharedMemoryRef>> = {},
+): { inputs: InferInputTensor[]; raw: Buffer[] } {
   const inputs: InferInputTensor[] = [];
   const raw: Buffer[] = [];
   for (const tensor of tensors) {
     checkTensor(tensor);
-    inputs.push({ name: tensor.name, datatype: tensor.datatype, shape: tensor.shape });
-    raw.push(toRawBytes(tensor.data));
+    const ref = sharedMemory[tensor.name];
+    const input: InferInputTensor = { name: tensor.name, datatype: tensor.datatype, shape: tensor.shape };
+    if (ref) {
+      input.parameters = {
+        shared_memory_region: { string_param: ref.region },
+        shared_memory_offset: { int64_param: ref.offset },
+        shared_memory_byte_size: { int64_param: ref.byteSize },
+      };
+    } else {
+      raw.push(toRawBytes(tensor.data));
+    }
+    inputs.push(input);
   }
   return { inputs, raw };
 }

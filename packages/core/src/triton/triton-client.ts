@@ -48,6 +48,15 @@ export interface TritonLoadOptions extends TritonCallOptions {
   config?: ModelConfig | string;
 }
 
+export interface TritonInferOptions extends TritonCallOptions {
+  /**
+   * Inputs whose bytes the caller already wrote into a registered system shared memory region:
+   * input name -> region, offset and byte size. They travel as Triton's `shared_memory_*`
+   * parameters instead of raw contents (the tensor's `data` is then only checked, not sent).
+   */
+  sharedMemory?: Readonly<Record<string, { region: string; offset: number; byteSize: number }>>;
+}
+
 export interface TritonSharedMemoryRegion {
   name: string;
   key: string;
@@ -72,7 +81,7 @@ export interface TritonClient {
   modelMetadata(name: string, version?: string, options?: TritonCallOptions): Promise<ModelMetadata>;
   modelConfig(name: string, version?: string, options?: TritonCallOptions): Promise<ModelConfig>;
   /** One inference with raw tensors. Sent at most once: never retried after it may have reached Triton. */
-  modelInfer(request: InferRequest, options?: TritonCallOptions): Promise<TritonInferResponse>;
+  modelInfer(request: InferRequest, options?: TritonInferOptions): Promise<TritonInferResponse>;
   /** Statistics of one model (and version), or of every model when `name` is omitted or empty. */
   modelStatistics(name?: string, version?: string, options?: TritonCallOptions): Promise<ModelStatistics[]>;
   /** Every model in the repository (loaded or not); `ready` lists only models ready for inference. */

@@ -13,11 +13,18 @@ export interface TritonEngineOptions extends TritonClientOptions {
    * fails. Default: none — the server's own `--load-model` flags decide what runs.
    */
   startupModels?: readonly string[];
+  /**
+   * `'system'`: send input tensors through POSIX shared memory (`/dev/shm`) instead of the gRPC
+   * message — only when Triton runs on the same host and can open the same /dev/shm. Default
+   * `'none'`.
+   */
+  sharedMemory?: 'none' | 'system';
 }
 
 export interface ResolvedTritonEngineOptions {
   channel: ResolvedChannelOptions;
   startupModels: readonly string[];
+  sharedMemory: 'none' | 'system';
 }
 
 /** @throws ChipqError INVALID_INPUT naming the option and what was given. */
@@ -32,5 +39,12 @@ export function resolveTritonEngineOptions(options: TritonEngineOptions = {}): R
       `expected an array of model names for startupModels, got ${JSON.stringify(startupModels)}`,
     );
   }
-  return { channel: resolveChannelOptions(options), startupModels };
+  const sharedMemory = options.sharedMemory ?? 'none';
+  if (sharedMemory !== 'none' && sharedMemory !== 'system') {
+    throw new ChipqError(
+      'INVALID_INPUT',
+      `expected 'none' or 'system' for sharedMemory, got ${JSON.stringify(sharedMemory)}`,
+    );
+  }
+  return { channel: resolveChannelOptions(options), startupModels, sharedMemory };
 }

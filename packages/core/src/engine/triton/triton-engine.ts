@@ -25,6 +25,7 @@ import {
 } from './triton-engine-options.js';
 import { TritonModelConfigs } from './triton-model-configs.js';
 import { validateRequest } from './triton-request-validation.js';
+import { SharedMemoryPool } from './triton-shared-memory.js';
 
 /**
  * Creates an engine that runs models on the Triton Inference Server at `options.url`
@@ -54,11 +55,14 @@ class TritonEngine implements Engine {
   readonly #loadFailures = new Map<string, string>();
   /** Models this engine loaded with a config override (see loadModel). */
   readonly #overridden = new Set<string>();
+  /** Input tensors through /dev/shm when `sharedMemory: 'system'`. */
+  readonly #sharedMemory: SharedMemoryPool | undefined;
 
   constructor(options: ResolvedTritonEngineOptions) {
     this.options = options;
     this.#client = createTritonClient(options.channel);
     this.#configs = new TritonModelConfigs(this.#client, options.channel.defaultTimeoutMs);
+    this.#sharedMemory = options.sharedMemory === 'system' ? new SharedMemoryPool(this.#client) : undefined;
   }
 
   /** False, not an error, when Triton cannot be reached or the engine is closed. */
@@ -138,8 +142,14 @@ class TritonEngine implements Engine {
     const call = this.#call(options);
     const config = await this.#configs.get(request.model, request.version ?? '', call.signal);
     validateRequest(config, request);
+    const shared = this.#sharedMemory ? await this.#sharedMemory.write(request.inputs, call) : undefined;
+    let answered = false;
     try {
-      const response = await this.#client.modelInfer(request, call);
+      const response = await this.#client.modelInfer(
+        request,
+        shared ? { ...call, sharedMemory: shared.refs } : call,
+      );
+      answered = true;
       const result: InferResult = {
         model: response.model,
         version: response.version,
@@ -152,6 +162,8 @@ class TritonEngine implements Engine {
       if (isChipqError(error) && (error.code === 'MODEL_NOT_FOUND' || error.code === 'MODEL_NOT_READY'))
         this.#configs.forget(request.model);
       throw error;
+    } finally {
+      if (shared) this.#sharedMemory?.release(shared.region, answered);
     }
   }
 
@@ -165,6 +177,7 @@ class TritonEngine implements Engine {
     this.#closing.abort(
       new ChipqError('ENGINE_UNAVAILABLE', `the Triton engine for ${this.#client.target} is closed`),
     );
+    await this.#sharedMemory?.close();
     this.#client.close();
   }
 
