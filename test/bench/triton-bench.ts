@@ -4,7 +4,9 @@
  * client (scripts/triton/bench_client.py) and, when it runs here, perf_analyzer — at concurrency
  * 1, 8 and 32, closed loop. Ratios are ours over tritonclient's. Two models: add_sub (tiny: the
  * client's own overhead dominates) and the detector the other benches use (640x640 uint8 pairs:
- * the server's compute dominates). Runnable alone: `tsx test/bench/triton-bench.ts`.
+ * the server's compute dominates). Two more rows: a bare grpc-js call (the library's floor under
+ * our client) and the Triton engine sending inputs through system shared memory. Runnable alone:
+ * `tsx test/bench/triton-bench.ts [--quick]`.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +14,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTritonClient, preprocessPair, resolvePreprocessOptions, type Tensor } from '@chipq/core';
+import {
+  createTritonClient,
+  createTritonEngine,
+  preprocessPair,
+  resolvePreprocessOptions,
+  type Tensor,
+} from '@chipq/core';
 import { startTritonServer } from '../triton/support/triton-server.js';
 import { benchModel, loadBenchPairs, repoRoot } from './bench-inputs.js';
 import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
@@ -200,6 +208,8 @@ export async function runTritonBench(
     loadModels: ['add_sub', detector.model],
   });
   const client = createTritonClient({ url: server.grpcUrl });
+  // The engine with inputs through /dev/shm: what co-located Triton saves on large images.
+  const sharedMemoryEngine = await createTritonEngine({ url: server.grpcUrl, sharedMemory: 'system' });
   try {
     const config = await client.modelConfig(detector.model);
     const { pairs, source } = await loadBenchPairs(1);
@@ -233,12 +243,20 @@ export async function runTritonBench(
           durationMs,
         });
         const bare = await runLoad(bareInfer(load), { concurrency, durationMs });
+        const shm = await runLoad(
+          () => sharedMemoryEngine.infer({ model: load.model, inputs: load.inputs }),
+          {
+            concurrency,
+            durationMs,
+          },
+        );
         const theirs = await tritonclientLoad(server.grpcUrl, load, concurrency, durationMs);
         const perf = await perfAnalyzerLoad(server.grpcUrl, load, concurrency, durationMs);
         if (typeof perf === 'string') notes.add(perf);
         for (const [who, result] of [
           ['chipq', ours],
           ['grpc-js bare', bare],
+          ['chipq engine, shm', shm],
           ['tritonclient', theirs],
           ['perf_analyzer', perf],
         ] as const) {
@@ -257,6 +275,8 @@ export async function runTritonBench(
           ours.throughput / theirs.throughput;
         ratios[`triton_${load.model}_throughput_chipq_over_bare_grpc_js@c${concurrency}`] =
           ours.throughput / bare.throughput;
+        ratios[`triton_${load.model}_throughput_shm_over_grpc@c${concurrency}`] =
+          shm.throughput / ours.throughput;
         ratios[`triton_${load.model}_p50_chipq_over_tritonclient@c${concurrency}`] =
           ours.p50Ms / theirs.p50Ms;
         if (typeof perf !== 'string')
@@ -272,6 +292,7 @@ export async function runTritonBench(
     };
   } finally {
     client.close();
+    await sharedMemoryEngine.close();
     await server.stop();
   }
 }
