@@ -33,6 +33,11 @@ const slow: InferRequest = {
   model: 'slow',
   inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: Float32Array.from([2]) }],
 };
+/** Four images in one request of `slow`: several times longer than any settle() below. */
+const slower: InferRequest = {
+  model: 'slow',
+  inputs: [{ name: 'x', datatype: 'FP32', shape: [4, 1], data: Float32Array.from([1, 2, 3, 4]) }],
+};
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {
@@ -107,15 +112,15 @@ suite(title, () => {
 
   it('cancels a running inference', async () => {
     const controller = new AbortController();
-    const running = codeOf(engine.infer(slow, { signal: controller.signal }));
+    const running = codeOf(engine.infer(slower, { signal: controller.signal }));
     await settle();
     controller.abort();
     expect(await running).toBe('CANCELLED');
   });
 
   it('ends a running inference at its deadline', async () => {
-    expect(await codeOf(engine.infer(slow, { timeoutMs: 50 }))).toBe('DEADLINE_EXCEEDED');
-    expect(await codeOf(client.modelInfer(slow, { timeoutMs: 50 }))).toBe('DEADLINE_EXCEEDED');
+    expect(await codeOf(engine.infer(slower, { timeoutMs: 50 }))).toBe('DEADLINE_EXCEEDED');
+    expect(await codeOf(client.modelInfer(slower, { timeoutMs: 50 }))).toBe('DEADLINE_EXCEEDED');
   });
 
   it('rejects a tensor that does not match the model before the wire', async () => {
