@@ -9,6 +9,8 @@ export type { LogLevel, ServiceConfig } from './config/load-config.js';
 export { ConfigError, loadConfig } from './config/load-config.js';
 export type { OpenDatabaseOptions, OpenedDatabase } from './db/open-database.js';
 export { openDatabase } from './db/open-database.js';
+export type { Listening } from './listen.js';
+export { listen } from './listen.js';
 export { openApiDocument } from './openapi/openapi-document.js';
 export type { RunningService, StartServiceOptions } from './start-service.js';
 export { startService } from './start-service.js';

@@ -4,8 +4,8 @@
  * SIGINT: stop accepting connections, let in-flight requests and batch items finish for a
  * while, return the rest to the queue, then close the engine and the database.
  */
-import { serve } from '@hono/node-server';
 import { ConfigError, loadConfig } from './config/load-config.js';
+import { listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/service-metrics.js';
 import { startService } from './start-service.js';
@@ -38,22 +38,15 @@ async function main(): Promise<void> {
     logger,
     metrics: createServiceMetrics({ defaultMetrics: true }),
   });
-  const server = serve({ fetch: service.app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info('listening', {
-      url: `http://${info.address === '0.0.0.0' ? 'localhost' : info.address}:${info.port}`,
-      docs: '/docs',
-    });
-  });
+  const listening = await listen(service.app.fetch, { port: config.port, hostname: config.host });
+  logger.info('listening', { url: listening.url, docs: `${listening.url}/docs` });
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Idle keep-alive connections would hold close() open; busy ones finish their request first.
-    (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, drainMs).unref())]);
+    await listening.close(drainMs);
     await service.stop({ drainMs });
     logger.info('stopped');
     process.exit(0);

@@ -8,14 +8,16 @@ import type { Database } from './database.js';
 import { migrations } from './migrations/index.js';
 
 /**
- * Brings the schema up to date. Safe to call from several replicas at once: Kysely takes a
+ * Brings the schema up to date (`schema`: where the tables live, default the search path's first). Safe to call from several replicas at once: Kysely takes a
  * PostgreSQL advisory lock around the run.
  * @returns the migrations that ran now (empty when already up to date).
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResult[]> {
+export async function migrateToLatest(db: Kysely<Database>, schema?: string): Promise<MigrationResult[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    // Kysely looks its bookkeeping tables up by schema; name ours so a `public` copy never counts.
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -61,7 +61,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     await embedded?.stop();
   };
   try {
-    if (options.migrate !== false) await migrateToLatest(db);
+    if (options.migrate !== false) await migrateToLatest(db, options.schema);
   } catch (error) {
     await close();
     throw error;

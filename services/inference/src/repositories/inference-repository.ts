@@ -2,7 +2,7 @@
  * Stored inferences and their detections. Functions take the database or a transaction first
  * (CONVENTIONS.md §10) so the services decide what runs in one transaction.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, Detection, Inference, NewDetection, NewInference } from '../db/database.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,23 +14,37 @@ export interface InferenceWithDetections {
 
 /**
  * Inserts an inference and its detections (`inference_id` and `ordinal` are filled in here)
- * and returns the stored rows, so callers answer with exactly what was stored.
+ * and returns the stored rows, so callers answer with exactly what was stored. One statement
+ * (data-modifying CTEs): atomic without a transaction and one round trip, which matters on
+ * PGlite's single connection where every round trip holds up every other request.
  */
 export async function insertInference(
   db: Db,
   inference: NewInference,
   detections: Array<Omit<NewDetection, 'inference_id' | 'ordinal'>> = [],
 ): Promise<InferenceWithDetections> {
-  const stored = await db.insertInto('inferences').values(inference).returningAll().executeTakeFirstOrThrow();
-  const storedDetections =
+  const insertInference = db.insertInto('inferences').values(inference).returningAll();
+  const insertDetections =
     detections.length === 0
-      ? []
-      : await db
+      ? undefined
+      : db
           .insertInto('detections')
           .values(detections.map((d, ordinal) => ({ ...d, inference_id: inference.id, ordinal })))
-          .returningAll()
-          .execute();
-  return { inference: stored, detections: storedDetections.sort((a, b) => a.ordinal - b.ordinal) };
+          .returningAll();
+  const { rows } = await sql<{ inference: Inference; detections: Detection[] }>`
+    with i as (${insertInference})${insertDetections === undefined ? sql`` : sql`, d as (${insertDetections})`}
+    select
+      (select to_jsonb(i) from i) as inference,
+      ${insertDetections === undefined ? sql`'[]'::jsonb` : sql`(select jsonb_agg(d order by d.ordinal) from d)`} as detections`.execute(
+    db,
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error(`inference ${inference.id} was not stored`);
+  // JSON carries timestamps as text: give callers the Dates a select would.
+  return {
+    inference: { ...row.inference, created_at: new Date(row.inference.created_at) },
+    detections: row.detections.map((d) => ({ ...d, id: String(d.id), created_at: new Date(d.created_at) })),
+  };
 }
 
 export async function findInference(db: Db, id: string): Promise<InferenceWithDetections | undefined> {
