@@ -26,6 +26,7 @@ import {
 import { TritonModelConfigs } from './triton-model-configs.js';
 import { validateRequest } from './triton-request-validation.js';
 import { SharedMemoryPool } from './triton-shared-memory.js';
+import { TritonStatistics } from './triton-statistics.js';
 
 /**
  * Creates an engine that runs models on the Triton Inference Server at `options.url`
@@ -55,6 +56,7 @@ class TritonEngine implements Engine {
   readonly #loadFailures = new Map<string, string>();
   /** Models this engine loaded with a config override (see loadModel). */
   readonly #overridden = new Set<string>();
+  readonly #statistics = new TritonStatistics();
   /** Input tensors through /dev/shm when `sharedMemory: 'system'`. */
   readonly #sharedMemory: SharedMemoryPool | undefined;
 
@@ -108,6 +110,7 @@ class TritonEngine implements Engine {
       throw explained;
     } finally {
       this.#configs.forget(name);
+      this.#statistics.forget(name);
     }
   }
 
@@ -115,6 +118,7 @@ class TritonEngine implements Engine {
   async unloadModel(name: string, options?: CallOptions): Promise<void> {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
     this.#configs.forget(name);
+    this.#statistics.forget(name);
     this.#loadFailures.delete(name);
     this.#overridden.delete(name);
     await this.#client.repositoryModelUnload(name, call);
@@ -150,6 +154,7 @@ class TritonEngine implements Engine {
         shared ? { ...call, sharedMemory: shared.refs } : call,
       );
       answered = true;
+      this.#statistics.answered(response.model, response.version);
       const result: InferResult = {
         model: response.model,
         version: response.version,
@@ -167,8 +172,13 @@ class TritonEngine implements Engine {
     }
   }
 
+  /** Triton's statistics, including every request this engine already got an answer for (triton-statistics.ts). */
   async statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]> {
-    return this.#client.modelStatistics(name ?? '', version ?? '', this.#call(options));
+    const call = this.#call(options);
+    return this.#statistics.read(
+      () => this.#client.modelStatistics(name ?? '', version ?? '', call),
+      call.signal,
+    );
   }
 
   /** Ends every call in flight with ENGINE_UNAVAILABLE and closes the channel. Idempotent. */
