@@ -94,6 +94,24 @@ function multipart(pair: ImagePair): Buffer {
   ]);
 }
 
+/** Counts requests the server is still answering, so a run starts only after the last one's tail. */
+function tracked(fetch: (request: Request) => Response | Promise<Response>) {
+  let inFlight = 0;
+  return {
+    fetch: async (request: Request) => {
+      inFlight++;
+      try {
+        return await fetch(request);
+      } finally {
+        inFlight--;
+      }
+    },
+    async idle() {
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+  };
+}
+
 async function httpLoad(
   url: string,
   bodies: Buffer[],
