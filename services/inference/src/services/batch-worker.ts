@@ -21,6 +21,7 @@ import {
 } from '../repositories/batch-queue-repository.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
+import { collectBlobs } from '../storage/collect-blobs.js';
 import { completedRecord, failedRecord, type RecordInput } from './inference-record.js';
 import type { InspectionRun, InspectionRunner } from './inspection-runner.js';
 
@@ -38,6 +39,8 @@ export interface BatchWorkerOptions {
   pollMs?: number;
   /** This worker's id in `lease_owner`, default `<host>:<pid>:<random>`. */
   owner?: string;
+  /** How often to delete queued images no unfinished item needs, default 10 min. */
+  blobGcIntervalMs?: number;
 }
 
 type AbortReason = 'cancelled' | 'shutdown' | 'lease-lost';
@@ -56,12 +59,13 @@ export class BatchWorker {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
+  #gc: NodeJS.Timeout | undefined;
   /** Items this worker stored an outcome for (tests and logs). */
   processed = 0;
 
   constructor(options: BatchWorkerOptions) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#o = { concurrency: 8, leaseMs: 60_000, pollMs: 1000, ...options };
+    this.#o = { concurrency: 8, leaseMs: 60_000, pollMs: 1000, blobGcIntervalMs: 600_000, ...options };
   }
 
   get inFlightCount(): number {
@@ -73,6 +77,12 @@ export class BatchWorker {
     this.#running = true;
     this.#heartbeat = setInterval(() => void this.#renew(), Math.max(100, this.#o.leaseMs / 3));
     this.#heartbeat.unref();
+    this.#gc = setInterval(() => {
+      collectBlobs(this.#o.db, this.#o.blobs).catch((error: unknown) =>
+        this.#o.logger.warn('could not collect blobs', { error }),
+      );
+    }, this.#o.blobGcIntervalMs);
+    this.#gc.unref();
     this.#loop = this.#run();
   }
 
@@ -112,6 +122,7 @@ export class BatchWorker {
     for (const entry of this.#inFlight.values()) entry.controller.abort(reasonError('shutdown'));
     await drain;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#gc);
     const returned = await releaseBatchItems(this.#o.db, this.owner);
     if (returned.length > 0)
       this.#o.logger.info('returned batch items to the queue', { count: returned.length });

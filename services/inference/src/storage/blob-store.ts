@@ -4,7 +4,7 @@
  * DATA_DIR/blobs) so they survive a restart without putting image bytes in the database.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ChipqError } from '@chipq/core';
 
@@ -24,10 +24,20 @@ export class BlobStore {
     return path.join(this.root, hash);
   }
 
-  /** Stores `bytes` (a no-op when the same content is already there) and returns its hash. */
+  /**
+   * Stores `bytes` and returns its hash. When the same content is already there it is not
+   * written again, only touched: the garbage collector's grace period counts from the last put.
+   */
   async put(bytes: Uint8Array, hash = sha256(bytes)): Promise<string> {
     const target = this.#path(hash);
-    if (await this.has(hash)) return hash;
+    const now = new Date();
+    if (
+      await utimes(target, now, now).then(
+        () => true,
+        () => false,
+      )
+    )
+      return hash;
     await mkdir(this.root, { recursive: true });
     const temporary = `${target}.${randomUUID()}.tmp`;
     await writeFile(temporary, bytes);
@@ -58,5 +68,12 @@ export class BlobStore {
 
   async delete(hash: string): Promise<void> {
     await rm(this.#path(hash), { force: true });
+  }
+
+  /** Removes a file of this store by name (a blob or a leftover temporary file). */
+  async deleteFile(name: string): Promise<void> {
+    if (name.includes('/') || name.includes('\\') || name.startsWith('.'))
+      throw new ChipqError('INVALID_INPUT', `not a blob file name: ${name}`);
+    await rm(path.join(this.root, name), { force: true });
   }
 }
