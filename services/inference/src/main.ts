@@ -4,6 +4,7 @@
  * SIGINT: stop accepting connections, let in-flight requests and batch items finish for a
  * while, return the rest to the queue, then close the engine and the database.
  */
+import { isChipqError } from '@chipq/core';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
@@ -56,8 +57,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `chipq inference service failed to start: ${(error as Error).stack ?? String(error)}\n`,
-  );
+  // Our own errors say what to fix in one line; anything else gets its stack.
+  const text = isChipqError(error)
+    ? `${error.code}: ${error.message}`
+    : ((error as Error).stack ?? String(error));
+  process.stderr.write(`chipq inference service failed to start: ${text}\n`);
   process.exit(1);
 });
