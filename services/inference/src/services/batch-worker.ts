@@ -22,7 +22,8 @@ import {
 import { insertInference } from '../repositories/inference-repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { collectBlobs } from '../storage/collect-blobs.js';
-import { completedRecord, failedRecord, type RecordInput } from './inference-record.js';
+import { batchItemRecord } from './batch-item-record.js';
+import { completedRecord, failedRecord } from './inference-record.js';
 import type { InspectionRun, InspectionRunner } from './inspection-runner.js';
 
 export interface BatchWorkerOptions {
@@ -182,24 +183,7 @@ export class BatchWorker {
     }
     // Cancelled or reclaimed elsewhere: the guarded update below would refuse anyway.
     if (reason !== undefined) return;
-    const record: RecordInput = {
-      id: randomUUID(),
-      createdAt: new Date(),
-      imageSha256: item.image_sha256,
-      imageBytes: item.image_bytes,
-      referenceSha256: item.reference_sha256 ?? undefined,
-      traceability: {
-        lotId: item.lot_id ?? undefined,
-        waferId: item.wafer_id ?? undefined,
-        dieX: item.die_x ?? undefined,
-        dieY: item.die_y ?? undefined,
-        stationId: item.station_id ?? undefined,
-        tags: item.tags,
-      },
-      batch: { batchId: item.batch_id, itemId: item.id },
-      requested: { model: ran.model, version: item.model_version ?? undefined },
-      serviceMs: ran.serviceMs,
-    };
+    const record = batchItemRecord(item, ran);
     const stored = await this.#o.db.transaction().execute((trx) =>
       finishBatchItem(
         trx,
