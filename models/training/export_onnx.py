@@ -7,7 +7,7 @@ Usage:
 The graph takes `image` and `reference` as uint8 (batch, 1, 640, 640) and returns `boxes`
 (batch, 100, 4) float32, `scores` (batch, 100) float32 and `classes` (batch, 100) int32; the
 batch dimension is dynamic ("batch"). `--quantize` makes a static int8 (QDQ) copy of the
-convolutions, calibrated on training pairs, and leaves the decoding in float.
+network, calibrated on training pairs, and leaves the input front and the decoding in float.
 """
 import argparse
 import math
@@ -15,6 +15,7 @@ import os
 import tempfile
 
 import numpy as np
+import onnx
 import onnxruntime as ort
 import torch
 
@@ -71,7 +72,11 @@ def quantize(source, out):
     with tempfile.TemporaryDirectory() as tmp:
         prepared = os.path.join(tmp, 'prepared.onnx')
         quant_pre_process(source, prepared, skip_symbolic_shape=True)  # TopK defeats symbolic inference
-        quantize_static(prepared, out, Calibration(), quant_format=QuantFormat.QDQ, op_types_to_quantize=['Conv'],
+        # Quantise the network itself (nodes under /net/), so activations stay int8 from the first
+        # convolution to the heads; the uint8 -> float front and the decoding stay in float.
+        net_nodes = [n.name for n in onnx.load(prepared).graph.node if n.name.startswith('/net/')]
+        quantize_static(prepared, out, Calibration(), quant_format=QuantFormat.QDQ, nodes_to_quantize=net_nodes,
+                        op_types_to_quantize=['Conv', 'Add', 'Resize', 'Relu'],
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
                         calibrate_method=CalibrationMethod.MinMax)
 

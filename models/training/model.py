@@ -47,8 +47,9 @@ class Net(nn.Module):
         self.reg = nn.Sequential(conv_bn(n, n), nn.Conv2d(n, 4, 1))  # dx, dy, log w, log h
         nn.init.constant_(self.heat[-1].bias, -4.6)  # prior 0.01 so focal loss starts calm
 
-    def forward(self, x):
-        x = self.stem(x)
+    def forward(self, x, pooled=False):
+        # `pooled`: x is already the 2x average-pooled input (see make_pooled_input).
+        x = self.stem[1:](x) if pooled else self.stem(x)
         f8 = self.s8(x)
         f16 = self.s16(f8)
         f32 = self.s32(f16)
@@ -66,6 +67,18 @@ def make_input(image, reference):
     return torch.cat([t, r, d, d.abs()], dim=1)
 
 
+def make_pooled_input(image, reference):
+    """make_input followed by the stem's 2x average pool, computed with less full-resolution work:
+    pooling is linear, so only |diff| has to be formed at full resolution; the rest is pooled
+    first. Same values as `AvgPool2d(2)(make_input(...))` up to float rounding."""
+    t = image.float()
+    r = reference.float()
+    d = F.avg_pool2d((t - r).abs(), 2)
+    t = F.avg_pool2d(t, 2)
+    r = F.avg_pool2d(r, 2)
+    return torch.cat([t, r, t - r, d], dim=1) * (1.0 / 255.0)
+
+
 class Detector(nn.Module):
     """The served graph: uint8 image + reference in, final detections out.
 
@@ -80,7 +93,7 @@ class Detector(nn.Module):
         self.logit_shift = float(logit_shift)
 
     def forward(self, image, reference):
-        heat, reg = self.net(make_input(image, reference))
+        heat, reg = self.net(make_pooled_input(image, reference), pooled=True)
         b, c, h, w = heat.shape
         heat = torch.sigmoid(heat + self.logit_shift)
         peaks = heat * (F.max_pool2d(heat, 3, 1, 1) == heat).float()

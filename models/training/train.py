@@ -1,6 +1,6 @@
 """Train the PCB defect detector on the cached DeepPCB pairs.
 
-Usage: python train.py [--epochs 36] [--width 1.0] [--out runs/v1] [--seed 7]
+Usage: python train.py [--epochs 36] [--width 1.0] [--out runs/v1] [--seed 7] [--init ckpt] [--stop-after N]
 Keeps the checkpoint with the best validation mAP@0.33 in <out>/best.pt and logs to <out>/log.jsonl.
 """
 import argparse
@@ -65,6 +65,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(data.HERE, 'runs', 'v1'))
     ap.add_argument('--val-every', type=int, default=3)
     ap.add_argument('--init', help='start from this checkpoint (e.g. to continue with a new schedule)')
+    ap.add_argument('--stop-after', type=int, help='stop (with a checkpoint) after this many epochs of the schedule')
     ap.add_argument('--warmup', type=float, default=1.0, help='warm-up length in epochs')
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -105,7 +106,8 @@ def main():
             sums += [lh.item(), lr_.item()]
         rec = {'epoch': epoch + 1, 'heat': sums[0] / steps_per_epoch, 'reg': sums[1] / steps_per_epoch,
                'lr': sched.get_last_lr()[0], 'minutes': (time.time() - t0) / 60}
-        if (epoch + 1) % args.val_every == 0 or epoch + 1 == args.epochs:
+        stopping = args.stop_after is not None and epoch + 1 >= args.stop_after
+        if (epoch + 1) % args.val_every == 0 or epoch + 1 == args.epochs or stopping:
             m33, m50 = validate(net, images, boxes, val)
             rec.update({'mAP33': m33['mAP'], 'mAP50': m50['mAP'], 'f1@0.5': m33['f1'],
                         'ap33': dict(zip(NAMES, [round(a, 4) for a in m33['ap']]))})
@@ -117,6 +119,8 @@ def main():
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + '\n')
         log.flush()
+        if stopping:
+            break
     print(f'done in {(time.time() - t0) / 60:.1f} min, best val mAP@0.33 {best:.4f}')
 
 
