@@ -81,6 +81,19 @@ def quantize(source, out):
                         calibrate_method=CalibrationMethod.MinMax)
 
 
+def compare_int8(float_path, int8_path, count=6):
+    """Reports how far the int8 graph's top scores drift from the float graph's (informational:
+    quantisation is judged by the mAP evaluate_onnx.py measures)."""
+    images, _, _, _, val = data.load()
+    pairs = np.stack([np.asarray(images[k]) for k in val[:count]])
+    feed = {'image': pairs[:, :1], 'reference': pairs[:, 1:]}
+    f = ort.InferenceSession(float_path, providers=['CPUExecutionProvider']).run(None, feed)
+    q = ort.InferenceSession(int8_path, providers=['CPUExecutionProvider']).run(None, feed)
+    top = f[1] > 0.5
+    print(f'int8 vs float: max |d sorted scores| {np.abs(f[1] - q[1]).max():.3f}, '
+          f'detections above 0.5: {int(top.sum())} float, {int((q[1] > 0.5).sum())} int8')
+
+
 def check(onnx_path, det=None, count=6):
     """Compares the ONNX graph with PyTorch (float) or reports its outputs' shapes (int8)."""
     images, _, _, _, val = data.load()
@@ -127,6 +140,7 @@ def main():
     if args.quantize:
         quantize(args.quantize, args.out)
         check(args.out)
+        compare_int8(args.quantize, args.out)
     else:
         det = export(args.checkpoint, args.out, args.operating_point)
         check(args.out, det)
