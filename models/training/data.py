@@ -13,7 +13,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def load(split_path=os.path.join(HERE, 'split.json')):
     """Returns (images (N,2,640,640) uint8 memmap, ids, boxes per id as (n,5) float arrays,
     train indices, val indices)."""
-    images = np.load(os.path.join(HERE, 'cache', 'images.npy'), mmap_mode='r')
+    cache = os.path.join(HERE, 'cache', 'images.npy')
+    if not os.path.exists(cache):
+        raise SystemExit(f'{cache} not found: run prepare_data.py first (it needs ../shared/datasets/deeppcb)')
+    images = np.load(cache, mmap_mode='r')
     with open(os.path.join(HERE, 'cache', 'boxes.json')) as f:
         meta = json.load(f)
     with open(split_path) as f:
