@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
+import { withSpan } from '../observability/tracing.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { InferenceResultView } from '../schemas/inference-schemas.js';
 import { type BlobStore, sha256 } from '../storage/blob-store.js';
@@ -65,10 +66,15 @@ export function createPredictService(options: PredictServiceOptions) {
     };
     if (ran.ok) {
       const { inference, detections } = completedRecord(record, ran.outcome);
-      const stored = await db.transaction().execute((trx) => insertInference(trx, inference, detections));
+      // One statement, atomic on its own: no transaction round trips (see insertInference).
+      const stored = await withSpan('chipq.service.store', { 'chipq.detections': detections.length }, () =>
+        insertInference(db, inference, detections),
+      );
       return { ok: true, result: toInferenceView(stored.inference, stored.detections) };
     }
-    const stored = await insertInference(db, failedRecord(record, ran.error));
+    const stored = await withSpan('chipq.service.store', { 'chipq.error': ran.error.code }, () =>
+      insertInference(db, failedRecord(record, ran.error)),
+    );
     return { ok: false, result: toInferenceView(stored.inference, []), error: ran.error };
   }
 
