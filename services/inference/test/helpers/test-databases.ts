@@ -41,16 +41,22 @@ export async function createPostgresDatabase(): Promise<TestDatabase> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const open = () => openDatabase({ databaseUrl: postgresUrl, dataDir: '', schema, poolSize: 8 });
-  const opened = await open();
+  const drop = async () => {
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  };
+  const opened = await open().catch(async (error: unknown) => {
+    await drop();
+    throw error;
+  });
   return {
     ...opened,
     reopen: open,
     async dispose() {
       await opened.close();
-      const client = new pg.Client({ connectionString: postgresUrl });
-      await client.connect();
-      await client.query(`drop schema if exists ${schema} cascade`);
-      await client.end();
+      await drop();
     },
   };
 }
