@@ -13,10 +13,10 @@ export interface EngineBenchOptions {
   durationMs?: number;
 }
 
-async function measure(engine: Engine, model: string, inputs: Tensor[], concurrency: number, durationMs: number) {
-  const before = (await engine.statistics(model))[0];
-  const load = await runLoad(() => engine.infer({ model, inputs }), { concurrency, durationMs });
-  const after = (await engine.statistics(model))[0];
+async function measure(engine: Engine, model: string, version: string, inputs: Tensor[], concurrency: number, durationMs: number) {
+  const before = (await engine.statistics(model, version))[0];
+  const load = await runLoad(() => engine.infer({ model, version, inputs }), { concurrency, durationMs });
+  const after = (await engine.statistics(model, version))[0];
   const executions = (after?.executionCount ?? 0) - (before?.executionCount ?? 0);
   const inferences = (after?.inferenceCount ?? 0) - (before?.inferenceCount ?? 0);
   return { load, meanBatch: executions === 0 ? 0 : inferences / executions };
@@ -33,6 +33,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const pair = pairs[0];
     if (!pair) throw new Error('no bench image');
     const { inputs } = await preprocessPair({ image: pair.image, reference: pair.reference, config, options: resolvePreprocessOptions() });
+    // The version requests without one get (the newest), named so the report says what ran.
+    const { version } = await engine.infer({ model, inputs });
     const rows: Array<Array<string | number>> = [];
     const results: Record<string, LoadResult> = {};
     for (const [mode, override] of [
@@ -41,7 +43,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     ] as const) {
       await engine.loadModel(model, { config: override });
       for (const concurrency of concurrencies) {
-        const { load, meanBatch } = await measure(engine, model, inputs, concurrency, durationMs);
+        const { load, meanBatch } = await measure(engine, model, version, inputs, concurrency, durationMs);
         results[`${mode}@${concurrency}`] = load;
         rows.push([mode, concurrency, load.requests, load.throughput, load.p50Ms, load.p99Ms, meanBatch]);
       }
@@ -53,7 +55,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
       if (batched && alone) ratios[`engine_throughput_batched_over_unbatched@c${c}`] = batched.throughput / alone.throughput;
     }
     return {
-      title: `embedded engine: ${model} (${config.instanceGroup.map((g) => `${g.count}x ${g.kind}`).join(', ')}; max_batch_size ${config.maxBatchSize}; preferred ${config.dynamicBatching?.preferredBatchSize.join('/') || '-'}; delay ${config.dynamicBatching?.maxQueueDelayMicroseconds ?? 0} us) on ${source}`,
+      title: `embedded engine: ${model} version ${version} (${config.instanceGroup.map((g) => `${g.count}x ${g.kind}`).join(', ')}; max_batch_size ${config.maxBatchSize}; preferred ${config.dynamicBatching?.preferredBatchSize.join('/') || '-'}; delay ${config.dynamicBatching?.maxQueueDelayMicroseconds ?? 0} us) on ${source}`,
       table: formatTable(['mode', 'conc', 'requests', 'img/s', 'p50 ms', 'p99 ms', 'mean batch'], rows),
       ratios,
     };
