@@ -1,0 +1,2 @@
+// @chipq/sdk/node: helpers that need Node (reading images from paths).
+export {};
