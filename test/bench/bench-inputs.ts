@@ -3,7 +3,7 @@
  * 640x640 pairs drawn here (noise plus a few rectangles, so JPEG has real work to do).
  */
 import { existsSync } from 'node:fs';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 
@@ -20,7 +20,11 @@ async function syntheticPair(seed: number): Promise<ImagePair> {
   const size = 640;
   const reference = Buffer.alloc(size * size);
   let state = seed * 2654435761;
-  const random = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  // A small LCG: the same images on every run, without a dependency.
+  const random = () => {
+    state = (state * 1103515245 + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
   for (let i = 0; i < reference.length; i++) reference[i] = random() < 0.5 ? 0 : 255;
   const image = Buffer.from(reference);
   for (let k = 0; k < 5; k++) {
@@ -28,14 +32,20 @@ async function syntheticPair(seed: number): Promise<ImagePair> {
     const y0 = Math.floor(random() * 600);
     for (let y = y0; y < y0 + 20; y++) image.fill(255, y * size + x0, y * size + x0 + 20);
   }
-  const encode = (pixels: Buffer) => sharp(pixels, { raw: { width: size, height: size, channels: 1 } }).jpeg().toBuffer();
+  const encode = (pixels: Buffer) =>
+    sharp(pixels, { raw: { width: size, height: size, channels: 1 } })
+      .jpeg()
+      .toBuffer();
   return { id: `synthetic-${seed}`, image: await encode(image), reference: await encode(reference) };
 }
 
 /** `count` image pairs and where they came from. */
 export async function loadBenchPairs(count: number): Promise<{ pairs: ImagePair[]; source: string }> {
   if (existsSync(deepPcbFolder)) {
-    const ids = (await readdir(deepPcbFolder)).filter((f) => f.endsWith('_test.jpg')).map((f) => f.slice(0, -'_test.jpg'.length)).sort();
+    const ids = (await readdir(deepPcbFolder))
+      .filter((f) => f.endsWith('_test.jpg'))
+      .map((f) => f.slice(0, -'_test.jpg'.length))
+      .sort();
     const chosen = ids.slice(0, count);
     const pairs = await Promise.all(
       chosen.map(async (id) => ({

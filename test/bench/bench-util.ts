@@ -35,7 +35,10 @@ export interface LoadOptions {
 }
 
 /** Runs `task` from `concurrency` loops until the duration or request budget is spent. */
-export async function runLoad(task: (i: number) => Promise<unknown>, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  task: (i: number) => Promise<unknown>,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const warmup = options.warmup ?? options.concurrency;
   await Promise.all(Array.from({ length: warmup }, (_, i) => task(i)));
   const latencies: number[] = [];
@@ -71,16 +74,26 @@ export async function runLoad(task: (i: number) => Promise<unknown>, options: Lo
 }
 
 /** Formats rows as an aligned text table. */
-export function formatTable(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+export function formatTable(
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number>>,
+): string {
   const cells = rows.map((row) => row.map((cell) => (typeof cell === 'number' ? formatNumber(cell) : cell)));
-  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => String(row[i] ?? '').length)));
-  const line = (row: ReadonlyArray<string>) => row.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ');
+  const widths = headers.map((h, i) =>
+    Math.max(h.length, ...cells.map((row) => String(row[i] ?? '').length)),
+  );
+  const line = (row: ReadonlyArray<string>) =>
+    row.map((cell, i) => String(cell).padStart(widths[i] ?? 0)).join('  ');
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+  return Math.abs(value) >= 100
+    ? value.toFixed(0)
+    : Math.abs(value) >= 10
+      ? value.toFixed(1)
+      : value.toFixed(2);
 }
 
 /** One section of the bench report: a title, a table and the ratios it stands for. */
@@ -94,6 +107,7 @@ export interface BenchSection {
 
 export function printSection(section: BenchSection): void {
   console.log(`\n== ${section.title}\n${section.table}`);
-  for (const [name, value] of Object.entries(section.ratios)) console.log(`ratio ${name}=${value.toFixed(2)}`);
+  for (const [name, value] of Object.entries(section.ratios))
+    console.log(`ratio ${name}=${value.toFixed(2)}`);
   for (const note of section.notes ?? []) console.log(`note: ${note}`);
 }

@@ -3,9 +3,15 @@
  * the model's own dynamic batching, each at concurrency 1, 8 and 32, on the same preprocessed
  * tensors. Shows what Triton-style batching buys on this CPU. Runnable alone: `tsx test/bench/engine-bench.ts`.
  */
-import { type Engine, type Tensor, createOnnxEngine, preprocessPair, resolvePreprocessOptions } from '@chipq/core';
+import {
+  createOnnxEngine,
+  type Engine,
+  preprocessPair,
+  resolvePreprocessOptions,
+  type Tensor,
+} from '@chipq/core';
 import { benchModel, loadBenchPairs } from './bench-inputs.js';
-import { type BenchSection, type LoadResult, formatTable, printSection, runLoad } from './bench-util.js';
+import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
 
 export interface EngineBenchOptions {
   concurrencies?: number[];
@@ -13,7 +19,14 @@ export interface EngineBenchOptions {
   durationMs?: number;
 }
 
-async function measure(engine: Engine, model: string, version: string, inputs: Tensor[], concurrency: number, durationMs: number) {
+async function measure(
+  engine: Engine,
+  model: string,
+  version: string,
+  inputs: Tensor[],
+  concurrency: number,
+  durationMs: number,
+) {
   const before = (await engine.statistics(model, version))[0];
   const load = await runLoad(() => engine.infer({ model, version, inputs }), { concurrency, durationMs });
   const after = (await engine.statistics(model, version))[0];
@@ -32,7 +45,12 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     const { pairs, source } = await loadBenchPairs(1);
     const pair = pairs[0];
     if (!pair) throw new Error('no bench image');
-    const { inputs } = await preprocessPair({ image: pair.image, reference: pair.reference, config, options: resolvePreprocessOptions() });
+    const { inputs } = await preprocessPair({
+      image: pair.image,
+      reference: pair.reference,
+      config,
+      options: resolvePreprocessOptions(),
+    });
     // The version requests without one get (the newest), named so the report says what ran.
     const { version } = await engine.infer({ model, inputs });
     const rows: Array<Array<string | number>> = [];
@@ -52,7 +70,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
     for (const c of concurrencies) {
       const batched = results[`dynamic@${c}`];
       const alone = results[`unbatched@${c}`];
-      if (batched && alone) ratios[`engine_throughput_batched_over_unbatched@c${c}`] = batched.throughput / alone.throughput;
+      if (batched && alone)
+        ratios[`engine_throughput_batched_over_unbatched@c${c}`] = batched.throughput / alone.throughput;
     }
     return {
       title: `embedded engine: ${model} version ${version} (${config.instanceGroup.map((g) => `${g.count}x ${g.kind}`).join(', ')}; max_batch_size ${config.maxBatchSize}; preferred ${config.dynamicBatching?.preferredBatchSize.join('/') || '-'}; delay ${config.dynamicBatching?.maxQueueDelayMicroseconds ?? 0} us) on ${source}`,

@@ -8,7 +8,9 @@ import sharp from 'sharp';
 import { benchModel, loadBenchPairs } from './bench-inputs.js';
 import { type BenchSection, formatTable, printSection, runLoad } from './bench-util.js';
 
-export async function runPreprocessBench(options: { durationMs?: number; concurrencies?: number[] } = {}): Promise<BenchSection> {
+export async function runPreprocessBench(
+  options: { durationMs?: number; concurrencies?: number[] } = {},
+): Promise<BenchSection> {
   const durationMs = options.durationMs ?? 4000;
   const concurrencies = options.concurrencies ?? [1, 4];
   const { repository, model } = benchModel();
@@ -18,17 +20,22 @@ export async function runPreprocessBench(options: { durationMs?: number; concurr
   const { pairs, source } = await loadBenchPairs(16);
   const resolved = resolvePreprocessOptions();
   const input = config.input[0];
-  const [height, width] = input?.format === 'NHWC' ? (input.dims.slice(0, 2) as number[]) : (input?.dims.slice(1, 3) as number[]);
+  if (!input) throw new Error(`model ${model} declares no input`);
+  const [height, width] = input.format === 'NHWC' ? input.dims.slice(0, 2) : input.dims.slice(1, 3);
   const pick = (i: number) => pairs[i % pairs.length] as (typeof pairs)[number];
   const bare = (bytes: Buffer) => sharp(bytes).greyscale().resize(width, height).raw().toBuffer();
   const rows: Array<Array<string | number>> = [];
   const ratios: Record<string, number> = {};
   for (const concurrency of concurrencies) {
     const ours = await runLoad(
-      (i) => preprocessPair({ image: pick(i).image, reference: pick(i).reference, config, options: resolved }),
+      (i) =>
+        preprocessPair({ image: pick(i).image, reference: pick(i).reference, config, options: resolved }),
       { concurrency, durationMs },
     );
-    const sharpOnly = await runLoad((i) => Promise.all([bare(pick(i).image), bare(pick(i).reference)]), { concurrency, durationMs });
+    const sharpOnly = await runLoad((i) => Promise.all([bare(pick(i).image), bare(pick(i).reference)]), {
+      concurrency,
+      durationMs,
+    });
     rows.push(['chipq preprocessPair', concurrency, ours.throughput, ours.p50Ms, ours.p99Ms]);
     rows.push(['sharp decode+resize', concurrency, sharpOnly.throughput, sharpOnly.p50Ms, sharpOnly.p99Ms]);
     ratios[`preprocess_time_ours_over_sharp@c${concurrency}`] = sharpOnly.throughput / ours.throughput;

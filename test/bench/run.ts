@@ -21,7 +21,8 @@ type Bench = { name: string; run: () => Promise<BenchSection | { skipped: string
 const benches: Bench[] = [
   {
     name: 'preprocess',
-    run: async () => (await import('./preprocess-bench.js')).runPreprocessBench(quick ? { durationMs: 1500 } : {}),
+    run: async () =>
+      (await import('./preprocess-bench.js')).runPreprocessBench(quick ? { durationMs: 1500 } : {}),
   },
   {
     name: 'engine',

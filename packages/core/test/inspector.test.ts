@@ -1,16 +1,20 @@
 // The one-call API end to end on real sharp and real ONNX Runtime, with the `diff_detector`
 // fixture: each quadrant of a 64x64 grey pair is a "defect" scored mean |image - reference| / 255.
-import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Inspector, createInspector, isChipqError } from '../src/index.js';
+import { createInspector, type Inspector, isChipqError } from '../src/index.js';
 
 const fixtures = resolve(import.meta.dirname, '../../../test/fixtures/models');
 
 /** A grey PNG of `size`, black, with the given quadrants (0..3) filled with `value`. */
-async function quadrantPng(size: { width: number; height: number }, quadrants: number[] = [], value = 255): Promise<Buffer> {
+async function quadrantPng(
+  size: { width: number; height: number },
+  quadrants: number[] = [],
+  value = 255,
+): Promise<Buffer> {
   const { width, height } = size;
   const pixels = Buffer.alloc(width * height);
   for (let y = 0; y < height; y++) {
@@ -19,7 +23,9 @@ async function quadrantPng(size: { width: number; height: number }, quadrants: n
       if (quadrants.includes(quadrant)) pixels[y * width + x] = value;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
@@ -54,11 +60,27 @@ describe('createInspector on the embedded engine', () => {
   });
 
   it.each([
-    ['a fully different quadrant fails', { quadrants: [1], value: 255, threshold: undefined }, { status: 'FAIL', rule: 'score-below-pass', defects: ['top_right'], review: 0 }],
-    ['a quadrant at 0.70 is in the review band', { quadrants: [2], value: 179, threshold: undefined }, { status: 'REVIEW', rule: 'review-band', defects: [], review: 1 }],
-    ['a lower threshold counts it', { quadrants: [2], value: 179, threshold: 0.5 }, { status: 'FAIL', rule: 'score-below-pass', defects: ['bottom_left'], review: 0 }],
+    [
+      'a fully different quadrant fails',
+      { quadrants: [1], value: 255, threshold: undefined },
+      { status: 'FAIL', rule: 'score-below-pass', defects: ['top_right'], review: 0 },
+    ],
+    [
+      'a quadrant at 0.70 is in the review band',
+      { quadrants: [2], value: 179, threshold: undefined },
+      { status: 'REVIEW', rule: 'review-band', defects: [], review: 1 },
+    ],
+    [
+      'a lower threshold counts it',
+      { quadrants: [2], value: 179, threshold: 0.5 },
+      { status: 'FAIL', rule: 'score-below-pass', defects: ['bottom_left'], review: 0 },
+    ],
     // Below the review floor a candidate never reaches the verdict.
-    ['a quadrant at 0.30 is ignored', { quadrants: [3], value: 77, threshold: undefined }, { status: 'PASS', rule: 'no-defects', defects: [], review: 0 }],
+    [
+      'a quadrant at 0.30 is ignored',
+      { quadrants: [3], value: 77, threshold: undefined },
+      { status: 'PASS', rule: 'no-defects', defects: [], review: 0 },
+    ],
   ])('%s', async (_name, given, want) => {
     const image = await quadrantPng(square, given.quadrants, given.value);
     const result = await inspector.inspect({ image, reference: black, confidenceThreshold: given.threshold });
@@ -82,7 +104,10 @@ describe('createInspector on the embedded engine', () => {
     try {
       await writeFile(join(folder, 'a.png'), await quadrantPng(square, [0]));
       await writeFile(join(folder, 'b.png'), black);
-      const result = await inspector.inspect({ image: join(folder, 'a.png'), reference: join(folder, 'b.png') });
+      const result = await inspector.inspect({
+        image: join(folder, 'a.png'),
+        reference: join(folder, 'b.png'),
+      });
       expect(result.detections.map((d) => d.className)).toEqual(['top_left']);
     } finally {
       await rm(folder, { recursive: true, force: true });
@@ -92,7 +117,9 @@ describe('createInspector on the embedded engine', () => {
   it('batches concurrent inspections in the engine', async () => {
     const before = (await inspector.engine.statistics('diff_detector'))[0];
     const image = await quadrantPng(square, [0]);
-    const results = await Promise.all(Array.from({ length: 16 }, () => inspector.inspect({ image, reference: black })));
+    const results = await Promise.all(
+      Array.from({ length: 16 }, () => inspector.inspect({ image, reference: black })),
+    );
     expect(results.every((r) => r.verdict.status === 'FAIL')).toBe(true);
     const after = (await inspector.engine.statistics('diff_detector'))[0];
     const inferences = (after?.inferenceCount ?? 0) - (before?.inferenceCount ?? 0);
@@ -103,19 +130,39 @@ describe('createInspector on the embedded engine', () => {
 
   it.each([
     ['no reference', async () => ({ image: black }), 'REFERENCE_REQUIRED'],
-    ['a reference of another size', async () => ({ image: black, reference: await quadrantPng({ width: 64, height: 64 }) }), 'REFERENCE_MISMATCH'],
-    ['bytes that are no image', async () => ({ image: Buffer.from('not an image at all'), reference: black }), 'UNSUPPORTED_IMAGE'],
+    [
+      'a reference of another size',
+      async () => ({ image: black, reference: await quadrantPng({ width: 64, height: 64 }) }),
+      'REFERENCE_MISMATCH',
+    ],
+    [
+      'bytes that are no image',
+      async () => ({ image: Buffer.from('not an image at all'), reference: black }),
+      'UNSUPPORTED_IMAGE',
+    ],
     ['an unknown model', async () => ({ image: black, reference: black, model: 'nope' }), 'MODEL_NOT_FOUND'],
     ['an unknown version', async () => ({ image: black, reference: black, version: '9' }), 'MODEL_NOT_FOUND'],
     ['a missing file', async () => ({ image: '/nonexistent/chipq.png', reference: black }), 'INVALID_INPUT'],
-    ['a threshold above 1', async () => ({ image: black, reference: black, confidenceThreshold: 2 }), 'INVALID_INPUT'],
-    ['an aborted signal', async () => ({ image: black, reference: black, signal: AbortSignal.abort() }), 'CANCELLED'],
+    [
+      'a threshold above 1',
+      async () => ({ image: black, reference: black, confidenceThreshold: 2 }),
+      'INVALID_INPUT',
+    ],
+    [
+      'an aborted signal',
+      async () => ({ image: black, reference: black, signal: AbortSignal.abort() }),
+      'CANCELLED',
+    ],
   ])('rejects %s with a stable code', async (_name, request, code) => {
     expect(await codeOf(inspector.inspect(await request()))).toBe(code);
   });
 
   it('rejects images above the byte limit before decoding them', async () => {
-    const small = await createInspector({ models: fixtures, loadModels: ['diff_detector'], preprocess: { maxBytes: 100 } });
+    const small = await createInspector({
+      models: fixtures,
+      loadModels: ['diff_detector'],
+      preprocess: { maxBytes: 100 },
+    });
     try {
       expect(await codeOf(small.inspect({ image: black, reference: black }))).toBe('IMAGE_TOO_LARGE');
     } finally {

@@ -4,16 +4,24 @@
  * Triton), postprocessing and the verdict, and times each stage.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { createOnnxEngine } from '../engine/onnx/onnx-engine.js';
 import type { CallOptions, Engine, LoadModelOptions } from '../engine/engine.js';
-import { ChipqError, abortError } from '../errors.js';
-import { type ModelRepositoryEntry, readModelRepository } from '../model-repository/model-repository-reader.js';
-import { candidateFloor, resolveVerdictRules } from '../postprocess/verdict-rules.js';
+import { createOnnxEngine } from '../engine/onnx/onnx-engine.js';
+import { abortError, ChipqError } from '../errors.js';
+import {
+  type ModelRepositoryEntry,
+  readModelRepository,
+} from '../model-repository/model-repository-reader.js';
 import { decideVerdict } from '../postprocess/decide-verdict.js';
 import { postprocess, resolvePostprocessOptions } from '../postprocess/postprocess.js';
+import { candidateFloor, resolveVerdictRules } from '../postprocess/verdict-rules.js';
 import { preprocessPair } from '../preprocess/preprocess-pair.js';
 import type { InspectionResult } from './inspection-result.js';
-import { type InspectorOptions, type ResolvedInspectorOptions, checkConfidence, resolveInspectorOptions } from './inspector-options.js';
+import {
+  checkConfidence,
+  type InspectorOptions,
+  type ResolvedInspectorOptions,
+  resolveInspectorOptions,
+} from './inspector-options.js';
 import { ModelPlanCache } from './model-plan.js';
 import { type ImageInput, readImageInput } from './read-image-input.js';
 
@@ -64,7 +72,9 @@ const tracer = trace.getTracer('@chipq/core');
 export async function createInspector(options: InspectorOptions = {}): Promise<Inspector> {
   const resolved = resolveInspectorOptions(options);
   const owned = resolved.engine === undefined;
-  const engine = resolved.engine ?? (await createOnnxEngine({ repository: resolved.models, startupModels: resolved.loadModels }));
+  const engine =
+    resolved.engine ??
+    (await createOnnxEngine({ repository: resolved.models, startupModels: resolved.loadModels }));
   try {
     if (!owned) await loadRequested(engine, resolved);
     const defaultModel = resolved.defaultModel ?? (await onlyReadyModel(engine));
@@ -77,14 +87,18 @@ export async function createInspector(options: InspectorOptions = {}): Promise<I
 
 async function loadRequested(engine: Engine, options: ResolvedInspectorOptions): Promise<void> {
   const names =
-    options.loadModels === '*' ? [...new Set((await engine.repositoryIndex()).map((entry) => entry.name))] : options.loadModels;
+    options.loadModels === '*'
+      ? [...new Set((await engine.repositoryIndex()).map((entry) => entry.name))]
+      : options.loadModels;
   for (const name of names) {
     if (!(await engine.isModelReady(name).catch(() => false))) await engine.loadModel(name);
   }
 }
 
 async function onlyReadyModel(engine: Engine): Promise<string | undefined> {
-  const ready = new Set((await engine.repositoryIndex()).filter((e) => e.state === 'READY').map((e) => e.name));
+  const ready = new Set(
+    (await engine.repositoryIndex()).filter((e) => e.state === 'READY').map((e) => e.name),
+  );
   return ready.size === 1 ? [...ready][0] : undefined;
 }
 
@@ -150,29 +164,54 @@ class DefaultInspector implements Inspector {
     const deadline = Date.now() + timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
-    const threshold = checkConfidence('confidenceThreshold', request.confidenceThreshold) ?? this.options.confidenceThreshold;
+    const threshold =
+      checkConfidence('confidenceThreshold', request.confidenceThreshold) ?? this.options.confidenceThreshold;
     const model = request.model ?? this.defaultModel;
     if (model === undefined) {
-      throw new ChipqError('INVALID_INPUT', 'name a model: the inspector has no default model (several or none are loaded)', {
-        details: { field: 'model' },
-      });
+      throw new ChipqError(
+        'INVALID_INPUT',
+        'name a model: the inspector has no default model (several or none are loaded)',
+        {
+          details: { field: 'model' },
+        },
+      );
     }
     try {
       const plan = await this.#plans.get(model, { signal });
       const { maxBytes } = this.options.preprocess;
       const [image, reference] = await Promise.all([
         readImageInput(request.image, 'image', maxBytes, signal),
-        request.reference === undefined ? undefined : readImageInput(request.reference, 'reference', maxBytes, signal),
+        request.reference === undefined
+          ? undefined
+          : readImageInput(request.reference, 'reference', maxBytes, signal),
       ]);
       const read = performance.now() - started;
-      const pre = await preprocessPair({ image, reference, config: plan.config, options: this.options.preprocess, signal });
+      const pre = await preprocessPair({
+        image,
+        reference,
+        config: plan.config,
+        options: this.options.preprocess,
+        signal,
+      });
       const result = await this.engine.infer(
-        { model, version: request.version, inputs: pre.inputs, id: request.id, traceparent: request.traceparent },
+        {
+          model,
+          version: request.version,
+          inputs: pre.inputs,
+          id: request.id,
+          traceparent: request.traceparent,
+        },
         { signal, timeoutMs: Math.max(1, deadline - Date.now()) },
       );
       const postStarted = performance.now();
-      const rules = resolveVerdictRules({ ...plan.rules, ...(threshold === undefined ? {} : { confidenceThreshold: threshold }) });
-      const post = resolvePostprocessOptions(plan.config, { minConfidence: candidateFloor(rules), labels: plan.labels });
+      const rules = resolveVerdictRules({
+        ...plan.rules,
+        ...(threshold === undefined ? {} : { confidenceThreshold: threshold }),
+      });
+      const post = resolvePostprocessOptions(plan.config, {
+        minConfidence: candidateFloor(rules),
+        labels: plan.labels,
+      });
       const verdict = decideVerdict(postprocess(result.outputs, pre.transform, post), rules);
       const finished = performance.now();
       return {

@@ -2,8 +2,9 @@
  * What an inspection returns: the defects found (boxes in the original image's pixels), the
  * verdict and the rule that decided it, and where the time went.
  */
-import type { Detection } from '../postprocess/detection.js';
+
 import type { VerdictRuleId, VerdictStatus } from '../postprocess/decide-verdict.js';
+import type { Detection } from '../postprocess/detection.js';
 import type { Severity } from '../postprocess/verdict-rules.js';
 import type { ImageFormat } from '../preprocess/decode-image.js';
 

@@ -4,8 +4,12 @@
 import { resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
-import { type PreprocessOptions, type ResolvedPreprocessOptions, resolvePreprocessOptions } from '../preprocess/preprocess-options.js';
 import type { VerdictRules } from '../postprocess/verdict-rules.js';
+import {
+  type PreprocessOptions,
+  type ResolvedPreprocessOptions,
+  resolvePreprocessOptions,
+} from '../preprocess/preprocess-options.js';
 
 export interface InspectorOptions {
   /** Folder of the model repository (Triton layout). Labels and model cards are read from it. Default `./models`. */
@@ -60,15 +64,21 @@ export function checkConfidence(name: string, value: number | undefined): number
 }
 
 function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw invalid(`expected an integer >= ${min} for ${name}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < min)
+    throw invalid(`expected an integer >= ${min} for ${name}, got ${String(value)}`);
   return value;
 }
 
 /** Fills defaults and validates once; throws ChipqError('INVALID_INPUT') naming the option. */
 export function resolveInspectorOptions(options: InspectorOptions = {}): ResolvedInspectorOptions {
   const loadModels = options.loadModels ?? '*';
-  if (loadModels !== '*' && !(Array.isArray(loadModels) && loadModels.every((m) => typeof m === 'string' && m !== ''))) {
-    throw invalid(`expected '*' or an array of model names for loadModels, got ${JSON.stringify(loadModels)}`);
+  if (
+    loadModels !== '*' &&
+    !(Array.isArray(loadModels) && loadModels.every((m) => typeof m === 'string' && m !== ''))
+  ) {
+    throw invalid(
+      `expected '*' or an array of model names for loadModels, got ${JSON.stringify(loadModels)}`,
+    );
   }
   return {
     models: resolve(options.models ?? './models'),

@@ -8,8 +8,8 @@ import type { CallOptions, Engine } from '../engine/engine.js';
 import { ChipqError, isChipqError } from '../errors.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { readModelEntry } from '../model-repository/model-repository-reader.js';
-import { planInputs } from '../preprocess/input-plan.js';
 import type { VerdictRules } from '../postprocess/verdict-rules.js';
+import { planInputs } from '../preprocess/input-plan.js';
 
 export interface ModelPlan {
   config: ModelConfig;
@@ -24,18 +24,27 @@ function modelRules(config: ModelConfig): VerdictRules {
   if (text === undefined) return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new Error('not a JSON object');
     return parsed as VerdictRules;
   } catch (cause) {
-    throw new ChipqError('MODEL_CONFIG_INVALID', `model ${config.name}: parameter chipq.verdict must be a JSON object of verdict rules`, {
-      cause,
-      details: { model: config.name, parameter: 'chipq.verdict' },
-    });
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `model ${config.name}: parameter chipq.verdict must be a JSON object of verdict rules`,
+      {
+        cause,
+        details: { model: config.name, parameter: 'chipq.verdict' },
+      },
+    );
   }
 }
 
 /** Labels from the repository folder when we can see it (shared storage with Triton), else parameter `chipq.labels`. */
-async function readLabels(repository: string, config: ModelConfig, signal: AbortSignal | undefined): Promise<readonly string[]> {
+async function readLabels(
+  repository: string,
+  config: ModelConfig,
+  signal: AbortSignal | undefined,
+): Promise<readonly string[]> {
   try {
     const entry = await readModelEntry(repository, config.name, { signal });
     if (entry.labels && entry.labels.length > 0) return entry.labels;

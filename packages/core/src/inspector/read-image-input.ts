@@ -9,10 +9,19 @@ import { ChipqError } from '../errors.js';
 export type ImageInput = Uint8Array | string;
 
 /** The bytes of `input`; throws IMAGE_TOO_LARGE past `maxBytes`, INVALID_INPUT when the file cannot be read. */
-export async function readImageInput(input: ImageInput, field: string, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
+export async function readImageInput(
+  input: ImageInput,
+  field: string,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   if (typeof input !== 'string') {
     if (!(input instanceof Uint8Array)) {
-      throw new ChipqError('INVALID_INPUT', `expected bytes (Uint8Array or Buffer) or a file path for ${field}`, { details: { field } });
+      throw new ChipqError(
+        'INVALID_INPUT',
+        `expected bytes (Uint8Array or Buffer) or a file path for ${field}`,
+        { details: { field } },
+      );
     }
     return input;
   }
@@ -20,12 +29,19 @@ export async function readImageInput(input: ImageInput, field: string, maxBytes:
   try {
     size = (await stat(input)).size;
   } catch (cause) {
-    throw new ChipqError('INVALID_INPUT', `cannot read ${field} file ${input}`, { cause, details: { field, path: input } });
+    throw new ChipqError('INVALID_INPUT', `cannot read ${field} file ${input}`, {
+      cause,
+      details: { field, path: input },
+    });
   }
   if (size > maxBytes) {
-    throw new ChipqError('IMAGE_TOO_LARGE', `${field} file ${input} has ${size} bytes; the limit is ${maxBytes}`, {
-      details: { field, limit: maxBytes, actual: size },
-    });
+    throw new ChipqError(
+      'IMAGE_TOO_LARGE',
+      `${field} file ${input} has ${size} bytes; the limit is ${maxBytes}`,
+      {
+        details: { field, limit: maxBytes, actual: size },
+      },
+    );
   }
   return readFile(input, { signal });
 }

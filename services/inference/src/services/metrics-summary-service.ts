@@ -30,12 +30,6 @@ function latency(row: ModelWindowRow): ModelSummaryMetricsView['latency_ms'] {
   return out;
 }
 
-function sumBy(rows: Array<{ key: string; count: number }>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const row of rows) out[row.key] = (out[row.key] ?? 0) + row.count;
-  return out;
-}
-
 export function createMetricsSummaryService(db: Kysely<Database>) {
   /** `perVersion: false` pools a model's versions (per-model metrics). */
   async function summary(
