@@ -1602,7 +1602,7 @@ export type components = {
                 code: string;
                 message: string;
             } | null;
-            result: components["schemas"]["InferenceResult"] & (Record<string, never> | null);
+            result: components["schemas"]["InferenceResult"] | null;
         };
         CancelResult: {
             /** Format: uuid */
@@ -1716,7 +1716,8 @@ export type components = {
         DeployResult: {
             name: string;
             version: string;
-            status: components["schemas"]["ModelStatus"] & (Record<string, never> | null);
+            /** @description Null when `load=false`. */
+            status: components["schemas"]["ModelStatus"] | null;
             deployment: components["schemas"]["DeploymentEvent"];
         };
         DeployForm: {

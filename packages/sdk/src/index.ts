@@ -1,2 +1,52 @@
-// @chipq/sdk: the typed client of the chipq inference service (CONVENTIONS.md §1).
+// @chipq/sdk: the typed client of the chipq inference service (CONVENTIONS.md §1). Web APIs
+// only (fetch, FormData, Blob, AbortSignal), so it runs in Node, Bun, Deno and browsers; file
+// paths are read by the `@chipq/sdk/node` subpath.
 export type { components, paths } from '../gen/openapi.js';
+export { ChipqApiError } from './chipq-api-error.js';
+export type {
+  AnomaliesQuery,
+  ChipqClient,
+  GetResultQuery,
+  HealthQuery,
+  MetricsSummaryQuery,
+  ModelWindowQuery,
+} from './chipq-client.js';
+export { createChipqClient } from './chipq-client.js';
+export type { CallOptions, ChipqClientOptions, FetchLike } from './client-options.js';
+export type { BinaryInput } from './image-input.js';
+export type {
+  BatchInput,
+  BatchItemInput,
+  DeployInput,
+  ModelChoice,
+  PredictInput,
+  TraceabilityInput,
+} from './request-bodies.js';
+export type {
+  AnomalyReport,
+  Batch,
+  BatchAccepted,
+  BatchItem,
+  BatchProgress,
+  BatchStatus,
+  CancelResult,
+  Detection,
+  DeployResult,
+  FieldError,
+  Health,
+  InferenceResult,
+  MetricsSummary,
+  ModelDetail,
+  ModelHealth,
+  ModelList,
+  ModelMetrics,
+  ModelStatus,
+  ModelSummary,
+  ModelVersions,
+  Problem,
+  ProblemCode,
+  Traceability,
+  Verdict,
+} from './types.js';
+export type { WaitForBatchOptions } from './wait-for-batch.js';
+export { finalBatchStatuses } from './wait-for-batch.js';

@@ -1,0 +1,179 @@
+// The typed client: one method per endpoint of openapi/openapi.json, on openapi-fetch over the
+// transport (deadlines, cancellation, retries for idempotent calls). Every method resolves with
+// the response body or throws `ChipqApiError`; paths and types come from gen/openapi.ts.
+import createClient from 'openapi-fetch';
+import type { paths } from '../gen/openapi.js';
+import { ChipqApiError } from './chipq-api-error.js';
+import { type CallOptions, type ChipqClientOptions, resolveClientOptions } from './client-options.js';
+import {
+  type BatchInput,
+  batchJson,
+  type DeployInput,
+  deployForm,
+  isBase64Predict,
+  type PredictInput,
+  predictForm,
+  predictJson,
+} from './request-bodies.js';
+import { createSender } from './transport.js';
+import type {
+  AnomalyReport,
+  Batch,
+  BatchAccepted,
+  CancelResult,
+  DeployResult,
+  Health,
+  InferenceResult,
+  MetricsSummary,
+  ModelDetail,
+  ModelHealth,
+  ModelList,
+  ModelMetrics,
+  ModelStatus,
+  ModelVersions,
+} from './types.js';
+import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
+
+type Query<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extends {
+  parameters: { query?: infer Q };
+}
+  ? NonNullable<Q>
+  : never;
+
+/** Query of GET /inference/{id} for batches: `limit`, `cursor`, `status` of the items page. */
+export type GetResultQuery = Query<'/api/v1/inference/{id}', 'get'>;
+export type MetricsSummaryQuery = Query<'/api/v1/inference/metrics/summary', 'get'>;
+export type HealthQuery = Query<'/api/v1/monitoring/health', 'get'>;
+export type ModelWindowQuery = Query<'/api/v1/monitoring/models/{name}/health', 'get'>;
+export type AnomaliesQuery = Query<'/api/v1/monitoring/models/{name}/anomalies', 'get'>;
+
+/** Keeps FormData as it is: fetch then sets the multipart boundary itself. */
+const asIs = (body: unknown) => body as FormData;
+
+/** Creates a client. See `ChipqClientOptions` for the defaults (30 s deadline, 2 retries). */
+export function createChipqClient(options: ChipqClientOptions) {
+  const config = resolveClientOptions(options);
+  const http = createClient<paths>({ baseUrl: config.baseUrl, headers: config.headers });
+  const send = (idempotent: boolean, call: CallOptions = {}) => ({
+    fetch: createSender(config, { idempotent, signal: call.signal, timeoutMs: call.timeoutMs }),
+  });
+
+  /** The one place a response becomes a value or a ChipqApiError. */
+  async function unwrap<T>(pending: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+    const { data, error, response } = await pending;
+    if (!response.ok || error !== undefined) throw ChipqApiError.from(response, error);
+    return data as T;
+  }
+
+  const getResult = (id: string, query: GetResultQuery = {}, call?: CallOptions) =>
+    unwrap<InferenceResult | Batch>(
+      http.GET('/api/v1/inference/{id}', { params: { path: { id }, query }, ...send(true, call) }),
+    );
+
+  async function getBatch(id: string, options: CallOptions & GetResultQuery = {}): Promise<Batch> {
+    const { signal, timeoutMs, ...query } = options;
+    const found = await getResult(id, query, { signal, timeoutMs });
+    if (found.kind !== 'batch') throw new TypeError(`${id} is a single result, not a batch`);
+    return found;
+  }
+
+  return {
+    /**
+     * Inspects one image now. Bytes go as multipart; a base64 `image` string uses the JSON form.
+     * Never retried (a retry could store the result twice).
+     */
+    predict(input: PredictInput, call?: CallOptions): Promise<InferenceResult> {
+      const body = isBase64Predict(input)
+        ? { body: predictJson(input) }
+        : { body: predictForm(input) as never, bodySerializer: asIs };
+      return unwrap(http.POST('/api/v1/inference/predict', { ...body, ...send(false, call) }));
+    },
+    /** Queues many images (JSON, base64) and answers at once with the batch id. Never retried. */
+    async batch(input: BatchInput, call?: CallOptions): Promise<BatchAccepted> {
+      const body = await batchJson(input);
+      return unwrap(http.POST('/api/v1/inference/batch', { body, ...send(false, call) }));
+    },
+    /** A stored result or a batch (with a page of its items), told apart by `kind`. */
+    getResult,
+    /** A batch with a page of its items; throws a TypeError when the id is a single result. */
+    getBatch,
+    /** Cancels a batch's unfinished items. Idempotent, so it is retried like a GET. */
+    cancel(id: string, call?: CallOptions): Promise<CancelResult> {
+      return unwrap(http.POST('/api/v1/inference/{id}/cancel', { params: { path: { id } }, ...send(true, call) }));
+    },
+    /** Polls until the batch is final; see `WaitForBatchOptions`. */
+    waitForBatch: (id: string, options?: WaitForBatchOptions): Promise<Batch> =>
+      waitForBatch(getBatch, id, options),
+    /** Counts, latency and verdicts over stored results. */
+    metricsSummary(query: MetricsSummaryQuery = {}, call?: CallOptions): Promise<MetricsSummary> {
+      return unwrap(http.GET('/api/v1/inference/metrics/summary', { params: { query }, ...send(true, call) }));
+    },
+    models: {
+      list(call?: CallOptions): Promise<ModelList> {
+        return unwrap(http.GET('/api/v1/models', send(true, call)));
+      },
+      get(name: string, call?: CallOptions): Promise<ModelDetail> {
+        return unwrap(http.GET('/api/v1/models/{name}', { params: { path: { name } }, ...send(true, call) }));
+      },
+      versions(name: string, call?: CallOptions): Promise<ModelVersions> {
+        return unwrap(
+          http.GET('/api/v1/models/{name}/versions', { params: { path: { name } }, ...send(true, call) }),
+        );
+      },
+      status(name: string, call?: CallOptions): Promise<ModelStatus> {
+        return unwrap(http.GET('/api/v1/models/{name}/status', { params: { path: { name } }, ...send(true, call) }));
+      },
+      /** Writes a model version into the repository (and loads it unless `load: false`). Never retried. */
+      deploy(input: DeployInput, call?: CallOptions): Promise<DeployResult> {
+        return unwrap(
+          http.POST('/api/v1/models/deploy', {
+            body: deployForm(input) as never,
+            bodySerializer: asIs,
+            ...send(false, call),
+          }),
+        );
+      },
+      load(name: string, call?: CallOptions): Promise<ModelStatus> {
+        return unwrap(http.POST('/api/v1/models/{name}/load', { params: { path: { name } }, ...send(false, call) }));
+      },
+      unload(name: string, call?: CallOptions): Promise<ModelStatus> {
+        return unwrap(
+          http.POST('/api/v1/models/{name}/unload', { params: { path: { name } }, ...send(false, call) }),
+        );
+      },
+    },
+    monitoring: {
+      /** Liveness/readiness of the service. A 503 (not ready) throws; its body is `error.problem`. */
+      health(query: HealthQuery = {}, call?: CallOptions): Promise<Health> {
+        return unwrap(http.GET('/api/v1/monitoring/health', { params: { query }, ...send(true, call) }));
+      },
+      modelHealth(name: string, query: ModelWindowQuery = {}, call?: CallOptions): Promise<ModelHealth> {
+        return unwrap(
+          http.GET('/api/v1/monitoring/models/{name}/health', {
+            params: { path: { name }, query },
+            ...send(true, call),
+          }),
+        );
+      },
+      modelMetrics(name: string, query: ModelWindowQuery = {}, call?: CallOptions): Promise<ModelMetrics> {
+        return unwrap(
+          http.GET('/api/v1/monitoring/models/{name}/metrics', {
+            params: { path: { name }, query },
+            ...send(true, call),
+          }),
+        );
+      },
+      anomalies(name: string, query: AnomaliesQuery = {}, call?: CallOptions): Promise<AnomalyReport> {
+        return unwrap(
+          http.GET('/api/v1/monitoring/models/{name}/anomalies', {
+            params: { path: { name }, query },
+            ...send(true, call),
+          }),
+        );
+      },
+    },
+  };
+}
+
+/** The client returned by `createChipqClient`. */
+export type ChipqClient = ReturnType<typeof createChipqClient>;

@@ -1,0 +1,30 @@
+// Short names for the generated schema types (gen/openapi.ts), so users never spell
+// components['schemas'][...] and the public signatures stay readable.
+import type { components } from '../gen/openapi.js';
+
+type Schemas = components['schemas'];
+
+export type Problem = Schemas['Problem'];
+export type ProblemCode = Problem['code'];
+export type FieldError = Schemas['FieldError'];
+export type InferenceResult = Schemas['InferenceResult'];
+export type Detection = Schemas['Detection'];
+export type Verdict = Schemas['Verdict'];
+export type Traceability = Schemas['Traceability'];
+export type BatchAccepted = Schemas['BatchAccepted'];
+export type Batch = Schemas['Batch'];
+export type BatchItem = Schemas['BatchItem'];
+export type BatchProgress = Schemas['BatchProgress'];
+export type BatchStatus = Batch['status'];
+export type CancelResult = Schemas['CancelResult'];
+export type MetricsSummary = Schemas['MetricsSummary'];
+export type ModelList = Schemas['ModelList'];
+export type ModelSummary = Schemas['ModelSummary'];
+export type ModelDetail = Schemas['ModelDetail'];
+export type ModelVersions = Schemas['ModelVersions'];
+export type ModelStatus = Schemas['ModelStatus'];
+export type DeployResult = Schemas['DeployResult'];
+export type Health = Schemas['Health'];
+export type ModelHealth = Schemas['ModelHealth'];
+export type ModelMetrics = Schemas['ModelMetrics'];
+export type AnomalyReport = Schemas['AnomalyReport'];
