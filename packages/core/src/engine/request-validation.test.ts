@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChipqError } from '../../errors.js';
-import { parseModelConfig } from '../../model-repository/model-config-parser.js';
-import type { InferRequest, Tensor } from '../engine.js';
-import { validateRequest } from './onnx-request-validation.js';
+import { ChipqError } from '../errors.js';
+import { parseModelConfig } from '../model-repository/model-config-parser.js';
+import type { InferRequest, Tensor } from './engine.js';
+import { validateRequest } from './request-validation.js';
 
 const batched = parseModelConfig(
   `name: "pair" max_batch_size: 4

@@ -1,14 +1,20 @@
 /**
- * Checks an inference request against the model's config before it is queued, as Triton does on
- * arrival: input names, data types, shapes (the batch dimension and -1 dims included), data
- * lengths, and the outputs asked for. Every failure is INVALID_INPUT with details naming the
- * tensor, so a caller can fix the request.
+ * Checks an inference request against the model's config, as Triton does on arrival: input
+ * names, data types, shapes (the batch dimension and -1 dims included), data lengths, and the
+ * outputs asked for. Both engines run it before a request is queued or sent, so the same bad
+ * request gets the same INVALID_INPUT, with details naming the tensor, whichever engine serves.
  */
-import { ChipqError } from '../../errors.js';
-import type { ModelConfig, TensorConfig } from '../../model-repository/model-config.js';
-import { arrayTypeOf, elementCount } from '../batching/tensor-batch.js';
-import type { InferRequest, Tensor } from '../engine.js';
-import { isOnnxDataType } from './onnx-tensor.js';
+import { ChipqError } from '../errors.js';
+import type { DataType, ModelConfig, TensorConfig } from '../model-repository/model-config.js';
+import type { InferRequest, Tensor } from './engine.js';
+import { arrayTypeOf, elementCount } from './tensor-data.js';
+
+export interface ValidationOptions {
+  /** Data types the engine can run beyond having a typed array. Default: every raw type. */
+  supportsDataType?: (datatype: DataType) => boolean;
+  /** Names the engine in messages about unsupported data types. Default `the engine`. */
+  engine?: string;
+}
 
 export interface ValidatedRequest {
   /** The request's inputs in the config's order. */
@@ -26,7 +32,11 @@ function invalid(message: string, details: Record<string, unknown>): ChipqError 
 }
 
 /** @throws ChipqError INVALID_INPUT describing the first problem found. */
-export function validateRequest(config: ModelConfig, request: InferRequest): ValidatedRequest {
+export function validateRequest(
+  config: ModelConfig,
+  request: InferRequest,
+  options: ValidationOptions = {},
+): ValidatedRequest {
   const byName = new Map<string, Tensor>();
   for (const tensor of request.inputs) {
     if (byName.has(tensor.name)) throw invalid(`input ${tensor.name} is given twice`, { input: tensor.name });
@@ -48,7 +58,7 @@ export function validateRequest(config: ModelConfig, request: InferRequest): Val
       if (input.optional) continue;
       throw invalid(`missing input ${input.name} for model ${config.name}`, { input: input.name });
     }
-    checkTensor(input, tensor, batching);
+    checkTensor(input, tensor, batching, options);
     if (batching) {
       const size = tensor.shape[0] as number;
       if (size > config.maxBatchSize) {
@@ -76,7 +86,12 @@ export function validateRequest(config: ModelConfig, request: InferRequest): Val
   return { inputs, batchSize: batchSize ?? 1, shapeKey, outputs: selectOutputs(config, request.outputs) };
 }
 
-function checkTensor(input: TensorConfig, tensor: Tensor, batching: boolean): void {
+function checkTensor(
+  input: TensorConfig,
+  tensor: Tensor,
+  batching: boolean,
+  options: ValidationOptions,
+): void {
   const name = input.name;
   if (tensor.datatype !== input.dataType) {
     throw invalid(`input ${name}: expected data type ${input.dataType}, got ${tensor.datatype}`, {
@@ -86,10 +101,13 @@ function checkTensor(input: TensorConfig, tensor: Tensor, batching: boolean): vo
     });
   }
   const ArrayType = arrayTypeOf(tensor.datatype);
-  if (ArrayType === undefined || !isOnnxDataType(tensor.datatype)) {
-    throw invalid(`input ${name}: data type ${tensor.datatype} is not supported by the embedded engine`, {
-      input: name,
-    });
+  if (ArrayType === undefined || options.supportsDataType?.(tensor.datatype) === false) {
+    throw invalid(
+      `input ${name}: data type ${tensor.datatype} is not supported by ${options.engine ?? 'the engine'}`,
+      {
+        input: name,
+      },
+    );
   }
   if (!(tensor.data instanceof ArrayType)) {
     throw invalid(

@@ -9,36 +9,14 @@ import { endianness } from 'node:os';
 import type { _inference_ModelInferRequest_InferInputTensor as InferInputTensor } from '../../gen/triton/inference/ModelInferRequest.js';
 import type { ModelInferResponse__Output } from '../../gen/triton/inference/ModelInferResponse.js';
 import type { Tensor, TensorData } from '../engine/engine.js';
+import { arrayTypeOf, type TypedArrayConstructor } from '../engine/tensor-data.js';
 import { ChipqError } from '../errors.js';
 import type { DataType } from '../model-repository/model-config.js';
-
-type TypedArrayConstructor = {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): TensorData;
-  new (length: number): TensorData;
-  readonly BYTES_PER_ELEMENT: number;
-};
-
-/** The typed array that holds each data type's elements. */
-export const tensorArrayTypes: Readonly<Record<Exclude<DataType, 'BYTES'>, TypedArrayConstructor>> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  INT8: Int8Array,
-  UINT16: Uint16Array,
-  INT16: Int16Array,
-  FP16: Uint16Array,
-  BF16: Uint16Array,
-  UINT32: Uint32Array,
-  INT32: Int32Array,
-  FP32: Float32Array,
-  UINT64: BigUint64Array,
-  INT64: BigInt64Array,
-  FP64: Float64Array,
-};
 
 const littleEndianHost = endianness() === 'LE';
 
 function arrayType(datatype: string, what: string): TypedArrayConstructor {
-  const type = tensorArrayTypes[datatype as Exclude<DataType, 'BYTES'>];
+  const type = arrayTypeOf(datatype);
   if (!type)
     throw new ChipqError(
       'INVALID_INPUT',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../engine.js';
-import { arrayTypeOf, concatBatch, elementCount, splitBatch } from './tensor-batch.js';
+import { arrayTypeOf, elementCount } from '../tensor-data.js';
+import { concatBatch, splitBatch } from './tensor-batch.js';
 
 const fp32 = (shape: number[], values: number[]): Tensor => ({
   name: 'x',

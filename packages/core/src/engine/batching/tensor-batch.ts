@@ -1,40 +1,10 @@
 /**
  * Joining requests into one batch and splitting the batch's outputs back: tensors are
- * concatenated and split along dim 0, the batch dimension. Also the typed array each data type
- * travels in, which request validation checks. Engine-independent: plain typed arrays only.
+ * concatenated and split along dim 0, the batch dimension. Engine-independent: plain typed
+ * arrays only.
  */
-import type { DataType } from '../../model-repository/model-config.js';
 import type { Tensor, TensorData } from '../engine.js';
-
-type TypedArrayConstructor = { new (length: number): TensorData; readonly name: string };
-
-/** The typed array that carries each data type; BYTES (strings) is not supported. */
-const arrayTypes: Record<Exclude<DataType, 'BYTES'>, TypedArrayConstructor> = {
-  BOOL: Uint8Array,
-  UINT8: Uint8Array,
-  INT8: Int8Array,
-  UINT16: Uint16Array,
-  INT16: Int16Array,
-  UINT32: Uint32Array,
-  INT32: Int32Array,
-  UINT64: BigUint64Array,
-  INT64: BigInt64Array,
-  // Half floats travel as their raw 16-bit patterns.
-  FP16: Uint16Array,
-  BF16: Uint16Array,
-  FP32: Float32Array,
-  FP64: Float64Array,
-};
-
-/** The typed array class for `datatype`, or undefined for BYTES. */
-export function arrayTypeOf(datatype: DataType): TypedArrayConstructor | undefined {
-  return datatype === 'BYTES' ? undefined : arrayTypes[datatype];
-}
-
-/** Number of elements of a tensor with `shape` (1 for a scalar). */
-export function elementCount(shape: readonly number[]): number {
-  return shape.reduce((product, dim) => product * dim, 1);
-}
+import { arrayTypeOf, type TypedArrayConstructor } from '../tensor-data.js';
 
 /**
  * One tensor holding `parts` one after another along dim 0. All parts share name, datatype and

@@ -15,6 +15,7 @@ import type {
   ModelMetadata,
   ModelStatistics,
 } from '../engine.js';
+import { validateRequest } from '../request-validation.js';
 import {
   type OnnxEngineOptions,
   type ResolvedOnnxEngineOptions,
@@ -22,7 +23,7 @@ import {
 } from './onnx-engine-options.js';
 import { OnnxModel } from './onnx-model.js';
 import { buildRepositoryIndex, hasModelFolder, type ModelSlot } from './onnx-repository-index.js';
-import { validateRequest } from './onnx-request-validation.js';
+import { isOnnxDataType } from './onnx-tensor.js';
 
 /**
  * Creates the embedded engine over a model repository and loads `startupModels`.
@@ -155,7 +156,10 @@ class OnnxEngine implements Engine {
     const version = model.version(request.version);
     let validated: ReturnType<typeof validateRequest>;
     try {
-      validated = validateRequest(version.config, request);
+      validated = validateRequest(version.config, request, {
+        supportsDataType: isOnnxDataType,
+        engine: 'the embedded engine',
+      });
     } catch (error) {
       version.statistics.recordFailure(0);
       throw error;

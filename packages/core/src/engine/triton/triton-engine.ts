@@ -18,13 +18,13 @@ import type {
   ModelMetadata,
   ModelStatistics,
 } from '../engine.js';
+import { validateRequest } from '../request-validation.js';
 import {
   type ResolvedTritonEngineOptions,
   resolveTritonEngineOptions,
   type TritonEngineOptions,
 } from './triton-engine-options.js';
 import { TritonModelConfigs } from './triton-model-configs.js';
-import { validateRequest } from './triton-request-validation.js';
 import { SharedMemoryPool } from './triton-shared-memory.js';
 import { TritonStatistics } from './triton-statistics.js';
 
@@ -145,7 +145,8 @@ class TritonEngine implements Engine {
     const started = performance.now();
     const call = this.#call(options);
     const config = await this.#configs.get(request.model, request.version ?? '', call.signal);
-    validateRequest(config, request);
+    // Checked here, as Triton would on arrival: a bad request costs no round trip.
+    validateRequest(config, request, { engine: 'Triton' });
     const shared = this.#sharedMemory ? await this.#sharedMemory.write(request.inputs, call) : undefined;
     let answered = false;
     try {
