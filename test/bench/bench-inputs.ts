@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { type ModelConfig, preprocessPair, resolvePreprocessOptions, type Tensor } from '@chipq/core';
 import sharp from 'sharp';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
@@ -65,4 +66,18 @@ export function benchModel(): { repository: string; model: string } {
   const shipped = join(repoRoot, 'models', 'pcb_defect_detector', '1', 'model.onnx');
   if (existsSync(shipped)) return { repository: join(repoRoot, 'models'), model: 'pcb_defect_detector' };
   return { repository: join(repoRoot, 'test', 'fixtures', 'models'), model: 'diff_detector' };
+}
+
+/** The first bench pair as `config`'s input tensors, preprocessed once for raw engine benchmarks. */
+export async function benchTensors(config: ModelConfig): Promise<{ inputs: Tensor[]; source: string }> {
+  const { pairs, source } = await loadBenchPairs(1);
+  const pair = pairs[0];
+  if (!pair) throw new Error('no bench image');
+  const { inputs } = await preprocessPair({
+    image: pair.image,
+    reference: pair.reference,
+    config,
+    options: resolvePreprocessOptions(),
+  });
+  return { inputs, source };
 }

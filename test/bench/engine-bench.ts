@@ -3,14 +3,8 @@
  * the model's own dynamic batching, each at concurrency 1, 8 and 32, on the same preprocessed
  * tensors. Shows what Triton-style batching buys on this CPU. Runnable alone: `tsx test/bench/engine-bench.ts`.
  */
-import {
-  createOnnxEngine,
-  type Engine,
-  preprocessPair,
-  resolvePreprocessOptions,
-  type Tensor,
-} from '@chipq/core';
-import { benchModel, loadBenchPairs } from './bench-inputs.js';
+import { createOnnxEngine, type Engine, type Tensor } from '@chipq/core';
+import { benchModel, benchTensors } from './bench-inputs.js';
 import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
 
 export interface EngineBenchOptions {
@@ -42,15 +36,7 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const engine = await createOnnxEngine({ repository, startupModels: [model] });
   try {
     const config = await engine.modelConfig(model);
-    const { pairs, source } = await loadBenchPairs(1);
-    const pair = pairs[0];
-    if (!pair) throw new Error('no bench image');
-    const { inputs } = await preprocessPair({
-      image: pair.image,
-      reference: pair.reference,
-      config,
-      options: resolvePreprocessOptions(),
-    });
+    const { inputs, source } = await benchTensors(config);
     // The version requests without one get (the newest), named so the report says what ran.
     const { version } = await engine.infer({ model, inputs });
     const rows: Array<Array<string | number>> = [];

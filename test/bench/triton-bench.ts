@@ -14,15 +14,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  createTritonClient,
-  createTritonEngine,
-  preprocessPair,
-  resolvePreprocessOptions,
-  type Tensor,
-} from '@chipq/core';
+import { createTritonClient, createTritonEngine, type Tensor } from '@chipq/core';
 import { startTritonServer } from '../triton/support/triton-server.js';
-import { benchModel, loadBenchPairs, repoRoot } from './bench-inputs.js';
+import { benchModel, benchTensors, repoRoot } from './bench-inputs.js';
 import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
 
 export interface TritonBenchOptions {
@@ -212,15 +206,7 @@ export async function runTritonBench(
   const sharedMemoryEngine = await createTritonEngine({ url: server.grpcUrl, sharedMemory: 'system' });
   try {
     const config = await client.modelConfig(detector.model);
-    const { pairs, source } = await loadBenchPairs(1);
-    const pair = pairs[0];
-    if (!pair) throw new Error('no bench image');
-    const { inputs } = await preprocessPair({
-      image: pair.image,
-      reference: pair.reference,
-      config,
-      options: resolvePreprocessOptions(),
-    });
+    const { inputs, source } = await benchTensors(config);
     const add = (name: string) => ({
       name,
       datatype: 'FP32' as const,
