@@ -22,6 +22,19 @@ export default defineConfig({
         },
       },
       {
+        // Type tests of the SDK (CONVENTIONS.md §9): checked by tsc, never run.
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['packages/sdk/**/*.test-d.ts'],
+            tsconfig: 'packages/sdk/tsconfig.json',
+          },
+        },
+      },
+      {
         test: {
           name: 'triton',
           include: ['test/triton/**/*.test.ts'],
