@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One executable ESM file; dependencies (core, the SDK, sharp) stay external and are installed with the CLI.
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+// One executable ESM file (plus lazily loaded chunks); dependencies (core, the SDK, sharp) stay
+// external and are installed with the CLI.
 export default defineConfig({
   entry: ['src/cli.ts'],
   format: ['esm'],
@@ -8,4 +12,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   banner: { js: '#!/usr/bin/env node' },
+  define: { CHIPQ_CLI_VERSION: JSON.stringify(version) },
 });

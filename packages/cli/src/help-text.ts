@@ -1,0 +1,87 @@
+/**
+ * The text of `chipq --help` and of each command's `--help`. The exit-code table here is the
+ * contract scripts rely on; packages/cli/README.md repeats it.
+ */
+
+export const exitCodeText = `Exit codes:
+  0  every image was inspected and none FAILed (PASS and REVIEW only); other commands: success
+  1  at least one image FAILed (turn off with --no-fail-exit)
+  2  usage error: bad arguments, options or manifest; nothing was inspected
+  3  some images could not be processed (unreadable, not an image, wrong size, ...);
+     they are listed in the summary and have an error in the results file
+  4  the engine, the server or the model is unavailable (also: health not ready)
+  70  an unexpected error (a bug: please report it with the printed stack)
+  130  interrupted (Ctrl-C); results so far are written
+  When several apply, the highest in the order 4, 3, 1 wins.
+`;
+
+export const mainHelp = `chipq - visual defect detection on PCB and semiconductor images
+
+Usage:
+  chipq inspect <files, folders or globs> [options]   inspect images, write results and overlays
+  chipq models list|get|load|unload|deploy [options]  manage a server's models
+  chipq health [options]                              a server's liveness and readiness
+  chipq --version
+
+Run \`chipq <command> --help\` for a command's options.
+
+${exitCodeText}`;
+
+export const inspectHelp = `Usage: chipq inspect <files, folders or globs> [options]
+       chipq inspect --manifest pairs.csv|pairs.jsonl [options]
+
+Where the model runs:
+  --embedded               in this process, on the embedded ONNX Runtime engine (the default)
+  --models DIR             model repository for --embedded (default ./models)
+  --server URL             on a chipq server (default: $CHIPQ_SERVER_URL when set)
+  --model NAME             model to use (default: the only one there is)
+  --version N              model version (default: the newest ready one; needs --model)
+
+Which images:
+  <files, folders, globs>  folders are searched recursively for png, jpg, jpeg, tif, tiff, webp, gif
+  --pair IMG:REF           find each image's reference by name in the same folder:
+                           --pair _test:_temp maps x_test.jpg to x_temp.jpg; files that match
+                           the right-hand side are references and are not inspected themselves
+  --manifest FILE          CSV (with a header) or JSONL with columns image, reference and
+                           traceability columns lot_id, wafer_id, die_x, die_y, station_id;
+                           other columns become tags; paths are relative to the manifest
+
+What comes out:
+  -o, --out FILE           results, one record per image: .jsonl or .csv by extension,
+                           - for JSONL on stdout (the summary then goes to stderr)
+  --overlay-dir DIR        copies of the images with the boxes and labels drawn
+  -q, --quiet              no progress and no summary
+
+How:
+  -c, --concurrency N      images in flight; the engine batches them (default 8)
+  --threshold X            confidence (0-1) from which a detection counts (default: the model's, or 0.75)
+  --timeout MS             deadline per image in ms (default 60000)
+  --no-fail-exit           exit 0 even when images FAIL
+
+${exitCodeText}
+Examples:
+  chipq inspect ./deeppcb/group00041 --pair _test:_temp --model pcb_defect_detector --out results.csv
+  chipq inspect 'scans/**/*_test.png' --pair _test:_ref --server http://localhost:8080 --overlay-dir overlays
+  chipq inspect --manifest lot-42.csv --out - | jq 'select(.verdict == "FAIL")'
+`;
+
+export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy> [options]
+
+  chipq models list                          every model and its versions' states
+  chipq models get NAME                      a model's details
+  chipq models load NAME [--version N]       load (or reload) a model
+  chipq models unload NAME                   unload a model
+  chipq models deploy NAME --onnx FILE [--config config.pbtxt] [--labels labels.txt] [--version N]
+                                             upload a new version; validated before it is served
+
+Options:
+  --server URL   the chipq server (default: $CHIPQ_SERVER_URL)
+  --json         print the server's JSON answer instead of a table
+
+${exitCodeText}`;
+
+export const healthHelp = `Usage: chipq health [--server URL] [--json]
+
+Prints the server's liveness and readiness (database, engine, each model). Exits 0 when ready,
+4 when not ready or unreachable.
+`;
