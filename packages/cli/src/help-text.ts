@@ -69,9 +69,9 @@ export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy> [op
 
   chipq models list                          every model and its versions' states
   chipq models get NAME                      a model's details
-  chipq models load NAME [--version N]       load (or reload) a model
+  chipq models load NAME                     load (or reload) a model
   chipq models unload NAME                   unload a model
-  chipq models deploy NAME --onnx FILE [--config config.pbtxt] [--labels labels.txt] [--version N]
+  chipq models deploy NAME --onnx FILE [--config config.pbtxt] [--labels labels.txt] [--version N] [--no-load]
                                              upload a new version; validated before it is served
 
 Options:
