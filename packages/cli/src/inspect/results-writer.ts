@@ -3,9 +3,9 @@
  * input order even though images finish out of order, so two runs over the same folder give
  * files that diff cleanly.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { once } from 'node:events';
-import { extname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import type { TextOutput } from '../cli-io.js';
 import { usageError } from '../exit-codes.js';
 import { formatCsvRow } from './csv.js';
@@ -55,6 +55,8 @@ export interface ResultsWriter {
 /** Opens `path` (created or truncated) for results; `-` writes to `stdout`. */
 export async function openResultsWriter(path: string, stdout: TextOutput): Promise<ResultsWriter> {
   const format = resultsFormat(path);
+  // `--out reports/lot-42.csv` should work without a mkdir first, as --overlay-dir does.
+  if (path !== '-') mkdirSync(dirname(path), { recursive: true });
   const file = path === '-' ? undefined : createWriteStream(path);
   if (file) {
     await Promise.race([once(file, 'open'), once(file, 'error').then(([error]) => {
