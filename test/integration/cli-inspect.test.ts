@@ -11,10 +11,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type Listening } from '../../services/inference/src/listen.js';
+import { type Listening, listen } from '../../services/inference/src/listen.js';
 import type { RunningService } from '../../services/inference/src/start-service.js';
 import { tempDir } from '../../services/inference/test/helpers/temp-dir.js';
-import { createTestEnvironment, type TestEnvironment } from '../../services/inference/test/helpers/test-service.js';
+import {
+  createTestEnvironment,
+  type TestEnvironment,
+} from '../../services/inference/test/helpers/test-service.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = path.join(root, 'packages/cli/dist/cli.js');
@@ -30,10 +33,15 @@ interface Run {
 /** Runs the binary asynchronously (the service under test lives in this process's event loop). */
 function chipq(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd, env: { ...process.env, ...env }, maxBuffer: 32 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 32 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -41,7 +49,9 @@ function chipq(args: string[], cwd: string, env: Record<string, string> = {}): P
 function grey(defect: boolean): Promise<Buffer> {
   const pixels = Buffer.alloc(64 * 64);
   if (defect) for (let y = 0; y < 32; y++) pixels.fill(255, y * 64, y * 64 + 32);
-  return sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width: 64, height: 64, channels: 1 } })
+    .png()
+    .toBuffer();
 }
 
 /** Writes `<name>_test.png` / `<name>_temp.png` pairs under `dir/lot`. */
@@ -60,7 +70,8 @@ const jsonl = (text: string) =>
     .map((line) => JSON.parse(line));
 
 beforeAll(() => {
-  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`pnpm build\` (or pnpm --filter @chipq/cli build) first`);
+  if (!existsSync(cli))
+    throw new Error(`${cli} is missing: run \`pnpm build\` (or pnpm --filter @chipq/cli build) first`);
 });
 
 describe('chipq inspect --embedded', () => {
@@ -75,7 +86,17 @@ describe('chipq inspect --embedded', () => {
 
   it('writes JSONL results and overlays, and exits 1 when an image FAILs', async () => {
     const run = await chipq(
-      ['inspect', 'lot/*_test.png', '--pair', '_test:_temp', ...embedded, '--out', 'out/results.jsonl', '--overlay-dir', 'overlays'],
+      [
+        'inspect',
+        'lot/*_test.png',
+        '--pair',
+        '_test:_temp',
+        ...embedded,
+        '--out',
+        'out/results.jsonl',
+        '--overlay-dir',
+        'overlays',
+      ],
       dir.path,
     );
     expect(run.stderr).not.toContain('unexpected');
@@ -104,17 +125,33 @@ describe('chipq inspect --embedded', () => {
     }
     // Boxes are drawn: the overlay of a FAIL differs from its input.
     const drawn = await sharp(path.join(dir.path, 'overlays/a_test.png')).removeAlpha().raw().toBuffer();
-    const input = await sharp(path.join(dir.path, 'lot/a_test.png')).toColourspace('srgb').removeAlpha().raw().toBuffer();
+    const input = await sharp(path.join(dir.path, 'lot/a_test.png'))
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     expect(drawn.equals(input)).toBe(false);
   });
 
   it('writes CSV and exits 0 with --no-fail-exit', async () => {
     const run = await chipq(
-      ['inspect', 'lot', '--pair', '_test:_temp', ...embedded, '--out', 'results.csv', '--no-fail-exit', '-q'],
+      [
+        'inspect',
+        'lot',
+        '--pair',
+        '_test:_temp',
+        ...embedded,
+        '--out',
+        'results.csv',
+        '--no-fail-exit',
+        '-q',
+      ],
       dir.path,
     );
     expect(run.code).toBe(0);
-    const [header, ...rows] = (await readFile(path.join(dir.path, 'results.csv'), 'utf8')).trim().split(/\r?\n/);
+    const [header, ...rows] = (await readFile(path.join(dir.path, 'results.csv'), 'utf8'))
+      .trim()
+      .split(/\r?\n/);
     expect(header?.split(',')).toEqual(expect.arrayContaining(['image', 'reference', 'verdict', 'score']));
     expect(rows).toHaveLength(3);
     expect(rows.filter((row) => row.includes('FAIL'))).toHaveLength(2);
@@ -126,7 +163,10 @@ describe('chipq inspect --embedded', () => {
       path.join(dir.path, 'pairs.csv'),
       'image,reference,lot_id,die_x,recipe\nlot/a_test.png,lot/a_temp.png,LOT-1,4,r7\nlot/b_test.png,lot/b_temp.png,LOT-1,5,r7\n',
     );
-    const run = await chipq(['inspect', '--manifest', 'pairs.csv', ...embedded, '--out', '-', '-q'], dir.path);
+    const run = await chipq(
+      ['inspect', '--manifest', 'pairs.csv', ...embedded, '--out', '-', '-q'],
+      dir.path,
+    );
     expect(run.code).toBe(1);
     const records = jsonl(run.stdout);
     expect(records.map((r) => [r.lot_id, r.die_x, r.tags?.recipe, r.verdict])).toEqual([
@@ -186,7 +226,18 @@ describe('chipq against a server on a real port', () => {
 
   it('inspects through the server and records the stored result ids', async () => {
     const run = await chipq(
-      ['inspect', 'lot/*_test.png', '--pair', '_test:_temp', '--server', server.url, '--model', 'diff_detector', '--out', 'r.jsonl'],
+      [
+        'inspect',
+        'lot/*_test.png',
+        '--pair',
+        '_test:_temp',
+        '--server',
+        server.url,
+        '--model',
+        'diff_detector',
+        '--out',
+        'r.jsonl',
+      ],
       dir.path,
     );
     expect(run.stderr).not.toContain('unexpected');
@@ -221,7 +272,16 @@ describe('chipq against a server on a real port', () => {
     expect(JSON.parse(load.stdout)).toMatchObject({ name: 'add_sub', ready: true });
 
     const deploy = await chipq(
-      ['models', 'deploy', 'add_sub', '--onnx', path.join(fixtures, 'add_sub/1/model.onnx'), '--no-load', '--server', server.url],
+      [
+        'models',
+        'deploy',
+        'add_sub',
+        '--onnx',
+        path.join(fixtures, 'add_sub/1/model.onnx'),
+        '--no-load',
+        '--server',
+        server.url,
+      ],
       dir.path,
     );
     expect(deploy.code).toBe(0);
@@ -247,7 +307,10 @@ describe.skipIf(!existsSync(deeppcb))('chipq inspect on DeepPCB pairs with pcb_d
       await mkdir(path.join(dir.path, 'pairs'));
       for (const id of ['00041000', '00041001', '00041002']) {
         for (const side of ['test', 'temp'])
-          await cp(path.join(deeppcb, `${id}_${side}.jpg`), path.join(dir.path, 'pairs', `${id}_${side}.jpg`));
+          await cp(
+            path.join(deeppcb, `${id}_${side}.jpg`),
+            path.join(dir.path, 'pairs', `${id}_${side}.jpg`),
+          );
       }
       const run = await chipq(
         [

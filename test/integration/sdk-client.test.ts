@@ -8,10 +8,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChipqApiError, type ChipqClient, createChipqClient } from '../../packages/sdk/src/index.js';
 import { fileFromPath } from '../../packages/sdk/src/node.js';
-import { listen, type Listening } from '../../services/inference/src/listen.js';
+import { type Listening, listen } from '../../services/inference/src/listen.js';
 import type { RunningService } from '../../services/inference/src/start-service.js';
 import { blank, topLeftDefect } from '../../services/inference/test/helpers/png.js';
-import { createTestEnvironment, type TestEnvironment } from '../../services/inference/test/helpers/test-service.js';
+import {
+  createTestEnvironment,
+  type TestEnvironment,
+} from '../../services/inference/test/helpers/test-service.js';
 
 describe('sdk against the in-process service', () => {
   let env: TestEnvironment;
@@ -62,7 +65,9 @@ describe('sdk against the in-process service', () => {
   });
 
   it('throws a typed ChipqApiError for an unknown model and for a bad image', async () => {
-    const unknown = await client.predict({ image: blank(), reference: blank(), model: 'nope' }).catch((e) => e);
+    const unknown = await client
+      .predict({ image: blank(), reference: blank(), model: 'nope' })
+      .catch((e) => e);
     expect(unknown).toBeInstanceOf(ChipqApiError);
     expect(unknown).toMatchObject({ status: 404, code: 'MODEL_NOT_FOUND' });
     expect(unknown.requestId).toEqual(expect.any(String));
@@ -147,7 +152,9 @@ describe('sdk against the in-process service', () => {
     const model = await fileFromPath(path.join(dir, '1', 'model.onnx'));
     const deployed = await client.models.deploy({ name: 'add_sub', model, load: false });
     expect(deployed).toMatchObject({ name: 'add_sub', version: '2', status: null });
-    expect(await readFile(path.join(dir, '2', 'model.onnx'))).toEqual(await readFile(path.join(dir, '1', 'model.onnx')));
+    expect(await readFile(path.join(dir, '2', 'model.onnx'))).toEqual(
+      await readFile(path.join(dir, '1', 'model.onnx')),
+    );
   });
 });
 
@@ -186,7 +193,9 @@ describe('sdk over a real port (API-only replica: batches stay queued)', () => {
     expect(calls).toBe(2);
 
     calls = 0;
-    await expect(client.predict({ image: blank(), reference: blank() })).rejects.toThrow('first attempt dropped');
+    await expect(client.predict({ image: blank(), reference: blank() })).rejects.toThrow(
+      'first attempt dropped',
+    );
     expect(calls).toBe(1);
   });
 

@@ -28,5 +28,11 @@ export function processIo(): CliIo {
     if (controller.signal.aborted) process.exit(130);
     controller.abort();
   });
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: controller.signal };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
 }

@@ -6,7 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { CliError, exitCodes } from './exit-codes.js';
 import { mainHelp } from './help-text.js';
 import { createEmbeddedBackend } from './inspect/embedded-backend.js';
-import { type OpenBackend, inspectCommand } from './inspect/inspect-command.js';
+import { inspectCommand, type OpenBackend } from './inspect/inspect-command.js';
 
 declare const CHIPQ_CLI_VERSION: string | undefined;
 
@@ -22,7 +22,13 @@ const openBackend: OpenBackend = async (options) => {
     });
   }
   const { createServerBackend } = await import('./inspect/server-backend.js');
-  return createServerBackend({ url: options.target.url, model: options.model, version: options.version, threshold: options.threshold, timeoutMs: options.timeoutMs });
+  return createServerBackend({
+    url: options.target.url,
+    model: options.model,
+    version: options.version,
+    threshold: options.threshold,
+    timeoutMs: options.timeoutMs,
+  });
 };
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -61,7 +67,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CliError) {
       io.stderr.write(`chipq: ${error.message}\n`);
       if (error.exitCode === exitCodes.usage) io.stderr.write('Run `chipq --help` for usage.\n');
-      if (io.env.CHIPQ_DEBUG && error.cause) io.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+      if (io.env.CHIPQ_DEBUG && error.cause)
+        io.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
       return error.exitCode;
     }
     // Anything else is a bug: show it whole.

@@ -15,7 +15,12 @@ export interface ParsedArgs {
 /** Parses `args` strictly against `options`; throws a usage error naming the command. */
 export function parseCommandArgs(command: string, args: readonly string[], options: Options): ParsedArgs {
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as ParsedArgs['values'], positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
@@ -30,12 +35,20 @@ export function stringOption(parsed: ParsedArgs, name: string): string | undefin
 }
 
 /** An integer option within [min, max]; `fallback` when absent. */
-export function integerOption(parsed: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+export function integerOption(
+  parsed: ParsedArgs,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   const text = stringOption(parsed, name);
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
-    throw usageError(`expected an integer between ${min} and ${max} for --${name}, got ${JSON.stringify(text)}`);
+    throw usageError(
+      `expected an integer between ${min} and ${max} for --${name}, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }
@@ -46,7 +59,9 @@ export function numberOption(parsed: ParsedArgs, name: string, min: number, max:
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
-    throw usageError(`expected a number between ${min} and ${max} for --${name}, got ${JSON.stringify(text)}`);
+    throw usageError(
+      `expected a number between ${min} and ${max} for --${name}, got ${JSON.stringify(text)}`,
+    );
   }
   return value;
 }

@@ -7,10 +7,14 @@ import { ChipqApiError, type ChipqClient, createChipqClient } from '@chipq/sdk';
 import { CliError, exitCodes, unavailableCodes, usageError } from './exit-codes.js';
 
 /** The server URL from `--server`, else `CHIPQ_SERVER_URL`; a usage error when neither is set. */
-export function serverUrl(option: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+export function serverUrl(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
   const url = option ?? (env.CHIPQ_SERVER_URL || undefined);
   if (url === undefined) throw usageError('name the server with --server URL or CHIPQ_SERVER_URL');
-  if (!/^https?:\/\/[^/]/.test(url)) throw usageError(`expected an http(s) URL for the server, got ${JSON.stringify(url)}`);
+  if (!/^https?:\/\/[^/]/.test(url))
+    throw usageError(`expected an http(s) URL for the server, got ${JSON.stringify(url)}`);
   return url;
 }
 
@@ -21,12 +25,20 @@ export function serverClient(url: string, timeoutMs = 60_000): ChipqClient {
 
 /** An error with a string `code`, as the inspect records expect. */
 export function codedError(error: unknown, url: string): Error & { code: string } {
-  if (error instanceof ChipqApiError) return Object.assign(new Error(error.message, { cause: error }), { code: error.code });
+  if (error instanceof ChipqApiError)
+    return Object.assign(new Error(error.message, { cause: error }), { code: error.code });
   const name = (error as { name?: unknown })?.name;
-  if (name === 'TimeoutError') return Object.assign(new Error(`no answer from ${url} in time`, { cause: error }), { code: 'DEADLINE_EXCEEDED' });
-  if (name === 'AbortError') return Object.assign(new Error('cancelled', { cause: error }), { code: 'CANCELLED' });
-  const detail = (error as { cause?: { code?: string } })?.cause?.code ?? (error as Error)?.message ?? String(error);
-  return Object.assign(new Error(`cannot reach ${url}: ${detail}`, { cause: error }), { code: 'NETWORK_ERROR' });
+  if (name === 'TimeoutError')
+    return Object.assign(new Error(`no answer from ${url} in time`, { cause: error }), {
+      code: 'DEADLINE_EXCEEDED',
+    });
+  if (name === 'AbortError')
+    return Object.assign(new Error('cancelled', { cause: error }), { code: 'CANCELLED' });
+  const detail =
+    (error as { cause?: { code?: string } })?.cause?.code ?? (error as Error)?.message ?? String(error);
+  return Object.assign(new Error(`cannot reach ${url}: ${detail}`, { cause: error }), {
+    code: 'NETWORK_ERROR',
+  });
 }
 
 /** Runs a management call; failures end the command (exit 4 when the server or model is unavailable, else 3). */
@@ -36,12 +48,17 @@ export async function callServer<T>(url: string, call: () => Promise<T>): Promis
   } catch (error) {
     const coded = codedError(error, url);
     const exitCode =
-      unavailableCodes.has(coded.code) || coded.code === 'DEADLINE_EXCEEDED' || (error instanceof ChipqApiError && error.status >= 500)
+      unavailableCodes.has(coded.code) ||
+      coded.code === 'DEADLINE_EXCEEDED' ||
+      (error instanceof ChipqApiError && error.status >= 500)
         ? exitCodes.unavailable
         : error instanceof ChipqApiError && error.status < 500 && error.status !== 404
           ? exitCodes.usage
           : exitCodes.unavailable;
-    const fields = error instanceof ChipqApiError && error.errors.length > 0 ? `\n${error.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}` : '';
+    const fields =
+      error instanceof ChipqApiError && error.errors.length > 0
+        ? `\n${error.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`
+        : '';
     throw new CliError(exitCode, `${coded.message}${fields}`, { cause: error });
   }
 }

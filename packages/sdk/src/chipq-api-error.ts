@@ -19,7 +19,12 @@ export class ChipqApiError extends Error {
   /** The whole body as received (undefined when it was not JSON). */
   readonly problem: Problem | undefined;
 
-  constructor(status: number, problem: Problem | undefined, fallbackDetail = '', options?: { cause?: unknown }) {
+  constructor(
+    status: number,
+    problem: Problem | undefined,
+    fallbackDetail = '',
+    options?: { cause?: unknown },
+  ) {
     const title = problem?.title ?? `HTTP ${status}`;
     const detail = problem?.detail ?? fallbackDetail;
     super(`${title}${detail ? `: ${detail}` : ''} (${problem?.code ?? 'INTERNAL'}, HTTP ${status})`, options);

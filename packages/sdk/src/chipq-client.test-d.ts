@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type Batch,
-  ChipqApiError,
+  type ChipqApiError,
   type ChipqClient,
   createChipqClient,
   type InferenceResult,
@@ -51,9 +51,11 @@ describe('inferred request and response types', () => {
   it('query parameters and model calls are typed from the OpenAPI document', () => {
     expectTypeOf(client.models.load('m')).resolves.toEqualTypeOf<ModelStatus>();
     expectTypeOf(client.monitoring.anomalies).toBeCallableWith('m', { window_minutes: 5, min_samples: 3 });
-    expectTypeOf(client.waitForBatch).parameter(1).toMatchTypeOf<
-      { onProgress?: (p: Batch['progress'], b: Batch) => void; signal?: AbortSignal } | undefined
-    >();
+    expectTypeOf(client.waitForBatch)
+      .parameter(1)
+      .toMatchTypeOf<
+        { onProgress?: (p: Batch['progress'], b: Batch) => void; signal?: AbortSignal } | undefined
+      >();
   });
 
   it('errors carry the closed set of codes', () => {

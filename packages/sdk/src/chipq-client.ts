@@ -99,14 +99,18 @@ export function createChipqClient(options: ChipqClientOptions) {
     getBatch,
     /** Cancels a batch's unfinished items. Idempotent, so it is retried like a GET. */
     cancel(id: string, call?: CallOptions): Promise<CancelResult> {
-      return unwrap(http.POST('/api/v1/inference/{id}/cancel', { params: { path: { id } }, ...send(true, call) }));
+      return unwrap(
+        http.POST('/api/v1/inference/{id}/cancel', { params: { path: { id } }, ...send(true, call) }),
+      );
     },
     /** Polls until the batch is final; see `WaitForBatchOptions`. */
     waitForBatch: (id: string, options?: WaitForBatchOptions): Promise<Batch> =>
       waitForBatch(getBatch, id, options),
     /** Counts, latency and verdicts over stored results. */
     metricsSummary(query: MetricsSummaryQuery = {}, call?: CallOptions): Promise<MetricsSummary> {
-      return unwrap(http.GET('/api/v1/inference/metrics/summary', { params: { query }, ...send(true, call) }));
+      return unwrap(
+        http.GET('/api/v1/inference/metrics/summary', { params: { query }, ...send(true, call) }),
+      );
     },
     models: {
       list(call?: CallOptions): Promise<ModelList> {
@@ -121,7 +125,9 @@ export function createChipqClient(options: ChipqClientOptions) {
         );
       },
       status(name: string, call?: CallOptions): Promise<ModelStatus> {
-        return unwrap(http.GET('/api/v1/models/{name}/status', { params: { path: { name } }, ...send(true, call) }));
+        return unwrap(
+          http.GET('/api/v1/models/{name}/status', { params: { path: { name } }, ...send(true, call) }),
+        );
       },
       /** Writes a model version into the repository (and loads it unless `load: false`). Never retried. */
       deploy(input: DeployInput, call?: CallOptions): Promise<DeployResult> {
@@ -134,7 +140,9 @@ export function createChipqClient(options: ChipqClientOptions) {
         );
       },
       load(name: string, call?: CallOptions): Promise<ModelStatus> {
-        return unwrap(http.POST('/api/v1/models/{name}/load', { params: { path: { name } }, ...send(false, call) }));
+        return unwrap(
+          http.POST('/api/v1/models/{name}/load', { params: { path: { name } }, ...send(false, call) }),
+        );
       },
       unload(name: string, call?: CallOptions): Promise<ModelStatus> {
         return unwrap(

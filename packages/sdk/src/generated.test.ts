@@ -9,6 +9,8 @@ describe('gen/openapi.ts', () => {
   it('matches a fresh generation from openapi/openapi.json (run `pnpm generate` if not)', async () => {
     const fresh: string = await renderOpenApiTypes();
     const committed = await readFile(generatedUrl as URL, 'utf8');
-    expect(committed === fresh, 'gen/openapi.ts is stale: run `pnpm --filter @chipq/sdk generate`').toBe(true);
+    expect(committed === fresh, 'gen/openapi.ts is stale: run `pnpm --filter @chipq/sdk generate`').toBe(
+      true,
+    );
   });
 });

@@ -14,9 +14,11 @@ export function toBlob(input: BinaryInput): Blob {
 /** Base64 of the bytes, for the JSON forms of predict and batch. */
 export async function toBase64(input: BinaryInput): Promise<string> {
   const bytes = input instanceof Blob ? new Uint8Array(await input.arrayBuffer()) : input;
-  if (!(bytes instanceof Uint8Array)) throw new TypeError(`expected a Uint8Array or a Blob, got ${typeof input}`);
+  if (!(bytes instanceof Uint8Array))
+    throw new TypeError(`expected a Uint8Array or a Blob, got ${typeof input}`);
   // Chunks keep String.fromCharCode's argument count far below engine limits.
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
 }

@@ -33,7 +33,11 @@ export async function waitForBatch(getBatch: GetBatch, id: string, options: Wait
   if (!Number.isFinite(interval) || interval < 0)
     throw new TypeError(`expected a number >= 0 for pollIntervalMs, got ${String(interval)}`);
   for (;;) {
-    const batch = await getBatch(id, { signal: options.signal, timeoutMs: options.timeoutMs, limit: options.limit });
+    const batch = await getBatch(id, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      limit: options.limit,
+    });
     options.onProgress?.(batch.progress, batch);
     if (finalBatchStatuses.has(batch.status)) return batch;
     await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { glob } from 'tinyglobby';
 import { usageError } from '../exit-codes.js';
 import type { InspectItem } from './inspect-item.js';
-import { type PairRule, matchPair } from './pair-rule.js';
+import { matchPair, type PairRule } from './pair-rule.js';
 
 /** Extensions of the formats core decodes. */
 export const imageExtensions = ['png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'gif'] as const;
@@ -43,7 +43,9 @@ async function expand(argument: string, cwd: string): Promise<string[]> {
     expandDirectories: false,
   });
   if (found.length === 0) {
-    throw usageError(kind === 'folder' ? `no images in the folder ${argument}` : `no file matches ${argument}`);
+    throw usageError(
+      kind === 'folder' ? `no images in the folder ${argument}` : `no file matches ${argument}`,
+    );
   }
   return found;
 }
@@ -51,7 +53,11 @@ async function expand(argument: string, cwd: string): Promise<string[]> {
 const byPath = new Intl.Collator('en', { numeric: true }).compare;
 
 /** Every image named by `args` once, in natural path order, paired by `rule` when given. */
-export async function collectInputs(args: readonly string[], cwd: string, rule?: PairRule): Promise<CollectedInputs> {
+export async function collectInputs(
+  args: readonly string[],
+  cwd: string,
+  rule?: PairRule,
+): Promise<CollectedInputs> {
   const files = new Set<string>();
   for (const argument of args) for (const file of await expand(argument, cwd)) files.add(resolve(file));
   const items: InspectItem[] = [];

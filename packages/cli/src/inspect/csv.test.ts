@@ -3,8 +3,26 @@ import { formatCsvRow, parseCsv } from './csv.js';
 
 describe('parseCsv', () => {
   it.each([
-    ['plain rows', { given: 'a,b\n1,2\n', want: [['a', 'b'], ['1', '2']] }],
-    ['CRLF and no final newline', { given: 'a,b\r\n1,2', want: [['a', 'b'], ['1', '2']] }],
+    [
+      'plain rows',
+      {
+        given: 'a,b\n1,2\n',
+        want: [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+      },
+    ],
+    [
+      'CRLF and no final newline',
+      {
+        given: 'a,b\r\n1,2',
+        want: [
+          ['a', 'b'],
+          ['1', '2'],
+        ],
+      },
+    ],
     ['quotes, commas and doubled quotes', { given: 'a\n"x, ""y"""\n', want: [['a'], ['x, "y"']] }],
     ['a line break inside quotes', { given: '"a\nb",c\n', want: [['a\nb', 'c']] }],
     ['empty fields', { given: 'a,,c\n', want: [['a', '', 'c']] }],

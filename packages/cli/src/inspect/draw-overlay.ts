@@ -10,7 +10,18 @@ import sharp from 'sharp';
 import type { DefectRecord, InspectRecord } from './inspect-record.js';
 
 /** One colour per class id (Tableau 10), so a class looks the same on every image. */
-const classColours = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const classColours = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 const severityWidth: Record<string, number> = { low: 1, medium: 1.5, high: 2, critical: 3 };
 const verdictColours = { PASS: '#2e7d32', REVIEW: '#ef6c00', FAIL: '#c62828' } as const;
 
@@ -38,7 +49,9 @@ export function overlaySvg(record: InspectRecord, width: number, height: number)
     const stroke = unit * 1.5 * (review ? 1 : (severityWidth[d.severity ?? ''] ?? 1));
     const { x1, y1, x2, y2 } = d.box;
     const dash = review ? ` stroke-dasharray="${4 * unit} ${3 * unit}"` : '';
-    shapes.push(`<rect x="${x1}" y="${y1}" width="${Math.max(1, x2 - x1)}" height="${Math.max(1, y2 - y1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>`);
+    shapes.push(
+      `<rect x="${x1}" y="${y1}" width="${Math.max(1, x2 - x1)}" height="${Math.max(1, y2 - y1)}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>`,
+    );
     const text = `${d.class} ${d.confidence.toFixed(2)}${review ? ' review' : d.severity ? ` ${d.severity}` : ''}`;
     // Above the box when there is room, else just inside its top edge.
     const top = y1 - size * 1.3 >= 0 ? y1 - size * 1.3 : Math.min(y1, height - size * 1.3);
@@ -60,7 +73,12 @@ export function overlaySvg(record: InspectRecord, width: number, height: number)
  */
 export async function drawOverlay(image: Uint8Array, record: InspectRecord, path: string): Promise<void> {
   // Raw pixels in between: no second encode; three channels so the boxes keep their colours.
-  const upright = await sharp(image).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const upright = await sharp(image)
+    .rotate()
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width, height, channels } = upright.info;
   await mkdir(dirname(path), { recursive: true });
   await sharp(upright.data, { raw: { width, height, channels } })

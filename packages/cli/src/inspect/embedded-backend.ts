@@ -2,7 +2,7 @@
  * `--embedded`: inspections run in this process on core's inspector and the embedded ONNX
  * Runtime engine, which batches the concurrent requests the runner keeps in flight.
  */
-import { type Inspector, createInspector, isChipqError } from '@chipq/core';
+import { createInspector, type Inspector, isChipqError } from '@chipq/core';
 import { CliError, exitCodes, usageError } from '../exit-codes.js';
 import type { BackendResult, InspectBackend } from './inspect-backend.js';
 
@@ -30,19 +30,40 @@ export async function createEmbeddedBackend(options: EmbeddedBackendOptions): Pr
     });
   } catch (cause) {
     const detail = isChipqError(cause) ? `${cause.code}: ${cause.message}` : String(cause);
-    throw new CliError(exitCodes.unavailable, `cannot start the embedded engine on ${options.models}: ${detail}`, { cause });
+    throw new CliError(
+      exitCodes.unavailable,
+      `cannot start the embedded engine on ${options.models}: ${detail}`,
+      { cause },
+    );
   }
   const model = options.model ?? (await onlyModel(inspector));
   return {
     description: `embedded engine, models ${options.models}`,
     async inspect(input, signal): Promise<BackendResult> {
-      const result = await inspector.inspect({ image: input.image, reference: input.reference, model, version: options.version, signal });
+      const result = await inspector.inspect({
+        image: input.image,
+        reference: input.reference,
+        model,
+        version: options.version,
+        signal,
+      });
       return {
         model: result.model,
         image: { width: result.image.width, height: result.image.height },
         verdict: result.verdict,
-        detections: result.detections.map((d) => ({ className: d.className, classId: d.classId, confidence: d.confidence, severity: d.severity, box: d.box })),
-        review: result.review.map((d) => ({ className: d.className, classId: d.classId, confidence: d.confidence, box: d.box })),
+        detections: result.detections.map((d) => ({
+          className: d.className,
+          classId: d.classId,
+          confidence: d.confidence,
+          severity: d.severity,
+          box: d.box,
+        })),
+        review: result.review.map((d) => ({
+          className: d.className,
+          classId: d.classId,
+          confidence: d.confidence,
+          box: d.box,
+        })),
         totalMs: result.timings.totalMs,
       };
     },
@@ -56,6 +77,9 @@ async function onlyModel(inspector: Inspector): Promise<string> {
   const ready = [...new Set(index.filter((entry) => entry.state === 'READY').map((entry) => entry.name))];
   if (ready.length === 1 && ready[0] !== undefined) return ready[0];
   await inspector.close();
-  if (ready.length === 0) throw new CliError(exitCodes.unavailable, `no model in ${inspector.repository} could be loaded`);
-  throw usageError(`${inspector.repository} holds several models (${ready.sort().join(', ')}): name one with --model`);
+  if (ready.length === 0)
+    throw new CliError(exitCodes.unavailable, `no model in ${inspector.repository} could be loaded`);
+  throw usageError(
+    `${inspector.repository} holds several models (${ready.sort().join(', ')}): name one with --model`,
+  );
 }

@@ -41,7 +41,11 @@ export function decideExitCode(summary: RunSummary, failExit: boolean, interrupt
   return exitCodes.ok;
 }
 
-export async function inspectCommand(args: readonly string[], io: CliIo, openBackend: OpenBackend): Promise<number> {
+export async function inspectCommand(
+  args: readonly string[],
+  io: CliIo,
+  openBackend: OpenBackend,
+): Promise<number> {
   const options = resolveInspectOptions(args, io);
   if (options.help) {
     io.stdout.write(inspectHelp);
@@ -52,8 +56,10 @@ export async function inspectCommand(args: readonly string[], io: CliIo, openBac
     ? { items: await readManifest(options.manifest), references: 0, unmatched: 0 }
     : await collectInputs(options.inputs, io.cwd, options.pair);
   const { items } = collected;
-  if (collected.references > 0) note(`${collected.references} references skipped (they pair with the tested images)`);
-  if (collected.unmatched > 0) note(`${collected.unmatched} files match neither side of --pair; inspected without a reference`);
+  if (collected.references > 0)
+    note(`${collected.references} references skipped (they pair with the tested images)`);
+  if (collected.unmatched > 0)
+    note(`${collected.unmatched} files match neither side of --pair; inspected without a reference`);
   if (items.length === 0) throw usageError('nothing to inspect: every file named is a reference');
 
   const summary = new RunSummary(items.length);
@@ -76,9 +82,11 @@ export async function inspectCommand(args: readonly string[], io: CliIo, openBac
           summary.add(record);
           writer?.write(item.index, record);
           if (options.overlayDir !== undefined && image !== undefined && record.status === 'ok') {
-            await drawOverlay(image, record, join(options.overlayDir, relative(root, item.image))).catch((error: unknown) => {
-              if (overlayFailures++ === 0) note(`cannot write an overlay: ${(error as Error).message}`);
-            });
+            await drawOverlay(image, record, join(options.overlayDir, relative(root, item.image))).catch(
+              (error: unknown) => {
+                if (overlayFailures++ === 0) note(`cannot write an overlay: ${(error as Error).message}`);
+              },
+            );
           }
           progress.update();
         },
@@ -92,7 +100,11 @@ export async function inspectCommand(args: readonly string[], io: CliIo, openBac
     await backend.close();
   }
   if (!options.quiet) {
-    const report = renderSummary(summary, { elapsedMs, backend: backend.description, interrupted: signal.aborted });
+    const report = renderSummary(summary, {
+      elapsedMs,
+      backend: backend.description,
+      interrupted: signal.aborted,
+    });
     (options.out === '-' ? io.stderr : io.stdout).write(report);
   }
   if (overlayFailures > 1) note(`${overlayFailures} overlays could not be written`);

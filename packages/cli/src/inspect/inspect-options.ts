@@ -71,7 +71,10 @@ export function resolveInspectOptions(args: readonly string[], io: CliIo): Inspe
     target: target(parsed.values, io),
     model: stringOption(parsed, 'model'),
     version: stringOption(parsed, 'version'),
-    pair: stringOption(parsed, 'pair') === undefined ? undefined : parsePairRule(stringOption(parsed, 'pair') as string),
+    pair:
+      stringOption(parsed, 'pair') === undefined
+        ? undefined
+        : parsePairRule(stringOption(parsed, 'pair') as string),
     manifest: path('manifest'),
     out: stringOption(parsed, 'out') === '-' ? '-' : path('out'),
     overlayDir: path('overlay-dir'),
@@ -84,14 +87,16 @@ export function resolveInspectOptions(args: readonly string[], io: CliIo): Inspe
   };
   if (options.help) return options;
   if (options.out !== undefined) resultsFormat(options.out);
-  if (options.manifest !== undefined && options.pair !== undefined) throw usageError('use --manifest or --pair, not both');
+  if (options.manifest !== undefined && options.pair !== undefined)
+    throw usageError('use --manifest or --pair, not both');
   if (options.manifest !== undefined && options.inputs.length > 0) {
     throw usageError('with --manifest the images come from the manifest: give no files on the command line');
   }
   if (options.manifest === undefined && options.inputs.length === 0) {
     throw usageError('name the images to inspect (files, folders or globs), or give --manifest');
   }
-  if (options.version !== undefined && options.model === undefined) throw usageError('--version needs --model');
+  if (options.version !== undefined && options.model === undefined)
+    throw usageError('--version needs --model');
   return options;
 }
 
@@ -99,9 +104,13 @@ export function resolveInspectOptions(args: readonly string[], io: CliIo): Inspe
 function target(values: Record<string, string | boolean | undefined>, io: CliIo): InspectTarget {
   const server = typeof values.server === 'string' ? values.server : undefined;
   const models = typeof values.models === 'string' ? values.models : undefined;
-  if (values.embedded === true && server !== undefined) throw usageError('use --embedded or --server, not both');
-  if (server !== undefined && models !== undefined) throw usageError('--models is for the embedded engine; a server has its own repository');
-  const url = server ?? (values.embedded === true || models !== undefined ? undefined : io.env.CHIPQ_SERVER_URL || undefined);
+  if (values.embedded === true && server !== undefined)
+    throw usageError('use --embedded or --server, not both');
+  if (server !== undefined && models !== undefined)
+    throw usageError('--models is for the embedded engine; a server has its own repository');
+  const url =
+    server ??
+    (values.embedded === true || models !== undefined ? undefined : io.env.CHIPQ_SERVER_URL || undefined);
   if (url !== undefined) return { kind: 'server', url: checkUrl(url) };
   return { kind: 'embedded', models: resolve(io.cwd, models ?? './models') };
 }
@@ -114,6 +123,7 @@ export function checkUrl(text: string): string {
   } catch {
     throw usageError(`expected an http(s) URL for the server, got ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`expected an http(s) URL for the server, got ${JSON.stringify(text)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw usageError(`expected an http(s) URL for the server, got ${JSON.stringify(text)}`);
   return url.href.replace(/\/+$/, '');
 }

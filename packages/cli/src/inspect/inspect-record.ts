@@ -43,7 +43,11 @@ export function displayPath(path: string, cwd: string): string {
 }
 
 function base(item: InspectItem, cwd: string): Pick<InspectRecord, 'image' | 'reference'> & Traceability {
-  return { image: displayPath(item.image, cwd), reference: item.reference ? displayPath(item.reference, cwd) : null, ...item.traceability };
+  return {
+    image: displayPath(item.image, cwd),
+    reference: item.reference ? displayPath(item.reference, cwd) : null,
+    ...item.traceability,
+  };
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -77,7 +81,11 @@ export function resultRecord(item: InspectItem, result: BackendResult, cwd: stri
 }
 
 /** The record of an image that could not be processed. */
-export function errorRecord(item: InspectItem, error: { code: string; message: string }, cwd: string): InspectRecord {
+export function errorRecord(
+  item: InspectItem,
+  error: { code: string; message: string },
+  cwd: string,
+): InspectRecord {
   return {
     ...base(item, cwd),
     status: 'error',
@@ -101,7 +109,10 @@ export function errorRecord(item: InspectItem, error: { code: string; message: s
 export function describeError(error: unknown): { code: string; message: string } {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { code: typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) ? code : 'INTERNAL', message: error.message };
+    return {
+      code: typeof code === 'string' && /^[A-Z][A-Z_]+$/.test(code) ? code : 'INTERNAL',
+      message: error.message,
+    };
   }
   return { code: 'INTERNAL', message: String(error) };
 }

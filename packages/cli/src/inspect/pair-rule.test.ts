@@ -15,7 +15,10 @@ describe('matchPair', () => {
   const rule = { image: '_test', reference: '_temp' };
 
   it.each([
-    ['a tested image', { given: 'd/00041000_test.jpg', want: { kind: 'image', reference: 'd/00041000_temp.jpg' } }],
+    [
+      'a tested image',
+      { given: 'd/00041000_test.jpg', want: { kind: 'image', reference: 'd/00041000_temp.jpg' } },
+    ],
     ['a reference', { given: 'd/00041000_temp.jpg', want: { kind: 'reference' } }],
     ['a name without a suffix', { given: 'd/board.png', want: { kind: 'unmatched' } }],
     ['a suffix in the middle', { given: 'd/a_test_b.png', want: { kind: 'unmatched' } }],
@@ -26,6 +29,9 @@ describe('matchPair', () => {
 
   it('prefers the longer suffix when both match', () => {
     expect(matchPair({ image: '_a', reference: '_ba' }, 'x_ba.png')).toEqual({ kind: 'reference' });
-    expect(matchPair({ image: '_ba', reference: '_a' }, 'x_ba.png')).toEqual({ kind: 'image', reference: 'x_a.png' });
+    expect(matchPair({ image: '_ba', reference: '_a' }, 'x_ba.png')).toEqual({
+      kind: 'image',
+      reference: 'x_a.png',
+    });
   });
 });

@@ -14,19 +14,19 @@ export interface PairRule {
 }
 
 /** What the rule says about one file. */
-export type PairMatch =
-  | { kind: 'image'; reference: string }
-  | { kind: 'reference' }
-  | { kind: 'unmatched' };
+export type PairMatch = { kind: 'image'; reference: string } | { kind: 'reference' } | { kind: 'unmatched' };
 
 /** Parses `IMAGE:REFERENCE` (two different non-empty suffixes). */
 export function parsePairRule(text: string): PairRule {
   const parts = text.split(':');
   const [image, reference] = parts;
   if (parts.length !== 2 || !image || !reference || image === reference) {
-    throw usageError(`expected --pair IMAGE_SUFFIX:REFERENCE_SUFFIX with two different suffixes (e.g. _test:_temp), got ${JSON.stringify(text)}`);
+    throw usageError(
+      `expected --pair IMAGE_SUFFIX:REFERENCE_SUFFIX with two different suffixes (e.g. _test:_temp), got ${JSON.stringify(text)}`,
+    );
   }
-  if (/[\\/]/.test(text)) throw usageError(`--pair suffixes are parts of file names, not paths: ${JSON.stringify(text)}`);
+  if (/[\\/]/.test(text))
+    throw usageError(`--pair suffixes are parts of file names, not paths: ${JSON.stringify(text)}`);
   return { image, reference };
 }
 

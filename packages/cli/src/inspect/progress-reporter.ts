@@ -26,7 +26,11 @@ function status(summary: RunSummary, startedAt: number): string {
 }
 
 /** A reporter for `summary` on `stream`; silent when `quiet`. */
-export function createProgressReporter(stream: TextOutput, summary: RunSummary, quiet: boolean): ProgressReporter {
+export function createProgressReporter(
+  stream: TextOutput,
+  summary: RunSummary,
+  quiet: boolean,
+): ProgressReporter {
   const startedAt = performance.now();
   if (quiet) return { update() {}, finish() {} };
   if (stream.isTTY) {
@@ -34,7 +38,9 @@ export function createProgressReporter(stream: TextOutput, summary: RunSummary, 
     const draw = () => {
       const width = Math.max(10, Math.min(40, (stream.columns ?? 80) - 70));
       const filled = summary.total === 0 ? width : Math.round((summary.done / summary.total) * width);
-      stream.write(`\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status(summary, startedAt)}`);
+      stream.write(
+        `\r\x1b[2K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${status(summary, startedAt)}`,
+      );
       drawnAt = performance.now();
     };
     return {

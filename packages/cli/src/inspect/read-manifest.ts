@@ -20,7 +20,12 @@ export async function readManifest(path: string): Promise<InspectItem[]> {
     throw usageError(`cannot read the manifest ${path}: ${(cause as Error).message}`);
   }
   const extension = extname(path).toLowerCase();
-  const rows = extension === '.csv' ? csvRows(path, text) : extension === '.jsonl' || extension === '.ndjson' ? jsonlRows(path, text) : undefined;
+  const rows =
+    extension === '.csv'
+      ? csvRows(path, text)
+      : extension === '.jsonl' || extension === '.ndjson'
+        ? jsonlRows(path, text)
+        : undefined;
   if (rows === undefined) throw usageError(`expected a manifest ending in .csv or .jsonl, got ${path}`);
   if (rows.length === 0) throw usageError(`the manifest ${path} lists no images`);
   const folder = dirname(path);
@@ -35,9 +40,13 @@ function csvRows(path: string, text: string): { line: number; row: Row }[] {
     throw usageError(`${path}: ${(cause as Error).message}`);
   }
   const [header, ...body] = table;
-  if (!header?.includes('image')) throw usageError(`${path}: the first row must name the columns, including image`);
+  if (!header?.includes('image'))
+    throw usageError(`${path}: the first row must name the columns, including image`);
   // Line numbers as a person counts them (header = line 1); quoted line breaks are rare in manifests.
-  return body.map((fields, i) => ({ line: i + 2, row: Object.fromEntries(header.map((name, j) => [name.trim(), fields[j] ?? ''])) }));
+  return body.map((fields, i) => ({
+    line: i + 2,
+    row: Object.fromEntries(header.map((name, j) => [name.trim(), fields[j] ?? ''])),
+  }));
 }
 
 function jsonlRows(path: string, text: string): { line: number; row: Row }[] {
@@ -50,7 +59,8 @@ function jsonlRows(path: string, text: string): { line: number; row: Row }[] {
     } catch {
       throw usageError(`${path}:${i + 1}: not a JSON object`);
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw usageError(`${path}:${i + 1}: not a JSON object`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw usageError(`${path}:${i + 1}: not a JSON object`);
     rows.push({ line: i + 1, row: value as Row });
   }
   return rows;
@@ -65,7 +75,8 @@ function text(value: unknown): string | undefined {
 function integer(value: unknown, field: string, where: string): number | undefined {
   const string = text(value);
   if (string === undefined) return undefined;
-  if (!/^-?\d+$/.test(string)) throw usageError(`${where}: expected an integer for ${field}, got ${JSON.stringify(string)}`);
+  if (!/^-?\d+$/.test(string))
+    throw usageError(`${where}: expected an integer for ${field}, got ${JSON.stringify(string)}`);
   return Number(string);
 }
 
@@ -84,8 +95,17 @@ function toItem(row: Row, index: number, folder: string, where: string): Inspect
   // A JSONL row may carry its tags as an object; other unknown columns are tags too.
   const nested = row.tags !== null && typeof row.tags === 'object' ? Object.entries(row.tags as Row) : [];
   const columns = Object.entries(row).filter(([key]) => key !== 'tags' || nested.length === 0);
-  const tags = [...columns, ...nested].filter(([key, value]) => !known.has(key) && typeof value !== 'object' && text(value) !== undefined);
-  if (tags.length > 0) traceability.tags = Object.fromEntries(tags.map(([key, value]) => [key, text(value) as string]));
-  for (const key of Object.keys(traceability) as (keyof Traceability)[]) if (traceability[key] === undefined) delete traceability[key];
-  return { index, image: resolve(folder, image), ...(reference === undefined ? {} : { reference: resolve(folder, reference) }), traceability };
+  const tags = [...columns, ...nested].filter(
+    ([key, value]) => !known.has(key) && typeof value !== 'object' && text(value) !== undefined,
+  );
+  if (tags.length > 0)
+    traceability.tags = Object.fromEntries(tags.map(([key, value]) => [key, text(value) as string]));
+  for (const key of Object.keys(traceability) as (keyof Traceability)[])
+    if (traceability[key] === undefined) delete traceability[key];
+  return {
+    index,
+    image: resolve(folder, image),
+    ...(reference === undefined ? {} : { reference: resolve(folder, reference) }),
+    traceability,
+  };
 }

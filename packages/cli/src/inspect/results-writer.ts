@@ -3,8 +3,9 @@
  * input order even though images finish out of order, so two runs over the same folder give
  * files that diff cleanly.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import type { TextOutput } from '../cli-io.js';
 import { usageError } from '../exit-codes.js';
@@ -23,9 +24,31 @@ export function resultsFormat(path: string): ResultsFormat {
 }
 
 export const csvColumns = [
-  'image', 'reference', 'status', 'verdict', 'rule', 'score', 'defects', 'classes', 'detections', 'review',
-  'model', 'version', 'lot_id', 'wafer_id', 'die_x', 'die_y', 'station_id', 'tags', 'width', 'height',
-  'total_ms', 'result_id', 'error_code', 'error_message', 'reason',
+  'image',
+  'reference',
+  'status',
+  'verdict',
+  'rule',
+  'score',
+  'defects',
+  'classes',
+  'detections',
+  'review',
+  'model',
+  'version',
+  'lot_id',
+  'wafer_id',
+  'die_x',
+  'die_y',
+  'station_id',
+  'tags',
+  'width',
+  'height',
+  'total_ms',
+  'result_id',
+  'error_code',
+  'error_message',
+  'reason',
 ] as const;
 
 /** One CSV row: counts per class (`short:2;open:1`) and compact detections (`short 0.93 [x1 y1 x2 y2]`). */
@@ -36,9 +59,13 @@ export function csvRow(record: InspectRecord): string {
     ...record,
     defects: record.status === 'ok' ? record.defects.length : null,
     classes: [...perClass].map(([name, count]) => `${name}:${count}`).join(';'),
-    detections: record.defects.map((d) => `${d.class} ${d.confidence} [${d.box.x1} ${d.box.y1} ${d.box.x2} ${d.box.y2}]`).join('; '),
+    detections: record.defects
+      .map((d) => `${d.class} ${d.confidence} [${d.box.x1} ${d.box.y1} ${d.box.x2} ${d.box.y2}]`)
+      .join('; '),
     review: record.status === 'ok' ? record.review.length : null,
-    tags: Object.entries(record.tags ?? {}).map(([key, value]) => `${key}=${value}`).join(';'),
+    tags: Object.entries(record.tags ?? {})
+      .map(([key, value]) => `${key}=${value}`)
+      .join(';'),
     error_code: record.error?.code,
     error_message: record.error?.message,
   };
@@ -59,9 +86,12 @@ export async function openResultsWriter(path: string, stdout: TextOutput): Promi
   if (path !== '-') mkdirSync(dirname(path), { recursive: true });
   const file = path === '-' ? undefined : createWriteStream(path);
   if (file) {
-    await Promise.race([once(file, 'open'), once(file, 'error').then(([error]) => {
-      throw usageError(`cannot write ${path}: ${(error as Error).message}`);
-    })]);
+    await Promise.race([
+      once(file, 'open'),
+      once(file, 'error').then(([error]) => {
+        throw usageError(`cannot write ${path}: ${(error as Error).message}`);
+      }),
+    ]);
   }
   const sink: TextOutput = file ?? stdout;
   const line = (record: InspectRecord) => (format === 'csv' ? csvRow(record) : `${JSON.stringify(record)}\n`);
@@ -77,7 +107,8 @@ export async function openResultsWriter(path: string, stdout: TextOutput): Promi
       }
     },
     async close() {
-      for (const index of [...pending.keys()].sort((a, b) => a - b)) sink.write(line(pending.get(index) as InspectRecord));
+      for (const index of [...pending.keys()].sort((a, b) => a - b))
+        sink.write(line(pending.get(index) as InspectRecord));
       pending.clear();
       if (file) {
         file.end();

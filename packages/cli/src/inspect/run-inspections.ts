@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { InspectBackend } from './inspect-backend.js';
 import type { InspectItem } from './inspect-item.js';
-import { type InspectRecord, describeError, errorRecord, resultRecord } from './inspect-record.js';
+import { describeError, errorRecord, type InspectRecord, resultRecord } from './inspect-record.js';
 
 export interface RunInspectionsOptions {
   /** Images in flight at once (the engine batches them). */
@@ -27,12 +27,19 @@ async function readInput(path: string, field: string): Promise<Uint8Array> {
   try {
     return await readFile(path);
   } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
-    throw Object.assign(new Error(`cannot read the ${field} ${path}: ${reason}`, { cause }), { code: 'INVALID_INPUT' });
+    const reason =
+      (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (cause as Error).message;
+    throw Object.assign(new Error(`cannot read the ${field} ${path}: ${reason}`, { cause }), {
+      code: 'INVALID_INPUT',
+    });
   }
 }
 
-async function inspectOne(item: InspectItem, backend: InspectBackend, options: RunInspectionsOptions): Promise<void> {
+async function inspectOne(
+  item: InspectItem,
+  backend: InspectBackend,
+  options: RunInspectionsOptions,
+): Promise<void> {
   let image: Uint8Array | undefined;
   let record: InspectRecord;
   try {
@@ -56,7 +63,11 @@ async function inspectOne(item: InspectItem, backend: InspectBackend, options: R
 }
 
 /** Inspects every item (until `signal` aborts); resolves when all taken items have a record. */
-export async function runInspections(items: readonly InspectItem[], backend: InspectBackend, options: RunInspectionsOptions): Promise<void> {
+export async function runInspections(
+  items: readonly InspectItem[],
+  backend: InspectBackend,
+  options: RunInspectionsOptions,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !options.signal.aborted) {

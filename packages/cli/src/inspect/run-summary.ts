@@ -47,7 +47,9 @@ function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   // First column left-aligned (names), the others right-aligned (numbers).
   return rows
-    .map((row) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`.trimEnd())
+    .map((row) =>
+      `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`.trimEnd(),
+    )
     .join('\n');
 }
 
@@ -76,14 +78,23 @@ export function renderSummary(summary: RunSummary, options: RenderSummaryOptions
     ]),
   ];
   if (summary.classes.size > 0) {
-    const classes = [...summary.classes].sort((a, b) => b[1].defects - a[1].defects || a[0].localeCompare(b[0]));
-    lines.push('', table([['defect class', 'images', 'defects'], ...classes.map(([name, t]) => [name, String(t.images), String(t.defects)])]));
+    const classes = [...summary.classes].sort(
+      (a, b) => b[1].defects - a[1].defects || a[0].localeCompare(b[0]),
+    );
+    lines.push(
+      '',
+      table([
+        ['defect class', 'images', 'defects'],
+        ...classes.map(([name, t]) => [name, String(t.images), String(t.defects)]),
+      ]),
+    );
   }
   if (summary.failures.length > 0) {
     const max = options.maxFailures ?? 20;
     lines.push('', `  could not be processed (${summary.failures.length}):`);
     for (const f of summary.failures.slice(0, max)) lines.push(`    ${f.image}  ${f.code}  ${f.message}`);
-    if (summary.failures.length > max) lines.push(`    ... and ${summary.failures.length - max} more (see the results file)`);
+    if (summary.failures.length > max)
+      lines.push(`    ... and ${summary.failures.length - max} more (see the results file)`);
   }
   return `${lines.join('\n')}\n`;
 }

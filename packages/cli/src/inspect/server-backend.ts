@@ -19,14 +19,23 @@ export interface ServerBackendOptions {
 }
 
 function toBackendResult(result: InferenceResult): BackendResult {
-  if (result.verdict === null) throw Object.assign(new Error(result.error?.message ?? 'no verdict'), { code: result.error?.code ?? 'INFERENCE_FAILED' });
+  if (result.verdict === null)
+    throw Object.assign(new Error(result.error?.message ?? 'no verdict'), {
+      code: result.error?.code ?? 'INFERENCE_FAILED',
+    });
   return {
     id: result.id,
     model: { name: result.model.name ?? '', version: result.model.version ?? '' },
     image: { width: result.image.width ?? 0, height: result.image.height ?? 0 },
     verdict: result.verdict,
     detections: result.detections.map(
-      (d): FoundDefect => ({ className: d.defect_type, classId: d.class_id, confidence: d.confidence, severity: d.severity, box: d.box }),
+      (d): FoundDefect => ({
+        className: d.defect_type,
+        classId: d.class_id,
+        confidence: d.confidence,
+        severity: d.severity,
+        box: d.box,
+      }),
     ),
     // The API returns the counted detections only; the review band stays on the server.
     review: [],
@@ -40,7 +49,11 @@ export async function createServerBackend(options: ServerBackendOptions): Promis
   try {
     if (options.model !== undefined) {
       const status = await client.models.status(options.model);
-      if (!status.ready) throw new CliError(exitCodes.unavailable, `model ${options.model} is not ready on ${options.url}: ${status.reason || status.state}`);
+      if (!status.ready)
+        throw new CliError(
+          exitCodes.unavailable,
+          `model ${options.model} is not ready on ${options.url}: ${status.reason || status.state}`,
+        );
     } else {
       await client.models.list();
     }

@@ -41,6 +41,8 @@ export async function healthCommand(args: readonly string[], io: CliIo): Promise
       throw error;
     }),
   );
-  io.stdout.write(parsed.values.json === true ? `${JSON.stringify(health, null, 2)}\n` : renderHealth(health, url));
+  io.stdout.write(
+    parsed.values.json === true ? `${JSON.stringify(health, null, 2)}\n` : renderHealth(health, url),
+  );
   return health.ready ? exitCodes.ok : exitCodes.unavailable;
 }

@@ -51,13 +51,17 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
   switch (action) {
     case 'list': {
       const list = await callServer(url, () => client.models.list({ signal: io.signal }));
-      print(list, () => renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows(list.models)));
+      print(list, () =>
+        renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows(list.models)),
+      );
       return exitCodes.ok;
     }
     case 'get': {
       const model = await callServer(url, () => client.models.get(needName(), { signal: io.signal }));
-      print(model, () =>
-        renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows([model])) +
+      print(
+        model,
+        () =>
+          renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows([model])) +
           `  labels: ${model.labels?.join(', ') ?? '-'}\n`,
       );
       return exitCodes.ok;
@@ -66,9 +70,15 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
     case 'unload': {
       const model = needName();
       const status = await callServer(url, () =>
-        action === 'load' ? client.models.load(model, { signal: io.signal }) : client.models.unload(model, { signal: io.signal }),
+        action === 'load'
+          ? client.models.load(model, { signal: io.signal })
+          : client.models.unload(model, { signal: io.signal }),
       );
-      print(status, () => `${status.name}: ${status.state}${status.reason ? ` (${status.reason})` : ''}; ${versionStates(status.versions)}\n`);
+      print(
+        status,
+        () =>
+          `${status.name}: ${status.state}${status.reason ? ` (${status.reason})` : ''}; ${versionStates(status.versions)}\n`,
+      );
       return exitCodes.ok;
     }
     case 'deploy': {
@@ -101,10 +111,16 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
           { signal: io.signal },
         ),
       );
-      print(deployed, () => `${deployed.name} v${deployed.version} deployed; ${deployed.status ? deployed.status.state : 'not loaded'}\n`);
+      print(
+        deployed,
+        () =>
+          `${deployed.name} v${deployed.version} deployed; ${deployed.status ? deployed.status.state : 'not loaded'}\n`,
+      );
       return exitCodes.ok;
     }
     default:
-      throw usageError(`chipq models: unknown action ${JSON.stringify(action)} (list, get, load, unload, deploy)`);
+      throw usageError(
+        `chipq models: unknown action ${JSON.stringify(action)} (list, get, load, unload, deploy)`,
+      );
   }
 }
