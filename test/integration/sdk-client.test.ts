@@ -147,6 +147,49 @@ describe('sdk against the in-process service', () => {
     expect(summary.totals.requests).toBeGreaterThan(0);
   });
 
+  it('retries a GET after a 503 answer, and gives up on predict at once', async () => {
+    const statuses: number[] = [];
+    let answered = 0;
+    const busyOnce = async (request: Request) => {
+      const response =
+        answered++ === 0
+          ? new Response(
+              JSON.stringify({ status: 503, code: 'ENGINE_UNAVAILABLE', title: 'busy', detail: 'busy' }),
+              {
+                status: 503,
+                headers: { 'content-type': 'application/problem+json' },
+              },
+            )
+          : await service.app.request(request);
+      statuses.push(response.status);
+      return response;
+    };
+    const retrying = createChipqClient({ baseUrl: 'http://chipq.test', fetch: busyOnce, retryDelayMs: 1 });
+    expect((await retrying.models.status('diff_detector')).ready).toBe(true);
+    expect(statuses).toEqual([503, 200]);
+
+    answered = 0;
+    statuses.length = 0;
+    const refused = await retrying.predict({ image: blank(), reference: blank() }).catch((e) => e);
+    expect(refused).toMatchObject({ status: 503, code: 'ENGINE_UNAVAILABLE' });
+    expect(statuses).toEqual([503]);
+  });
+
+  it('rejects with a TimeoutError when an attempt passes its deadline', async () => {
+    // A fetch that never answers on its own: only the client's deadline can end the call.
+    const silent = (request: Request) =>
+      new Promise<Response>((_resolve, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason), { once: true });
+      });
+    const slowClient = createChipqClient({
+      baseUrl: 'http://chipq.test',
+      fetch: silent,
+      timeoutMs: 50,
+      retries: 0,
+    });
+    await expect(slowClient.models.list()).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
   it('deploys a new version from a file path (node helper)', async () => {
     const dir = path.join(env.repository, 'add_sub');
     const model = await fileFromPath(path.join(dir, '1', 'model.onnx'));
