@@ -94,7 +94,9 @@ export const BatchItemSchema = z
         'How many times a worker claimed the item (1 unless a replica died or shut down mid-item).',
     }),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
-    result: InferenceResultSchema.nullable(),
+    // A union, not .nullable(): on a registered schema zod-openapi renders .nullable() as an
+    // allOf that can never be null, and client generators follow the document literally.
+    result: z.union([InferenceResultSchema, z.null()]),
   })
   .openapi('BatchItem');
 

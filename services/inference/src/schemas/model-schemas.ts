@@ -112,7 +112,8 @@ export const DeployResultSchema = z
   .object({
     name: z.string(),
     version: z.string(),
-    status: ModelStatusSchema.nullable().openapi({ description: 'Null when `load=false`.' }),
+    // A union, not .nullable(): see BatchItem.result in batch-schemas.ts.
+    status: z.union([ModelStatusSchema, z.null()]).openapi({ description: 'Null when `load=false`.' }),
     deployment: DeploymentEventSchema,
   })
   .openapi('DeployResult');
