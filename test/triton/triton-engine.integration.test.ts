@@ -81,8 +81,15 @@ suite(title, () => {
 
   it('serves Prometheus metrics on the metrics port', async () => {
     await engine.infer(addSub);
-    const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
-    expect(text).toMatch(/nv_inference_request_success\{model="add_sub",version="1"\} [1-9]/);
+    // Triton counts a request just after answering it (as with statistics): read until the
+    // counter shows it, for at most 5 s, then assert on the last page read.
+    const counted = /nv_inference_request_success\{model="add_sub",version="1"\} [1-9]/;
+    let text = '';
+    for (let attempt = 0; attempt < 50 && !counted.test(text); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+    }
+    expect(text).toMatch(counted);
   });
 
   it.each(['add_sub', 'uint8_pair', 'no_batch', 'slow'])(
