@@ -71,7 +71,9 @@ export function abortError(signal: AbortSignal): ChipqError {
   if (reason instanceof ChipqError) return reason;
   const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
   return timedOut
-    ? new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the operation finished', { cause: reason })
+    ? new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the operation finished', {
+        cause: reason,
+      })
     : new ChipqError('CANCELLED', 'the operation was cancelled', { cause: reason });
 }
 

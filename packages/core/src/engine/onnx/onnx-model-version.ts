@@ -9,8 +9,8 @@ import type { BatchPolicy } from '../batching/batch-policy.js';
 import { BatchScheduler } from '../batching/batch-scheduler.js';
 import { concatBatch, splitBatch } from '../batching/tensor-batch.js';
 import type { Tensor } from '../engine.js';
-import { type InstanceSettings, OnnxModelInstance } from './onnx-model-instance.js';
 import type { ValidatedRequest } from '../request-validation.js';
+import { type InstanceSettings, OnnxModelInstance } from './onnx-model-instance.js';
 import { type ComputeTimes, OnnxStatistics } from './onnx-statistics.js';
 
 interface RequestResult {
