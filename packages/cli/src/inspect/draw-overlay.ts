@@ -2,7 +2,7 @@
  * `--overlay-dir`: a copy of the tested image with each defect's box and label drawn, because
  * people would rather look than read. The drawing is one SVG composed over the image by sharp:
  * boxes coloured by class, thicker for higher severity, dashed for the review band, and a
- * banner with the verdict.
+ * banner with the verdict in the bottom-left corner.
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -61,7 +61,8 @@ export function overlaySvg(record: InspectRecord, width: number, height: number)
   for (const d of record.defects) draw(d, false);
   if (record.verdict) {
     const banner = `${record.verdict} ${record.score?.toFixed(2) ?? ''} ${record.rule ?? ''}`.trim();
-    shapes.push(label(banner, 0, 0, size, verdictColours[record.verdict], width));
+    // Bottom-left: defects near the top edge keep their labels visible.
+    shapes.push(label(banner, 0, height - size * 1.3, size, verdictColours[record.verdict], width));
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
 }
