@@ -39,7 +39,7 @@ export type {
   MatchOptions,
   ScoredDetection,
 } from './evaluation/match-detections.js';
-export { intersectionOverUnion, matchDetections } from './evaluation/match-detections.js';
+export { matchDetections } from './evaluation/match-detections.js';
 export type {
   ClassAveragePrecision,
   DetectionEvaluation,

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { intersectionOverUnion, parseDeepPcbAnnotations } from '@chipq/core';
+import { iou, parseDeepPcbAnnotations } from '@chipq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
 import { createLogger } from '../src/observability/logger.js';
@@ -70,7 +70,7 @@ describe.skipIf(!present)('predict on a real DeepPCB pair with pcb_defect_detect
     // Most annotated defects are found (IoU >= 0.5 with some detection); the model's own quality
     // is measured by `pnpm eval:deeppcb`, this only shows the service carries it through.
     const found = truth.filter((t) =>
-      result.detections.some((d: { box: typeof t.box }) => intersectionOverUnion(d.box, t.box) >= 0.5),
+      result.detections.some((d: { box: typeof t.box }) => iou(d.box, t.box) >= 0.5),
     );
     expect(found.length).toBeGreaterThanOrEqual(Math.ceil(truth.length / 2));
     const read = await body(await service.app.request(`/api/v1/inference/${result.id}`));

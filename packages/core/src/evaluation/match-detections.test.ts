@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type EvaluationBox,
-  intersectionOverUnion,
-  matchDetections,
-  type ScoredDetection,
-} from './match-detections.js';
+import { iou } from '../postprocess/nms.js';
+import { type EvaluationBox, matchDetections, type ScoredDetection } from './match-detections.js';
 
 const box = (x1: number, y1: number, x2: number, y2: number): EvaluationBox => ({ x1, y1, x2, y2 });
 
-describe('intersectionOverUnion', () => {
+// Matching uses postprocessing's iou; these are the cases evaluation relies on.
+describe('iou for matching', () => {
   const cases: Array<[string, { a: EvaluationBox; b: EvaluationBox; want: number }]> = [
     ['identical', { a: box(0, 0, 10, 10), b: box(0, 0, 10, 10), want: 1 }],
     ['half covered', { a: box(0, 0, 10, 10), b: box(0, 0, 10, 5), want: 0.5 }],
@@ -18,8 +15,8 @@ describe('intersectionOverUnion', () => {
     ['degenerate', { a: box(5, 5, 5, 5), b: box(5, 5, 5, 5), want: 0 }],
   ];
   it.each(cases)('%s', (_name, { a, b, want }) => {
-    expect(intersectionOverUnion(a, b)).toBeCloseTo(want, 12);
-    expect(intersectionOverUnion(b, a)).toBeCloseTo(want, 12);
+    expect(iou(a, b)).toBeCloseTo(want, 12);
+    expect(iou(b, a)).toBeCloseTo(want, 12);
   });
 });
 

@@ -3,6 +3,7 @@
  * greedy by descending confidence, same image and same class only, each ground truth used at
  * most once.
  */
+import { iou } from '../postprocess/nms.js';
 
 /** An axis-aligned box in pixels: (x1, y1) top-left, (x2, y2) bottom-right. */
 export interface EvaluationBox {
@@ -42,16 +43,6 @@ export interface MatchedDetection {
   iou: number;
 }
 
-/** Intersection over union of two boxes; 0 when either has no area. */
-export function intersectionOverUnion(a: EvaluationBox, b: EvaluationBox): number {
-  const iw = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
-  const ih = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /**
  * Matches detections to ground truths. Detections are taken by descending confidence (ties keep
  * input order); each takes the still-unmatched ground truth of the same image and class with
@@ -82,9 +73,9 @@ export function matchDetections(
     let bestIou = -1;
     for (const c of candidates) {
       if (c.used) continue;
-      const iou = intersectionOverUnion(d.box, c.box);
-      if (iou > bestIou) {
-        bestIou = iou;
+      const overlap = iou(d.box, c.box);
+      if (overlap > bestIou) {
+        bestIou = overlap;
         best = c;
       }
     }
