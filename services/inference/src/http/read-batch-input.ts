@@ -6,7 +6,7 @@
 import { ChipqError } from '@chipq/core';
 import type { BatchForm, BatchJson } from '../schemas/batch-schemas.js';
 import type { BatchInput } from '../services/batch-service.js';
-import { parseTags, type Traceability } from '../services/traceability.js';
+import { parseTags, type Traceability, traceabilityFromFields } from '../services/traceability.js';
 import { base64Bytes, fileBytes } from './read-predict-input.js';
 
 function invalid(field: string, message: string): ChipqError {
@@ -57,14 +57,7 @@ export async function batchInputFromForm(form: BatchForm): Promise<BatchInput> {
     );
   }
   const metadata = metadataEntries(form.metadata, images.length);
-  const shared: Traceability = {
-    lotId: form.lot_id,
-    waferId: form.wafer_id,
-    dieX: form.die_x,
-    dieY: form.die_y,
-    stationId: form.station_id,
-    tags: parseTags(form.tags),
-  };
+  const shared: Traceability = traceabilityFromFields(form);
   const items = [];
   for (const [index, image] of images.entries()) {
     const own = metadata[index] ?? {};
@@ -95,14 +88,7 @@ export function batchInputFromJson(json: BatchJson): BatchInput {
       image: base64Bytes(item.image),
       reference: item.reference === undefined ? undefined : base64Bytes(item.reference),
       filename: item.filename,
-      traceability: {
-        lotId: item.lot_id,
-        waferId: item.wafer_id,
-        dieX: item.die_x,
-        dieY: item.die_y,
-        stationId: item.station_id,
-        tags: parseTags(item.tags),
-      },
+      traceability: traceabilityFromFields(item),
     })),
   };
 }

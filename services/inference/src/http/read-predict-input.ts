@@ -4,7 +4,7 @@
  */
 import type { PredictForm, PredictJson } from '../schemas/predict-schemas.js';
 import type { PredictInput } from '../services/predict-service.js';
-import { parseTags } from '../services/traceability.js';
+import { traceabilityFromFields } from '../services/traceability.js';
 
 export async function fileBytes(file: File): Promise<Uint8Array> {
   return new Uint8Array(await file.arrayBuffer());
@@ -22,14 +22,7 @@ export async function predictInputFromForm(form: PredictForm): Promise<PredictIn
     model: form.model,
     version: form.version,
     confidenceThreshold: form.confidence_threshold,
-    traceability: {
-      lotId: form.lot_id,
-      waferId: form.wafer_id,
-      dieX: form.die_x,
-      dieY: form.die_y,
-      stationId: form.station_id,
-      tags: parseTags(form.tags),
-    },
+    traceability: traceabilityFromFields(form),
   };
 }
 
@@ -40,13 +33,6 @@ export function predictInputFromJson(json: PredictJson): PredictInput {
     model: json.model,
     version: json.version,
     confidenceThreshold: json.confidence_threshold,
-    traceability: {
-      lotId: json.lot_id,
-      waferId: json.wafer_id,
-      dieX: json.die_x,
-      dieY: json.die_y,
-      stationId: json.station_id,
-      tags: parseTags(json.tags),
-    },
+    traceability: traceabilityFromFields(json),
   };
 }

@@ -20,7 +20,7 @@ import { type BlobStore, sha256 } from '../storage/blob-store.js';
 import type { BatchWorker } from './batch-worker.js';
 import { toInferenceView } from './inference-view.js';
 import type { ModelCatalog } from './model-catalog.js';
-import type { Traceability } from './traceability.js';
+import { type Traceability, traceabilityColumns } from './traceability.js';
 
 export interface BatchItemInput {
   image: Uint8Array;
@@ -88,12 +88,7 @@ export function createBatchService(options: BatchServiceOptions) {
         image_sha256: imageSha256,
         image_bytes: item.image.byteLength,
         reference_sha256: referenceSha256,
-        lot_id: t.lotId ?? null,
-        wafer_id: t.waferId ?? null,
-        die_x: t.dieX ?? null,
-        die_y: t.dieY ?? null,
-        station_id: t.stationId ?? null,
-        tags: JSON.stringify(t.tags ?? {}),
+        ...traceabilityColumns(t),
         created_at: createdAt,
       });
     }

@@ -5,7 +5,7 @@
  */
 import type { ChipqError, InspectionResult } from '@chipq/core';
 import type { NewDetection, NewInference } from '../db/database.js';
-import type { Traceability } from './traceability.js';
+import { type Traceability, traceabilityColumns } from './traceability.js';
 
 export interface RecordInput {
   id: string;
@@ -100,12 +100,7 @@ function commonColumns(input: RecordInput) {
     batch_item_id: input.batch?.itemId ?? null,
     request_id: input.requestId ?? null,
     traceparent: input.traceparent ?? null,
-    lot_id: t.lotId ?? null,
-    wafer_id: t.waferId ?? null,
-    die_x: t.dieX ?? null,
-    die_y: t.dieY ?? null,
-    station_id: t.stationId ?? null,
-    tags: JSON.stringify(t.tags ?? {}),
+    ...traceabilityColumns(t),
     image_sha256: input.imageSha256,
     image_bytes: input.imageBytes,
     reference_sha256: input.referenceSha256 ?? null,

@@ -1,6 +1,7 @@
 /**
- * Traceability fields a station sends with an image (lot, wafer, die, station, free-form tags),
- * and the parser for `tags` as either a JSON object or repeated `key=value` strings.
+ * Traceability fields a station sends with an image (lot, wafer, die, station, free-form tags):
+ * read from the API's snake_case fields, written to the tables' columns, and the parser for
+ * `tags` as either a JSON object or repeated `key=value` strings.
  */
 import { ChipqError } from '@chipq/core';
 
@@ -11,6 +12,40 @@ export interface Traceability {
   dieY?: number | undefined;
   stationId?: string | undefined;
   tags?: Record<string, string> | undefined;
+}
+
+/** The API's traceability fields, as every request form (multipart, JSON, batch item) names them. */
+export interface TraceabilityFields {
+  lot_id?: string | undefined;
+  wafer_id?: string | undefined;
+  die_x?: number | undefined;
+  die_y?: number | undefined;
+  station_id?: string | undefined;
+  tags?: Parameters<typeof parseTags>[0];
+}
+
+/** Traceability from the API's fields; tags parsed by `parseTags`. */
+export function traceabilityFromFields(fields: TraceabilityFields): Traceability {
+  return {
+    lotId: fields.lot_id,
+    waferId: fields.wafer_id,
+    dieX: fields.die_x,
+    dieY: fields.die_y,
+    stationId: fields.station_id,
+    tags: parseTags(fields.tags),
+  };
+}
+
+/** The traceability columns shared by inference and batch-item rows (absent values as null). */
+export function traceabilityColumns(t: Traceability) {
+  return {
+    lot_id: t.lotId ?? null,
+    wafer_id: t.waferId ?? null,
+    die_x: t.dieX ?? null,
+    die_y: t.dieY ?? null,
+    station_id: t.stationId ?? null,
+    tags: JSON.stringify(t.tags ?? {}),
+  };
 }
 
 /**
