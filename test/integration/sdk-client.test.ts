@@ -58,6 +58,20 @@ describe('sdk against the in-process service', () => {
     expect(again.id).toBe(fail.id);
   });
 
+  it('lists stored results with filters and a cursor', async () => {
+    const lot = 'LOT-LIST';
+    for (let i = 0; i < 3; i++)
+      await client.predict({ image: topLeftDefect(), reference: blank(), lotId: lot, waferId: `W${i}` });
+    const first = await client.listResults({ lot_id: lot, verdict: 'FAIL', limit: 2 });
+    expect(first.items.map((r) => r.traceability.wafer_id)).toEqual(['W2', 'W1']);
+    expect(first.page.next_cursor).toEqual(expect.any(String));
+    const second = await client.listResults({ lot_id: lot, cursor: first.page.next_cursor ?? '' });
+    expect(second.items.map((r) => r.traceability.wafer_id)).toEqual(['W0']);
+    expect(second.page.next_cursor).toBeNull();
+    const bad = await client.listResults({ limit: 0 }).catch((e) => e);
+    expect(bad).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+  });
+
   it('predicts with the JSON (base64) form', async () => {
     const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
     const result = await client.predict({ image: b64(topLeftDefect()), reference: b64(blank()) });

@@ -148,6 +148,72 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List stored results
+         * @description Stored single results (from predict and from batch items), newest first, filtered by traceability, verdict, status, model/version and a created_at window. Filters combine with AND. Page with `cursor` = `page.next_cursor` and the same filters; the order is stable (created_at, then id), so results stored meanwhile never shift a page.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    lot_id?: string;
+                    wafer_id?: string;
+                    station_id?: string;
+                    /** @description Only the results of this batch. */
+                    batch_id?: string;
+                    verdict?: "PASS" | "FAIL" | "REVIEW";
+                    status?: "queued" | "processing" | "completed" | "failed" | "cancelled" | "timeout";
+                    model?: string;
+                    version?: string;
+                    /** @description Only results created at or after this instant (ISO 8601). */
+                    from?: string;
+                    /** @description Only results created before this instant (ISO 8601). */
+                    to?: string;
+                    /** @description Results per page (1-200), default 50. */
+                    limit?: number;
+                    /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of results, each as GET /inference/{id} returns it. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InferenceList"];
+                    };
+                };
+                /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inference/predict": {
         parameters: {
             query?: never;
@@ -1339,6 +1405,14 @@ export type components = {
                     [key: string]: number;
                 };
             }[];
+        };
+        InferenceList: {
+            items: components["schemas"]["InferenceResult"][];
+            page: {
+                limit: number;
+                /** @description Pass as `cursor` for the next page; null on the last page. */
+                next_cursor: string | null;
+            };
         };
         InferenceResult: {
             /**

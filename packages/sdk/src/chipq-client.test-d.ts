@@ -48,6 +48,15 @@ describe('inferred request and response types', () => {
     client.getResult('id', { status: 'done' });
   });
 
+  it('listResults takes typed filters and answers a page of results', () => {
+    expectTypeOf(client.listResults({ verdict: 'FAIL', lot_id: 'L' })).resolves.toMatchTypeOf<{
+      items: InferenceResult[];
+      page: { next_cursor: string | null };
+    }>();
+    // @ts-expect-error not a verdict
+    client.listResults({ verdict: 'MAYBE' });
+  });
+
   it('query parameters and model calls are typed from the OpenAPI document', () => {
     expectTypeOf(client.models.load('m')).resolves.toEqualTypeOf<ModelStatus>();
     expectTypeOf(client.monitoring.anomalies).toBeCallableWith('m', { window_minutes: 5, min_samples: 3 });

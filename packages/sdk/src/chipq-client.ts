@@ -23,6 +23,7 @@ import type {
   CancelResult,
   DeployResult,
   Health,
+  InferenceList,
   InferenceResult,
   MetricsSummary,
   ModelDetail,
@@ -42,6 +43,8 @@ type Query<P extends keyof paths, M extends 'get' | 'post'> = paths[P][M] extend
 
 /** Query of GET /inference/{id} for batches: `limit`, `cursor`, `status` of the items page. */
 export type GetResultQuery = Query<'/api/v1/inference/{id}', 'get'>;
+/** Filters and page of GET /inference: lot_id, wafer_id, verdict, model, version, from, to, limit, cursor, ... */
+export type ListResultsQuery = Query<'/api/v1/inference', 'get'>;
 export type MetricsSummaryQuery = Query<'/api/v1/inference/metrics/summary', 'get'>;
 export type HealthQuery = Query<'/api/v1/monitoring/health', 'get'>;
 export type ModelWindowQuery = Query<'/api/v1/monitoring/models/{name}/health', 'get'>;
@@ -97,6 +100,13 @@ export function createChipqClient(options: ChipqClientOptions) {
     getResult,
     /** A batch with a page of its items; throws a TypeError when the id is a single result. */
     getBatch,
+    /**
+     * One page of stored results, newest first, filtered (all filters combine with AND). Pass
+     * `page.next_cursor` back as `cursor`, with the same filters, for the next page.
+     */
+    listResults(query: ListResultsQuery = {}, call?: CallOptions): Promise<InferenceList> {
+      return unwrap(http.GET('/api/v1/inference', { params: { query }, ...send(true, call) }));
+    },
     /** Cancels a batch's unfinished items. Idempotent, so it is retried like a GET. */
     cancel(id: string, call?: CallOptions): Promise<CancelResult> {
       return unwrap(

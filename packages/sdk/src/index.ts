@@ -8,6 +8,7 @@ export type {
   ChipqClient,
   GetResultQuery,
   HealthQuery,
+  ListResultsQuery,
   MetricsSummaryQuery,
   ModelWindowQuery,
 } from './chipq-client.js';
@@ -34,6 +35,7 @@ export type {
   Detection,
   FieldError,
   Health,
+  InferenceList,
   InferenceResult,
   MetricsSummary,
   ModelDetail,

@@ -8,6 +8,7 @@ export type Problem = Schemas['Problem'];
 export type ProblemCode = Problem['code'];
 export type FieldError = Schemas['FieldError'];
 export type InferenceResult = Schemas['InferenceResult'];
+export type InferenceList = Schemas['InferenceList'];
 export type Detection = Schemas['Detection'];
 export type Verdict = Schemas['Verdict'];
 export type Traceability = Schemas['Traceability'];

@@ -12,6 +12,7 @@ import { createServiceMetrics, type ServiceMetrics } from './observability/servi
 import { createBatchService } from './services/batch-service.js';
 import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
 import { createHealthService } from './services/health-service.js';
+import { createInferenceListService } from './services/inference-list-service.js';
 import { createInspectionRunner } from './services/inspection-runner.js';
 import { createJobService } from './services/job-service.js';
 import { createMetricsSummaryService } from './services/metrics-summary-service.js';
@@ -80,6 +81,7 @@ export function createAppServices(deps: AppDeps) {
       imageStore: config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir),
     }),
     jobs: createJobService(db, batches),
+    results: createInferenceListService(db),
     deployer: createModelDeployer({ db, inspector, catalog, repository: config.modelRepository }),
     health: createHealthService({
       db,

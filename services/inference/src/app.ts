@@ -13,6 +13,7 @@ import { validationHook } from './http/validation-hook.js';
 import { tracingMiddleware } from './observability/tracing.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { batchRoutes } from './routes/batch-routes.js';
+import { inferenceListRoutes } from './routes/inference-list-routes.js';
 import { inferenceRoutes } from './routes/inference-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
@@ -37,6 +38,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
   api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: batchMaxBody }));
   api.route('/', metricsRoutes({ summaries: services.summaries }));
+  api.route('/', inferenceListRoutes({ results: services.results }));
   api.route(
     '/',
     inferenceRoutes({
