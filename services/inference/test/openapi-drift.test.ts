@@ -33,6 +33,7 @@ describe('the OpenAPI document', () => {
     const served = await body(await service.app.request('/openapi.json'));
     expect(served.openapi).toBe('3.1.0');
     expect(Object.keys(served.paths).sort()).toEqual([
+      '/api/v1/inference',
       '/api/v1/inference/batch',
       '/api/v1/inference/metrics/summary',
       '/api/v1/inference/predict',
