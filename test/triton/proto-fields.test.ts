@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadTritonProtoDescriptors } from '../../packages/core/src/triton/proto-loader.js';
+import { loadTritonProtoDescriptors } from '../../packages/core/src/triton-client/channel/proto-loader.js';
 import { tritonAvailability } from './support/triton-server.js';
 
 const availability = await tritonAvailability();

@@ -4,9 +4,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InferRequest } from '../../packages/core/src/engine/engine.js';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
-import { createTritonClient, type TritonClient } from '../../packages/core/src/triton/triton-client.js';
+import type { InferRequest } from '../../packages/core/src/kserve/kserve-types.js';
+import { createTritonClient } from '../../packages/core/src/triton-client/create-triton-client.js';
+import type { TritonClient } from '../../packages/core/src/triton-client/triton-client.js';
 import { startTritonServer, type TritonServer, tritonAvailability } from './support/triton-server.js';
 
 const availability = await tritonAvailability();

@@ -1,12 +1,12 @@
 /**
- * The engine conformance suite (packages/core/src/engine/engine-conformance.ts) against a real
+ * The engine conformance suite (packages/core/test/support/conformance/engine-conformance.ts) against a real
  * Triton serving the fixture repository through the Python backend: the same cases, the same
  * expected answers as the embedded engine — once with tensors in the gRPC messages, once through
  * system shared memory.
  */
 import { describe } from 'vitest';
-import { runEngineConformance } from '../../packages/core/src/engine/engine-conformance.js';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
+import { runEngineConformance } from '../../packages/core/test/support/conformance/engine-conformance.js';
 import { startTritonServer, tritonAvailability } from './support/triton-server.js';
 
 const availability = await tritonAvailability();

@@ -7,12 +7,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Engine, InferRequest } from '../../packages/core/src/engine/engine.js';
-import { fixtureRepository } from '../../packages/core/src/engine/engine-conformance.js';
+import type { Engine } from '../../packages/core/src/engine/engine.js';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
 import { isChipqError } from '../../packages/core/src/errors.js';
+import type { InferRequest } from '../../packages/core/src/kserve/kserve-types.js';
 import { parseModelConfig } from '../../packages/core/src/model-repository/model-config-parser.js';
-import { createTritonClient, type TritonClient } from '../../packages/core/src/triton/triton-client.js';
+import { createTritonClient } from '../../packages/core/src/triton-client/create-triton-client.js';
+import type { TritonClient } from '../../packages/core/src/triton-client/triton-client.js';
+import { fixtureRepository } from '../../packages/core/test/support/conformance/engine-conformance.js';
 import { startTritonServer, type TritonServer, tritonAvailability } from './support/triton-server.js';
 
 const availability = await tritonAvailability();

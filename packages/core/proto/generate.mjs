@@ -1,6 +1,6 @@
 // Generates TypeScript types for the .proto files in this folder into ../gen/triton (the turbo
 // `generate` task; CONVENTIONS.md §8). Only types are generated: the messages themselves are
-// loaded at run time by @grpc/proto-loader with the same options (src/triton/proto-loader.ts),
+// loaded at run time by @grpc/proto-loader with the same options (src/triton-client/channel/proto-loader.ts),
 // so the options below must match that file's.
 //
 // Output goes to a scratch folder first and is then synced into gen/triton (changed files

@@ -4,21 +4,7 @@
  * door: every public name is listed here (CONVENTIONS.md §1).
  */
 
-export type {
-  CallOptions,
-  Engine,
-  InferRequest,
-  InferResult,
-  LoadModelOptions,
-  ModelIndexEntry,
-  ModelMetadata,
-  ModelState,
-  ModelStatistics,
-  StatisticDuration,
-  Tensor,
-  TensorData,
-  TensorMetadata,
-} from './engine/engine.js';
+export type { CallOptions, Engine, InferResult, LoadModelOptions } from './engine/engine.js';
 export { createOnnxEngine } from './engine/onnx/onnx-engine.js';
 export type { OnnxEngineOptions } from './engine/onnx/onnx-engine-options.js';
 export { createTritonEngine } from './engine/triton/triton-engine.js';
@@ -58,6 +44,17 @@ export type {
 } from './inspector/inspection-result.js';
 export type { InspectorOptions } from './inspector/inspector-options.js';
 export type { ImageInput } from './inspector/read-image-input.js';
+export type {
+  InferRequest,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelState,
+  ModelStatistics,
+  StatisticDuration,
+  Tensor,
+  TensorData,
+  TensorMetadata,
+} from './kserve/kserve-types.js';
 export type {
   DataType,
   DynamicBatchingConfig,
@@ -131,9 +128,11 @@ export type { PreprocessPairRequest, PreprocessPairResult } from './preprocess/p
 export { preprocessPair } from './preprocess/preprocess-pair.js';
 export type { TensorWithTransform } from './preprocess/to-tensor.js';
 export { toTensor } from './preprocess/to-tensor.js';
-export type { TritonChannelOptions } from './triton/channel-options.js';
-export type { CircuitBreakerOptions, CircuitState } from './triton/circuit-breaker.js';
-export type { RetryOptions } from './triton/retry-policy.js';
+export type { TritonChannelOptions } from './triton-client/channel/channel-options.js';
+export type { CircuitBreakerOptions, CircuitState } from './triton-client/channel/circuit-breaker.js';
+export type { RetryOptions } from './triton-client/channel/retry-policy.js';
+// the typed Triton (KServe v2 gRPC) client under the Triton engine
+export { createTritonClient } from './triton-client/create-triton-client.js';
 export type {
   TritonCallOptions,
   TritonClient,
@@ -143,6 +142,4 @@ export type {
   TritonLoadOptions,
   TritonServerMetadata,
   TritonSharedMemoryRegion,
-} from './triton/triton-client.js';
-// the typed Triton (KServe v2 gRPC) client under the Triton engine
-export { createTritonClient } from './triton/triton-client.js';
+} from './triton-client/triton-client.js';

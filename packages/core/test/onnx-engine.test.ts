@@ -4,10 +4,11 @@
  * statistics of failures. Real onnxruntime over the fixture repository.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine, InferRequest } from '../src/engine/engine.js';
-import { fixtureRepository as repository } from '../src/engine/engine-conformance.js';
+import type { Engine } from '../src/engine/engine.js';
 import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
 import { isChipqError } from '../src/errors.js';
+import type { InferRequest } from '../src/kserve/kserve-types.js';
+import { fixtureRepository as repository } from './support/conformance/engine-conformance.js';
 
 const engines: Engine[] = [];
 async function engineWith(startupModels: string[] | '*' = []): Promise<Engine> {

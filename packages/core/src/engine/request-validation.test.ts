@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChipqError } from '../errors.js';
+import type { InferRequest, Tensor } from '../kserve/kserve-types.js';
 import { parseModelConfig } from '../model-repository/model-config-parser.js';
-import type { InferRequest, Tensor } from './engine.js';
 import { validateRequest } from './request-validation.js';
 
 const batched = parseModelConfig(

@@ -5,9 +5,9 @@
  * request gets the same INVALID_INPUT, with details naming the tensor, whichever engine serves.
  */
 import { ChipqError } from '../errors.js';
+import type { InferRequest, Tensor } from '../kserve/kserve-types.js';
+import { arrayTypeOf, elementCount } from '../kserve/tensor-data.js';
 import type { DataType, ModelConfig, TensorConfig } from '../model-repository/model-config.js';
-import type { InferRequest, Tensor } from './engine.js';
-import { arrayTypeOf, elementCount } from './tensor-data.js';
 
 export interface ValidationOptions {
   /** Data types the engine can run beyond having a typed array. Default: every raw type. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIGS } from './model-config.fixtures.js';
+import { CONFIGS } from '../../test/support/model-config-fixtures.js';
 import type { ModelConfig } from './model-config.js';
 import { formatModelConfig } from './model-config-formatter.js';
 import { parseModelConfig } from './model-config-parser.js';

@@ -3,7 +3,7 @@
  * is one file in `decoders/`, listed once in `decoder-registry.ts`; callers may also pass their
  * own object that satisfies this interface.
  */
-import type { Tensor } from '../engine/engine.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import type { Candidate } from './detection.js';
 

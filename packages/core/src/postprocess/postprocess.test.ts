@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../engine/engine.js';
+import { input, modelConfig } from '../../test/support/image-fixtures.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import { computeTransform } from '../preprocess/image-transform.js';
-import { input, modelConfig } from '../preprocess/test-fixtures.js';
 import type { Detection } from './detection.js';
 import { postprocess, resolvePostprocessOptions } from './postprocess.js';
 

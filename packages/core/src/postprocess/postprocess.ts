@@ -3,8 +3,9 @@
  * floor), class-wise NMS in tensor pixels, map back through the preprocessing transform, name the
  * classes, cap the count. Options are resolved once per model.
  */
-import type { Tensor } from '../engine/engine.js';
+
 import { ChipqError } from '../errors.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { type ImageTransform, mapBoxToOriginal } from '../preprocess/image-transform.js';
 import type { Decoder } from './decoder.js';

@@ -2,8 +2,9 @@
  * Reading model outputs for decoders: find an output by name, read its elements as numbers
  * whatever the element type, and step through its batch dimension.
  */
-import type { Tensor } from '../engine/engine.js';
+
 import { ChipqError } from '../errors.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import { fromHalf } from '../preprocess/fp16.js';
 
 export function outputMismatch(decoder: string, message: string): ChipqError {

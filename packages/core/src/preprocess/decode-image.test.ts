@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { type EncodeFormat, encode, gradientRgb, tinyBmp } from '../../test/support/image-fixtures.js';
 import type { ErrorCode } from '../errors.js';
 import { decodeImage } from './decode-image.js';
 import { resolvePreprocessOptions } from './preprocess-options.js';
-import { type EncodeFormat, encode, gradientRgb, tinyBmp } from './test-fixtures.js';
 import { toTensor } from './to-tensor.js';
 
 const limits = resolvePreprocessOptions();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { input, modelConfig } from '../../test/support/image-fixtures.js';
 import { ChipqError } from '../errors.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { type ImageInputPlan, planInputs } from './input-plan.js';
-import { input, modelConfig } from './test-fixtures.js';
 
 type Picked = Pick<
   ImageInputPlan,

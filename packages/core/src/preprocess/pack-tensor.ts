@@ -3,7 +3,7 @@
  * channels) become the model's tensor data in its layout, channel count and element type, with
  * letterbox padding written around them. One pass, one lookup table per channel.
  */
-import type { TensorData } from '../engine/engine.js';
+import type { TensorData } from '../kserve/kserve-types.js';
 import { toHalf } from './fp16.js';
 import type { Size } from './image-transform.js';
 import type { ImageInputPlan } from './input-plan.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { encode, gradientRgb, input, modelConfig } from '../../test/support/image-fixtures.js';
 import type { ErrorCode } from '../errors.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { resolvePreprocessOptions } from './preprocess-options.js';
 import { preprocessPair } from './preprocess-pair.js';
-import { encode, gradientRgb, input, modelConfig } from './test-fixtures.js';
 
 const options = resolvePreprocessOptions();
 // The shape of our own detector: two grey uint8 inputs, NCHW, batched.

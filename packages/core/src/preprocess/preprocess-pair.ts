@@ -3,8 +3,9 @@
  * defect-free reference, decoded in parallel, checked against each other and turned into the
  * model's input tensors, with the time each stage took.
  */
-import type { Tensor } from '../engine/engine.js';
+
 import { ChipqError } from '../errors.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { decodeImage, type ImageFormat } from './decode-image.js';
 import type { ImageTransform } from './image-transform.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { encode, gradientRgb } from '../../test/support/image-fixtures.js';
 import { decodeImage } from './decode-image.js';
 import { fromHalf } from './fp16.js';
 import type { ImageInputPlan } from './input-plan.js';
 import { type PreprocessOptions, resolvePreprocessOptions } from './preprocess-options.js';
-import { encode, gradientRgb } from './test-fixtures.js';
 import { toTensor } from './to-tensor.js';
 
 const W = 4;

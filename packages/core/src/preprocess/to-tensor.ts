@@ -4,8 +4,8 @@
  * transform that maps boxes back.
  */
 import sharp from 'sharp';
-import type { Tensor } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
+import type { Tensor } from '../kserve/kserve-types.js';
 import { abortable } from './abortable.js';
 import { type DecodedImage, decodedPixels } from './decode-image.js';
 import { computeTransform, type ImageTransform, type Size } from './image-transform.js';

@@ -4,17 +4,14 @@
  * keeps the loaded model) and its dynamic batcher, so a model moves to Triton unchanged.
  */
 import { abortError, ChipqError, isChipqError, throwIfAborted } from '../../errors.js';
-import type { ModelConfig } from '../../model-repository/model-config.js';
 import type {
-  CallOptions,
-  Engine,
   InferRequest,
-  InferResult,
-  LoadModelOptions,
   ModelIndexEntry,
   ModelMetadata,
   ModelStatistics,
-} from '../engine.js';
+} from '../../kserve/kserve-types.js';
+import type { ModelConfig } from '../../model-repository/model-config.js';
+import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
 import { validateRequest } from '../request-validation.js';
 import {
   type OnnxEngineOptions,

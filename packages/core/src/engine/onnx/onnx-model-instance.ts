@@ -9,8 +9,8 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { ChipqError } from '../../errors.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig, TensorConfig } from '../../model-repository/model-config.js';
-import type { Tensor } from '../engine.js';
 import type { ComputeTimes } from './onnx-statistics.js';
 import { fromWireTensor, toWireTensor } from './onnx-tensor.js';
 import { onnxWorkerMain, type WorkerReply, type WorkerRequest } from './onnx-worker.js';

@@ -4,12 +4,12 @@
  * dim 0, run on a free instance and split back per request.
  */
 import { ChipqError, throwIfAborted } from '../../errors.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
-import type { BatchPolicy } from '../batching/batch-policy.js';
-import { BatchScheduler } from '../batching/batch-scheduler.js';
-import { concatBatch, splitBatch } from '../batching/tensor-batch.js';
-import type { Tensor } from '../engine.js';
 import type { ValidatedRequest } from '../request-validation.js';
+import type { BatchPolicy } from './batching/batch-policy.js';
+import { BatchScheduler } from './batching/batch-scheduler.js';
+import { concatBatch, splitBatch } from './batching/tensor-batch.js';
 import { type InstanceSettings, OnnxModelInstance } from './onnx-model-instance.js';
 import { type ComputeTimes, OnnxStatistics } from './onnx-statistics.js';
 

@@ -4,10 +4,10 @@
  * the embedded engine can run it, and opens every version; a failure releases what was opened.
  */
 import { ChipqError } from '../../errors.js';
+import type { ModelMetadata, TensorMetadata } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import { readModelEntry } from '../../model-repository/model-repository-reader.js';
 import { selectVersions } from '../../model-repository/select-versions.js';
-import type { ModelMetadata, TensorMetadata } from '../engine.js';
 import type { InstanceSettings } from './onnx-model-instance.js';
 import { OnnxModelVersion } from './onnx-model-version.js';
 

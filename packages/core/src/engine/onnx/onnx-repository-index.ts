@@ -7,7 +7,7 @@ import type { Dirent } from 'node:fs';
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ChipqError } from '../../errors.js';
-import type { ModelIndexEntry, ModelState } from '../engine.js';
+import type { ModelIndexEntry, ModelState } from '../../kserve/kserve-types.js';
 import type { OnnxModel } from './onnx-model.js';
 
 /** What the engine knows of one model name. */

@@ -5,7 +5,7 @@
  * `execution_count` and the per-batch-size `batch_stats`; `inference_count` counts batch
  * elements, not requests. A reload starts from zero, as in Triton.
  */
-import type { ModelStatistics, StatisticDuration } from '../engine.js';
+import type { ModelStatistics, StatisticDuration } from '../../kserve/kserve-types.js';
 
 /** Nanoseconds spent in each phase of one batch execution. */
 export interface ComputeTimes {

@@ -1,7 +1,7 @@
 import { Tensor as OrtTensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { ChipqError } from '../../errors.js';
-import type { Tensor } from '../engine.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import { fromWireTensor, isOnnxDataType, toWireTensor } from './onnx-tensor.js';
 
 const cases: Array<[string, { tensor: Tensor; ortType: string }]> = [

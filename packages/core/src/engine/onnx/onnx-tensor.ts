@@ -5,8 +5,8 @@
  */
 import type { Tensor as OrtTensor } from 'onnxruntime-node';
 import { ChipqError } from '../../errors.js';
+import type { Tensor, TensorData } from '../../kserve/kserve-types.js';
 import type { DataType } from '../../model-repository/model-config.js';
-import type { Tensor, TensorData } from '../engine.js';
 import type { WireTensor } from './onnx-worker.js';
 
 /** KServe data type -> onnxruntime-node element type. BF16 and BYTES have no counterpart here. */

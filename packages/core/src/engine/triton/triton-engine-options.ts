@@ -4,8 +4,11 @@
  * invalid values (CONVENTIONS.md §6).
  */
 import { ChipqError } from '../../errors.js';
-import { type ResolvedChannelOptions, resolveChannelOptions } from '../../triton/channel-options.js';
-import type { TritonClientOptions } from '../../triton/triton-client.js';
+import {
+  type ResolvedChannelOptions,
+  resolveChannelOptions,
+} from '../../triton-client/channel/channel-options.js';
+import type { TritonClientOptions } from '../../triton-client/triton-client.js';
 
 export interface TritonEngineOptions extends TritonClientOptions {
   /**

@@ -1,23 +1,21 @@
 /**
  * The Triton engine: the engine contract over Triton's KServe v2 gRPC API, through the typed
- * client in `src/triton/`. Triton does the model management, batching and statistics; this file
+ * client in `src/triton-client/`. Triton does the model management, batching and statistics; this file
  * checks requests before the wire, gives every call one deadline and the engine's close signal,
  * and smooths the two places where Triton answers differently from the embedded engine (an
  * ambiguous load failure, and a failed model vanishing from the repository index).
  */
 import { ChipqError, isChipqError } from '../../errors.js';
-import type { ModelConfig } from '../../model-repository/model-config.js';
-import { createTritonClient, type TritonCallOptions, type TritonClient } from '../../triton/triton-client.js';
 import type {
-  CallOptions,
-  Engine,
   InferRequest,
-  InferResult,
-  LoadModelOptions,
   ModelIndexEntry,
   ModelMetadata,
   ModelStatistics,
-} from '../engine.js';
+} from '../../kserve/kserve-types.js';
+import type { ModelConfig } from '../../model-repository/model-config.js';
+import { createTritonClient } from '../../triton-client/create-triton-client.js';
+import type { TritonCallOptions, TritonClient } from '../../triton-client/triton-client.js';
+import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
 import { validateRequest } from '../request-validation.js';
 import {
   type ResolvedTritonEngineOptions,

@@ -9,7 +9,7 @@
  */
 import { abortError } from '../../errors.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
-import type { TritonClient } from '../../triton/triton-client.js';
+import type { TritonClient } from '../../triton-client/triton-client.js';
 
 export class TritonModelConfigs {
   readonly #client: TritonClient;

@@ -13,9 +13,9 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SharedMemoryRef } from '../../triton/tensor-codec.js';
-import type { TritonCallOptions, TritonClient } from '../../triton/triton-client.js';
-import type { Tensor } from '../engine.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
+import type { SharedMemoryRef } from '../../triton-client/codec/tensor-codec.js';
+import type { TritonCallOptions, TritonClient } from '../../triton-client/triton-client.js';
 
 interface Region {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelStatistics } from '../engine.js';
+import type { ModelStatistics } from '../../kserve/kserve-types.js';
 import { TritonStatistics } from './triton-statistics.js';
 
 const zero = { count: 0, ns: 0 };

@@ -6,7 +6,7 @@
  * Triton has caught up. Other clients' requests only raise the count, so the check never waits
  * for them; a reload (which restarts Triton's counts) just ends the wait at its bound.
  */
-import type { ModelStatistics } from '../engine.js';
+import type { ModelStatistics } from '../../kserve/kserve-types.js';
 
 /** Repeats of a lagging read, and the pause before each. */
 const RETRIES = 20;

@@ -5,7 +5,7 @@
  * Names can be changed with parameters `chipq.boxes_output`, `chipq.scores_output`,
  * `chipq.classes_output`.
  */
-import type { Tensor } from '../../engine/engine.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import type { DecodeContext, Decoder } from '../decoder.js';
 import type { Candidate } from '../detection.js';
 import { batchItem, findOutput, outputMismatch } from '../tensor-reader.js';

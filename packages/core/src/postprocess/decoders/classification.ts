@@ -4,7 +4,7 @@
  * candidate (no box: it covers the whole image). The output is parameter `chipq.output`, else the
  * model's first output.
  */
-import type { Tensor } from '../../engine/engine.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import { type DecodeContext, type Decoder, singleOutputName } from '../decoder.js';
 import type { Candidate } from '../detection.js';
 import { batchItem, findOutput } from '../tensor-reader.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../../engine/engine.js';
+import { modelConfig } from '../../../test/support/image-fixtures.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
-import { modelConfig } from '../../preprocess/test-fixtures.js';
 import type { DecodeContext } from '../decoder.js';
 import type { Candidate } from '../detection.js';
 import { chipqDetectionsDecoder } from './chipq-detections.js';

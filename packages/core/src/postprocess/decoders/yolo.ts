@@ -7,7 +7,7 @@
  * an objectness column are not this layout.
  * The output is parameter `chipq.output`, else the model's first output.
  */
-import type { Tensor } from '../../engine/engine.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
 import { type DecodeContext, type Decoder, singleOutputName } from '../decoder.js';
 import type { Candidate } from '../detection.js';
 import { batchItem, findOutput, outputMismatch } from '../tensor-reader.js';

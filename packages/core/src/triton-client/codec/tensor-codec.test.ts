@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ModelInferRequest__Output } from '../../gen/triton/inference/ModelInferRequest.js';
-import type { Tensor } from '../engine/engine.js';
-import { loadTritonServices } from './proto-loader.js';
+import type { ModelInferRequest__Output } from '../../../gen/triton/inference/ModelInferRequest.js';
+import type { Tensor } from '../../kserve/kserve-types.js';
+import { loadTritonServices } from '../channel/proto-loader.js';
 import { decodeOutputs, encodeInputs, fromRawBytes } from './tensor-codec.js';
 
 const cases: Array<[string, { given: Tensor; wire: number[] }]> = [

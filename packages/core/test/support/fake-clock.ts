@@ -2,7 +2,7 @@
  * A clock for tests: time stands still until `advance` moves it, firing due timers in order.
  * Test-support code, not exported from the package.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../../src/engine/onnx/batching/clock.js';
 
 export class FakeClock implements Clock {
   #now = 0;

@@ -3,8 +3,8 @@
  * concatenated and split along dim 0, the batch dimension. Engine-independent: plain typed
  * arrays only.
  */
-import type { Tensor, TensorData } from '../engine.js';
-import { arrayTypeOf, type TypedArrayConstructor } from '../tensor-data.js';
+import type { Tensor, TensorData } from '../../../kserve/kserve-types.js';
+import { arrayTypeOf, type TypedArrayConstructor } from '../../../kserve/tensor-data.js';
 
 /**
  * One tensor holding `parts` one after another along dim 0. All parts share name, datatype and

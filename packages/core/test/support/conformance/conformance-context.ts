@@ -3,8 +3,10 @@
  * requests with their known answers, and small helpers that read results through the engine
  * contract only. Test-support code, never exported from the package.
  */
-import { type ErrorCode, isChipqError } from '../../errors.js';
-import type { Engine, InferRequest, ModelStatistics, Tensor } from '../engine.js';
+
+import type { Engine } from '../../../src/engine/engine.js';
+import { type ErrorCode, isChipqError } from '../../../src/errors.js';
+import type { InferRequest, ModelStatistics, Tensor } from '../../../src/kserve/kserve-types.js';
 
 /** Registers one case; the body gets the engine under test. */
 export interface ConformanceContext {

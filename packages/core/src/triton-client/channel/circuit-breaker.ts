@@ -6,7 +6,7 @@
  *
  * Only unreachability counts: a model error (bad input, unknown model) says the server is fine.
  */
-import { ChipqError } from '../errors.js';
+import { ChipqError } from '../../errors.js';
 
 export interface CircuitBreakerOptions {
   /** Consecutive unavailability failures that open the breaker. Default 5. */

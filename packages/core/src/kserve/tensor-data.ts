@@ -4,7 +4,7 @@
  * what a tensor holds.
  */
 import type { DataType } from '../model-repository/model-config.js';
-import type { TensorData } from './engine.js';
+import type { TensorData } from './kserve-types.js';
 
 export type TypedArrayConstructor = {
   new (length: number): TensorData;

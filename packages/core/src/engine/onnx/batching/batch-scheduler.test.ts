@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ChipqError } from '../../errors.js';
+import { FakeClock } from '../../../../test/support/fake-clock.js';
+import { ChipqError } from '../../../errors.js';
 import type { BatchPolicy } from './batch-policy.js';
 import { BatchScheduler, type Scheduled } from './batch-scheduler.js';
-import { FakeClock } from './fake-clock.js';
 
 /** A scheduler over a fake clock whose batches finish only when the test says so. */
 function setup(policy: Partial<BatchPolicy> = {}, instances = 1) {

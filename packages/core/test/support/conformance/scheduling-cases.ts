@@ -4,7 +4,7 @@
  * and close (registered last: it closes the shared engine).
  */
 import { expect } from 'vitest';
-import type { ModelStatistics } from '../engine.js';
+import type { ModelStatistics } from '../../../src/kserve/kserve-types.js';
 import {
   type ConformanceContext,
   codeOf,

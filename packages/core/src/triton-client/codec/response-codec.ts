@@ -3,18 +3,18 @@
  * index. 64-bit counters arrive as decimal strings (see proto-loader.ts) and become numbers here:
  * counts and nanosecond sums stay exact below 2^53 (about 104 days of cumulative time).
  */
-import type { ModelMetadataResponse__Output } from '../../gen/triton/inference/ModelMetadataResponse.js';
-import type { ModelStatistics__Output } from '../../gen/triton/inference/ModelStatistics.js';
-import type { RepositoryIndexResponse__Output } from '../../gen/triton/inference/RepositoryIndexResponse.js';
-import type { StatisticDuration__Output } from '../../gen/triton/inference/StatisticDuration.js';
+import type { ModelMetadataResponse__Output } from '../../../gen/triton/inference/ModelMetadataResponse.js';
+import type { ModelStatistics__Output } from '../../../gen/triton/inference/ModelStatistics.js';
+import type { RepositoryIndexResponse__Output } from '../../../gen/triton/inference/RepositoryIndexResponse.js';
+import type { StatisticDuration__Output } from '../../../gen/triton/inference/StatisticDuration.js';
 import type {
   ModelIndexEntry,
   ModelMetadata,
   ModelState,
   ModelStatistics,
   StatisticDuration,
-} from '../engine/engine.js';
-import type { DataType } from '../model-repository/model-config.js';
+} from '../../kserve/kserve-types.js';
+import type { DataType } from '../../model-repository/model-config.js';
 
 export function modelMetadataFromProto(response: ModelMetadataResponse__Output): ModelMetadata {
   const tensor = (t: ModelMetadataResponse__Output['inputs'][number]) => ({

@@ -3,19 +3,32 @@
  * rules (deadlines, cancel, retries, breaker, error mapping) live in channel.ts; message
  * conversion in the codecs.
  */
-import type { InferRequest, ModelIndexEntry, ModelMetadata, ModelStatistics } from '../engine/engine.js';
+
 import { ChipqError } from '../errors.js';
+import type {
+  InferRequest,
+  ModelIndexEntry,
+  ModelMetadata,
+  ModelStatistics,
+} from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { modelConfigToJson } from '../model-repository/model-config-json.js';
-import type { RequestOf, ResponseOf, RpcKind, RpcName, TritonChannel, UnaryOptions } from './channel.js';
-import type { CircuitState } from './circuit-breaker.js';
-import { modelConfigFromProto } from './model-config-codec.js';
+import type {
+  RequestOf,
+  ResponseOf,
+  RpcKind,
+  RpcName,
+  TritonChannel,
+  UnaryOptions,
+} from './channel/channel.js';
+import type { CircuitState } from './channel/circuit-breaker.js';
+import { modelConfigFromProto } from './codec/model-config-codec.js';
 import {
   modelMetadataFromProto,
   modelStatisticsFromProto,
   repositoryIndexFromProto,
-} from './response-codec.js';
-import { decodeOutputs, encodeInputs } from './tensor-codec.js';
+} from './codec/response-codec.js';
+import { decodeOutputs, encodeInputs } from './codec/tensor-codec.js';
 import type {
   TritonCallOptions,
   TritonClient,

@@ -6,12 +6,12 @@
  * patterns held in a Uint16Array. BYTES (variable-length strings) is not supported.
  */
 import { endianness } from 'node:os';
-import type { _inference_ModelInferRequest_InferInputTensor as InferInputTensor } from '../../gen/triton/inference/ModelInferRequest.js';
-import type { ModelInferResponse__Output } from '../../gen/triton/inference/ModelInferResponse.js';
-import type { Tensor, TensorData } from '../engine/engine.js';
-import { arrayTypeOf, type TypedArrayConstructor } from '../engine/tensor-data.js';
-import { ChipqError } from '../errors.js';
-import type { DataType } from '../model-repository/model-config.js';
+import type { _inference_ModelInferRequest_InferInputTensor as InferInputTensor } from '../../../gen/triton/inference/ModelInferRequest.js';
+import type { ModelInferResponse__Output } from '../../../gen/triton/inference/ModelInferResponse.js';
+import { ChipqError } from '../../errors.js';
+import type { Tensor, TensorData } from '../../kserve/kserve-types.js';
+import { arrayTypeOf, type TypedArrayConstructor } from '../../kserve/tensor-data.js';
+import type { DataType } from '../../model-repository/model-config.js';
 
 const littleEndianHost = endianness() === 'LE';
 

@@ -1,9 +1,10 @@
 /**
  * The typed Triton client: one method per KServe v2 RPC chipq uses, taking and returning chipq's
- * own types (no grpc-js or generated type in any signature). Three layers sit under it
- * (CONVENTIONS.md §4): the channel (channel.ts: deadlines, cancellation, keepalive, retries,
- * circuit breaker, trace context, error mapping), the codecs (tensor, config, responses), and the
- * typed methods (grpc-triton-client.ts).
+ * own KServe v2 types (`kserve/`; no grpc-js, generated or engine type in any signature). Three
+ * layers sit under it (CONVENTIONS.md §4): the channel (`channel/`: deadlines, cancellation,
+ * keepalive, retries, circuit breaker, trace context, error mapping), the codecs (`codec/`:
+ * tensors, configs, responses), and the typed methods (grpc-triton-client.ts). The client never
+ * imports the engine; the Triton engine (`engine/triton/`) is built on it.
  */
 import type {
   InferRequest,
@@ -11,12 +12,10 @@ import type {
   ModelMetadata,
   ModelStatistics,
   Tensor,
-} from '../engine/engine.js';
+} from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
-import { TritonChannel } from './channel.js';
-import { resolveChannelOptions, type TritonChannelOptions } from './channel-options.js';
-import type { CircuitState } from './circuit-breaker.js';
-import { GrpcTritonClient } from './grpc-triton-client.js';
+import type { TritonChannelOptions } from './channel/channel-options.js';
+import type { CircuitState } from './channel/circuit-breaker.js';
 
 /** Options of a Triton client; every field has a default (see TritonChannelOptions). */
 export type TritonClientOptions = TritonChannelOptions;
@@ -99,13 +98,4 @@ export interface TritonClient {
   systemSharedMemoryStatus(name?: string, options?: TritonCallOptions): Promise<TritonSharedMemoryRegion[]>;
   /** Closes the channel. Calls in flight fail; later calls fail with ENGINE_UNAVAILABLE. */
   close(): void;
-}
-
-/**
- * Creates a Triton client; the channel connects lazily on the first call.
- * @param options endpoint (default `127.0.0.1:8001`), deadlines, retries, breaker: see TritonChannelOptions.
- * @throws ChipqError INVALID_INPUT for invalid options.
- */
-export function createTritonClient(options: TritonClientOptions = {}): TritonClient {
-  return new GrpcTritonClient(new TritonChannel(resolveChannelOptions(options)));
 }

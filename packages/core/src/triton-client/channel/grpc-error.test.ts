@@ -1,6 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
-import { ChipqError, type ErrorCode } from '../errors.js';
+import { ChipqError, type ErrorCode } from '../../errors.js';
 import { type GrpcErrorContext, toChipqError } from './grpc-error.js';
 
 const infer: GrpcErrorContext = { rpc: 'ModelInfer', target: 't', model: 'm' };

@@ -3,7 +3,7 @@
  * request, a model without batching, output selection, the request id, and invalid requests.
  */
 import { expect } from 'vitest';
-import type { InferRequest } from '../engine.js';
+import type { InferRequest } from '../../../src/kserve/kserve-types.js';
 import { type ConformanceContext, codeOf, fp32, LOAD, pair, values } from './conformance-context.js';
 
 export function registerInferenceCases({ test }: ConformanceContext): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Tensor } from '../engine.js';
-import { arrayTypeOf, elementCount } from '../tensor-data.js';
+import type { Tensor } from '../../../kserve/kserve-types.js';
+import { arrayTypeOf, elementCount } from '../../../kserve/tensor-data.js';
 import { concatBatch, splitBatch } from './tensor-batch.js';
 
 const fp32 = (shape: number[], values: number[]): Tensor => ({

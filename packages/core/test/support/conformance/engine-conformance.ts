@@ -6,21 +6,21 @@
  * serving the same models. The cases (in `conformance/`) use only the engine contract, so "same
  * model, same answer" is proven for both. A skipped case must say why.
  *
- * Test-support code: it imports vitest and is not part of the package's exports.
+ * Test-support code: it imports vitest, so it lives under `test/`, outside the published `src`.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ConformanceContext } from './conformance/conformance-context.js';
-import { registerInferenceCases } from './conformance/inference-cases.js';
-import { registerModelManagementCases } from './conformance/model-management-cases.js';
-import { registerSchedulingCases } from './conformance/scheduling-cases.js';
-import type { Engine } from './engine.js';
+import type { Engine } from '../../../src/engine/engine.js';
+import type { ConformanceContext } from './conformance-context.js';
+import { registerInferenceCases } from './inference-cases.js';
+import { registerModelManagementCases } from './model-management-cases.js';
+import { registerSchedulingCases } from './scheduling-cases.js';
 
 /** The fixture model repository written by test/fixtures/make-models.py. */
 export const fixtureRepository = resolve(
   dirname(fileURLToPath(import.meta.url)),
-  '../../../../test/fixtures/models',
+  '../../../../../test/fixtures/models',
 );
 
 /** Every case, in the order it runs (`close` last: it closes the engine). */

@@ -15,9 +15,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSync, type Options } from '@grpc/proto-loader';
-import type { HealthDefinition } from '../../gen/triton/grpc/health/v1/Health.js';
-import type { GRPCInferenceServiceDefinition } from '../../gen/triton/inference/GRPCInferenceService.js';
-import { ChipqError } from '../errors.js';
+import type { HealthDefinition } from '../../../gen/triton/grpc/health/v1/Health.js';
+import type { GRPCInferenceServiceDefinition } from '../../../gen/triton/inference/GRPCInferenceService.js';
+import { ChipqError } from '../../errors.js';
 
 export const protoLoaderOptions: Options = {
   keepCase: true,
@@ -57,7 +57,7 @@ export function loadTritonProtoDescriptors(protoDir: string = defaultProtoDir())
 
 /**
  * The package's `proto/` folder, found by walking up from this module: `dist/index.{js,cjs}` in
- * the published package, `src/triton/` when run from source. Bundlers that inline @chipq/core
+ * the published package, `src/triton-client/channel/` when run from source. Bundlers that inline @chipq/core
  * lose that layout; they pass `protoDir` instead.
  */
 export function defaultProtoDir(): string {

@@ -1,7 +1,7 @@
 /**
  * Options of a Triton gRPC channel, with their defaults, resolved once (CONVENTIONS.md §6).
  */
-import { ChipqError } from '../errors.js';
+import { ChipqError } from '../../errors.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
 import { type ResolvedRetryOptions, type RetryOptions, resolveRetryOptions } from './retry-policy.js';
 

@@ -3,7 +3,7 @@
  * hand-written BMP, and a ModelConfig builder. Not exported from the package.
  */
 import sharp from 'sharp';
-import type { ModelConfig, TensorConfig } from '../model-repository/model-config.js';
+import type { ModelConfig, TensorConfig } from '../../src/model-repository/model-config.js';
 
 /** RGB pixels where every channel differs per pixel: r = 10x + 1, g = 20y + 2, b = 100 + x + 4y. */
 export function gradientRgb(width: number, height: number): Uint8Array {

@@ -5,13 +5,13 @@
  * `{ $enum }` and 64-bit integers as numbers, as the text parser writes them. The other direction
  * (a load's config override) is `modelConfigToJson` in model-repository/.
  */
-import type { ModelConfig__Output } from '../../gen/triton/inference/ModelConfig.js';
-import type { ModelDynamicBatching__Output } from '../../gen/triton/inference/ModelDynamicBatching.js';
-import type { ModelInput__Output } from '../../gen/triton/inference/ModelInput.js';
-import type { ModelInstanceGroup__Output } from '../../gen/triton/inference/ModelInstanceGroup.js';
-import type { ModelOutput__Output } from '../../gen/triton/inference/ModelOutput.js';
-import type { ModelVersionPolicy__Output } from '../../gen/triton/inference/ModelVersionPolicy.js';
-import type { ModelWarmup__Output } from '../../gen/triton/inference/ModelWarmup.js';
+import type { ModelConfig__Output } from '../../../gen/triton/inference/ModelConfig.js';
+import type { ModelDynamicBatching__Output } from '../../../gen/triton/inference/ModelDynamicBatching.js';
+import type { ModelInput__Output } from '../../../gen/triton/inference/ModelInput.js';
+import type { ModelInstanceGroup__Output } from '../../../gen/triton/inference/ModelInstanceGroup.js';
+import type { ModelOutput__Output } from '../../../gen/triton/inference/ModelOutput.js';
+import type { ModelVersionPolicy__Output } from '../../../gen/triton/inference/ModelVersionPolicy.js';
+import type { ModelWarmup__Output } from '../../../gen/triton/inference/ModelWarmup.js';
 import type {
   DataType,
   DynamicBatchingConfig,
@@ -23,7 +23,7 @@ import type {
   TensorFormat,
   TextMessage,
   VersionPolicy,
-} from '../model-repository/model-config.js';
+} from '../../model-repository/model-config.js';
 
 /** `TYPE_FP32` -> `FP32`; Triton's `TYPE_STRING` is KServe's `BYTES`. */
 export function dataTypeFromConfig(value: string): DataType {
