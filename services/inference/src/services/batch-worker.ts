@@ -59,6 +59,8 @@ export class BatchWorker {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** Set by notify(); a wake-up that comes while the loop is claiming makes it look again. */
+  #wakeRequested = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #gc: NodeJS.Timeout | undefined;
   /** Items this worker stored an outcome for (tests and logs). */
@@ -89,6 +91,7 @@ export class BatchWorker {
 
   /** Wakes the loop now (a batch was just created here). */
   notify(): void {
+    this.#wakeRequested = true;
     this.#wake?.();
   }
 
@@ -133,6 +136,9 @@ export class BatchWorker {
     while (this.#running) {
       const free = this.#o.concurrency - this.#inFlight.size;
       let claimed: ClaimedItem[] = [];
+      // Cleared before the claim: a notify() that fires while it runs (whose rows the claim
+      // may not have seen) skips the wait below instead of being lost until the next poll.
+      this.#wakeRequested = false;
       if (free > 0) {
         try {
           claimed = await claimBatchItems(this.#o.db, {
@@ -147,6 +153,7 @@ export class BatchWorker {
       }
       if (!this.#running) break;
       if (claimed.length > 0 && claimed.length === free) continue;
+      if (this.#wakeRequested) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.#o.pollMs);
         this.#wake = () => {
