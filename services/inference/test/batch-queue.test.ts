@@ -53,20 +53,28 @@ async function newBatch(t: TestDatabase, n: number): Promise<string> {
   return id;
 }
 
-function finish(t: TestDatabase, batchId: string, itemId: string, owner: string) {
+function finish(
+  t: TestDatabase,
+  batchId: string,
+  itemId: string,
+  owner: string,
+  options: { status?: 'completed' | 'failed'; beforeStore?: () => Promise<void> } = {},
+) {
   const inferenceId = randomUUID();
+  const status = options.status ?? 'completed';
   return t.db.transaction().execute((trx) =>
-    finishBatchItem(trx, { itemId, batchId, owner, status: 'completed', inferenceId }, (trx) =>
-      insertInference(trx, {
+    finishBatchItem(trx, { itemId, batchId, owner, status, inferenceId }, async (trx) => {
+      await options.beforeStore?.();
+      return insertInference(trx, {
         id: inferenceId,
         batch_id: batchId,
         batch_item_id: itemId,
-        status: 'completed',
+        status,
         image_sha256: 'h',
         image_bytes: 1,
         tags: '{}',
-      }),
-    ),
+      });
+    }),
   );
 }
 
@@ -163,6 +171,65 @@ describe.each(databaseKinds)('batch queue on $kind', ({ kind, skip }) => {
     expect((await findBatch(t.db, batchId))?.cancel_requested_at).toBeNull();
     expect(await t.db.transaction().execute((trx) => cancelBatch(trx, randomUUID()))).toBeUndefined();
   });
+
+  it.skipIf(skip)(
+    'keeps progress counters equal to the items, with four replicas finishing at once',
+    async () => {
+      const batchId = await newBatch(t, 40);
+      const owners = ['a', 'b', 'c', 'd'];
+      await Promise.all(
+        owners.map(async (owner, o) => {
+          for (;;) {
+            const claimed = await claimBatchItems(t.db, { owner, limit: 3, leaseMs: 60_000 });
+            if (claimed.length === 0) return;
+            for (const [i, item] of claimed.entries()) {
+              const status = (o + i) % 4 === 0 ? 'failed' : 'completed';
+              expect(await finish(t, batchId, item.id, owner, { status })).toBe(true);
+            }
+          }
+        }),
+      );
+      const counts = await countBatchItems(t.db, batchId);
+      const batch = await findBatch(t.db, batchId);
+      expect(counts.completed + counts.failed).toBe(40);
+      expect(batch).toMatchObject({
+        status: 'completed',
+        completed_count: counts.completed,
+        failed_count: counts.failed,
+        cancelled_count: 0,
+      });
+      expect(batch?.finished_at).toBeInstanceOf(Date);
+    },
+  );
+
+  // PGlite serves one connection: there, finishes are serial by construction.
+  it.skipIf(skip || kind === 'pglite')(
+    "finishes an item while another replica's finish of the same batch is still open",
+    async () => {
+      const batchId = await newBatch(t, 2);
+      const [first, second] = await claimBatchItems(t.db, { owner: 'a', limit: 2, leaseMs: 60_000 });
+      let release: () => void = () => {};
+      let entered: () => void = () => {};
+      const inStore = new Promise<void>((resolve) => (entered = resolve));
+      const held = finish(t, batchId, first!.id, 'a', {
+        beforeStore: () => {
+          entered();
+          return new Promise<void>((resolve) => (release = resolve));
+        },
+      });
+      await inStore;
+      // The first finish's transaction is open (its outcome not yet stored). The second must not
+      // queue behind it: with a lock on the batch row taken first, it waited until the release.
+      const second_ = finish(t, batchId, second!.id, 'a').then(() => 'finished' as const);
+      const blocked = new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 10_000));
+      const outcome = await Promise.race([second_, blocked]);
+      release();
+      await held;
+      await second_;
+      expect(outcome).toBe('finished');
+      expect(await findBatch(t.db, batchId)).toMatchObject({ status: 'completed', completed_count: 2 });
+    },
+  );
 
   it.skipIf(skip)('pages through items by position', async () => {
     const batchId = await newBatch(t, 5);

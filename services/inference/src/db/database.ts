@@ -34,6 +34,10 @@ export interface BatchesTable {
   updated_at: Timestamp;
   finished_at: NullableTimestamp;
   cancel_requested_at: NullableTimestamp;
+  /** Finished items by outcome, kept by the worker and cancel (progress without a recount). */
+  completed_count: Generated<number>;
+  failed_count: Generated<number>;
+  cancelled_count: Generated<number>;
 }
 
 export interface InferencesTable {

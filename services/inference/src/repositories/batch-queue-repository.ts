@@ -6,7 +6,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { BatchItem, Database } from '../db/database.js';
-import { lockBatch, refreshBatchStatus } from './batch-repository.js';
+import { addFinishedItems } from './batch-repository.js';
 
 /** A claimed item with what the worker needs from its batch. */
 export interface ClaimedItem extends BatchItem {
@@ -102,7 +102,6 @@ export async function finishBatchItem(
   outcome: ItemOutcome,
   store: (trx: Transaction<Database>) => Promise<unknown>,
 ): Promise<boolean> {
-  await lockBatch(trx, outcome.batchId);
   const held = await trx
     .selectFrom('batch_items')
     .select('id')
@@ -126,7 +125,8 @@ export async function finishBatchItem(
     })
     .where('id', '=', outcome.itemId)
     .execute();
-  await refreshBatchStatus(trx, outcome.batchId);
+  // Last, so the batch row is locked only until this transaction commits.
+  await addFinishedItems(trx, outcome.batchId, { [outcome.status]: 1 });
   return true;
 }
 

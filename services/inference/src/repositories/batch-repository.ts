@@ -37,6 +37,22 @@ export async function countBatchItems(db: Db, batchId: string): Promise<ItemCoun
   return counts;
 }
 
+/** Queued and processing items of a batch (the finished ones are the batch's counters). */
+export async function countUnfinishedItems(
+  db: Db,
+  batchId: string,
+): Promise<Pick<ItemCounts, 'queued' | 'processing'>> {
+  const rows = await db
+    .selectFrom('batch_items')
+    .select(['status', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('batch_id', '=', batchId)
+    .where('status', 'in', ['queued', 'processing'])
+    .groupBy('status')
+    .execute();
+  const n = (status: string) => Number(rows.find((r) => r.status === status)?.n ?? 0);
+  return { queued: n('queued'), processing: n('processing') };
+}
+
 export interface ItemPage {
   items: BatchItem[];
   /** Position to pass as `after` for the next page; undefined on the last page. */
@@ -63,34 +79,42 @@ export async function listBatchItems(
   return { items, nextAfter: rows.length > options.limit ? items.at(-1)?.position : undefined };
 }
 
-/** Locks the batch row: every change to a batch's items happens behind this lock, so the
- * status recomputed afterwards sees the other replicas' committed changes. */
-export async function lockBatch(trx: Transaction<Database>, id: string): Promise<Batch | undefined> {
-  return trx.selectFrom('batches').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-}
+/** Finished items to add to a batch's counters. */
+export type FinishedDelta = Partial<Record<'completed' | 'failed' | 'cancelled', number>>;
 
 /**
- * Recomputes a batch's status from its items: queued until an item starts; processing while
- * any item is unfinished; then cancelled if a cancel stopped any item, failed if every item
- * failed, otherwise completed (failed items are counted in the progress).
+ * Adds finished items to a batch's counters and derives its status from them in the same
+ * statement: processing while any item is unfinished; then cancelled if a cancel stopped any
+ * item, failed if every item failed, otherwise completed (failed items show in the progress).
+ * O(1) per finished item. Callers lock the items they finish first and the batch row last
+ * (here), so two finishes of one batch hold its row only for the end of their transactions.
  */
-export async function refreshBatchStatus(trx: Db, id: string): Promise<void> {
-  await sql`
-    update batches b set
-      status = s.status,
-      updated_at = now(),
-      finished_at = case when s.status in ('completed', 'failed', 'cancelled') then coalesce(b.finished_at, now()) end
-    from (
-      select case
-        when count(*) filter (where status in ('queued', 'processing')) > 0 then
-          case when count(*) filter (where status <> 'queued') > 0 then 'processing' else 'queued' end
-        when count(*) filter (where status = 'cancelled') > 0 then 'cancelled'
-        when count(*) filter (where status = 'completed') = 0 then 'failed'
-        else 'completed'
-      end as status
-      from batch_items where batch_id = ${id}
-    ) s
-    where b.id = ${id}`.execute(trx);
+export async function addFinishedItems(
+  trx: Db,
+  id: string,
+  delta: FinishedDelta,
+): Promise<Batch | undefined> {
+  const completed = delta.completed ?? 0;
+  const failed = delta.failed ?? 0;
+  const cancelled = delta.cancelled ?? 0;
+  const finished = sql<number>`completed_count + failed_count + cancelled_count + ${completed + failed + cancelled}`;
+  return trx
+    .updateTable('batches')
+    .set({
+      completed_count: sql<number>`completed_count + ${completed}`,
+      failed_count: sql<number>`failed_count + ${failed}`,
+      cancelled_count: sql<number>`cancelled_count + ${cancelled}`,
+      status: sql<JobStatus>`case
+        when ${finished} < item_count then 'processing'
+        when cancelled_count + ${cancelled} > 0 then 'cancelled'
+        when completed_count + ${completed} = 0 then 'failed'
+        else 'completed' end`,
+      finished_at: sql<Date | null>`case when ${finished} >= item_count then coalesce(finished_at, now()) end`,
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
 }
 
 export interface CancelOutcome {
@@ -114,17 +138,7 @@ export async function cancelBatch(
   trx: Transaction<Database>,
   id: string,
 ): Promise<CancelOutcome | undefined> {
-  const batch = await lockBatch(trx, id);
-  if (batch === undefined) return undefined;
-  if (batch.status === 'completed' || batch.status === 'failed') {
-    return {
-      cancelledQueued: [],
-      cancelledProcessing: [],
-      alreadyFinished: batch.item_count,
-      alreadyCancelled: false,
-      previousStatus: batch.status,
-    };
-  }
+  // Items first, the batch row last: the order finishBatchItem and the claim lock in.
   const { rows } = await sql<{ id: string; previous: JobStatus }>`
     with old as (
       select id, status from batch_items
@@ -136,23 +150,33 @@ export async function cancelBatch(
       error_code = 'CANCELLED', error_message = 'cancelled by request'
     from old where bi.id = old.id
     returning bi.id, old.status as previous`.execute(trx);
-  const finished = await trx
-    .selectFrom('batch_items')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('batch_id', '=', id)
-    .where('status', 'in', ['completed', 'failed'])
-    .executeTakeFirstOrThrow();
+  const before = await trx
+    .selectFrom('batches')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+  if (before === undefined) return undefined;
+  if (rows.length === 0 && (before.status === 'completed' || before.status === 'failed')) {
+    return {
+      cancelledQueued: [],
+      cancelledProcessing: [],
+      alreadyFinished: before.item_count,
+      alreadyCancelled: false,
+      previousStatus: before.status,
+    };
+  }
   await trx
     .updateTable('batches')
     .set({ cancel_requested_at: sql<Date>`coalesce(cancel_requested_at, now())` })
     .where('id', '=', id)
     .execute();
-  await refreshBatchStatus(trx, id);
+  await addFinishedItems(trx, id, { cancelled: rows.length });
   return {
     cancelledQueued: rows.filter((r) => r.previous === 'queued').map((r) => r.id),
     cancelledProcessing: rows.filter((r) => r.previous === 'processing').map((r) => r.id),
-    alreadyFinished: Number(finished.n),
-    alreadyCancelled: batch.cancel_requested_at !== null,
-    previousStatus: batch.status,
+    alreadyFinished: before.completed_count + before.failed_count,
+    alreadyCancelled: before.cancel_requested_at !== null,
+    previousStatus: before.status,
   };
 }

@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Batch, Database, JobStatus, NewBatchItem } from '../db/database.js';
 import {
   cancelBatch,
-  countBatchItems,
+  countUnfinishedItems,
   findBatch,
   insertBatch,
   listBatchItems,
@@ -117,7 +117,13 @@ export function createBatchService(options: BatchServiceOptions) {
   ): Promise<BatchView | undefined> {
     const batch = await findBatch(db, id);
     if (batch === undefined) return undefined;
-    const counts = await countBatchItems(db, id);
+    const unfinished = await countUnfinishedItems(db, id);
+    const counts = {
+      ...unfinished,
+      completed: batch.completed_count,
+      failed: batch.failed_count,
+      cancelled: batch.cancelled_count,
+    };
     const { items, nextAfter } = await listBatchItems(db, id, {
       limit: page.limit,
       after: page.cursor === undefined ? undefined : Number(page.cursor),

@@ -5,7 +5,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initialSchema from './2026-11-22-initial-schema.js';
+import * as batchProgressCounters from './2026-11-25-batch-progress-counters.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-initial-schema': initialSchema,
+  '2026-11-25-batch-progress-counters': batchProgressCounters,
 };
