@@ -39,6 +39,16 @@ export default defineConfig({
         },
       },
       {
+        // Chromium (Debian's, via playwright-core) against the real service: the console and /docs.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'triton',
           include: ['test/triton/**/*.test.ts'],

@@ -2,10 +2,10 @@
  * Endpoints outside /api/v1: Prometheus `/metrics`, the OpenAPI document at `/openapi.json`
  * and interactive docs at `/docs` (Scalar), which reads that document.
  */
-import { Scalar } from '@scalar/hono-api-reference';
 import type { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { mountApiDocs } from '../static/api-docs.js';
 
 export function mountSystemRoutes(
   app: Hono<AppEnv>,
@@ -16,6 +16,6 @@ export function mountSystemRoutes(
     return c.body(text, 200, { 'content-type': deps.metrics.registry.contentType });
   });
   app.get('/openapi.json', (c) => c.json(deps.document()));
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'chipq inference API' }));
+  mountApiDocs(app, { documentUrl: '/openapi.json' });
   app.get('/', (c) => c.redirect('/docs'));
 }
