@@ -10,16 +10,15 @@
  *          [--threshold 0.75] [--concurrency 8] [--single-stream 24]
  */
 import { parseArgs } from 'node:util';
+import { createInspector, type Inspector } from '@chipq/core';
 import {
-  createInspector,
   type DeepPcbPair,
   deepPcbClassNames,
   evaluateDetections,
   type GroundTruth,
-  type Inspector,
   readDeepPcbDataset,
   type ScoredDetection,
-} from '@chipq/core';
+} from '@chipq/core/evaluation';
 
 const usage =
   'usage: pnpm eval:deeppcb -- <dir> [--model pcb_defect_detector] [--version N] [--models ./models] [--threshold 0.75] [--concurrency 8] [--single-stream 24]';

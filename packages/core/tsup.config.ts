@@ -1,8 +1,19 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The front door and one entry per deliberate subpath (package.json `exports`).
+  entry: {
+    index: 'src/index.ts',
+    preprocess: 'src/preprocess/index.ts',
+    postprocess: 'src/postprocess/index.ts',
+    'model-repository': 'src/model-repository/index.ts',
+    'triton-client': 'src/triton-client/index.ts',
+    evaluation: 'src/evaluation/index.ts',
+  },
   format: ['esm', 'cjs'],
+  // Shared chunks in both formats: one ChipqError class (and one proto cache) however many
+  // subpaths a CommonJS caller requires, so `instanceof` holds across them.
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

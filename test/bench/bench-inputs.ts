@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type ModelConfig, preprocessPair, resolvePreprocessOptions, type Tensor } from '@chipq/core';
+import type { ModelConfig, Tensor } from '@chipq/core';
+import { preprocessPair, resolvePreprocessOptions } from '@chipq/core/preprocess';
 import sharp from 'sharp';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');

@@ -3,7 +3,8 @@
  * packing for image and reference) against sharp's bare decode + greyscale + resize of the same
  * two images. The ratio is our overhead over the library. Runnable alone: `tsx test/bench/preprocess-bench.ts`.
  */
-import { createOnnxEngine, preprocessPair, resolvePreprocessOptions } from '@chipq/core';
+import { createOnnxEngine } from '@chipq/core';
+import { preprocessPair, resolvePreprocessOptions } from '@chipq/core/preprocess';
 import sharp from 'sharp';
 import { benchModel, loadBenchPairs } from './bench-inputs.js';
 import { type BenchSection, formatTable, printSection, runLoad } from './bench-util.js';

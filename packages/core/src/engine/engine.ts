@@ -42,9 +42,11 @@ export interface LoadModelOptions extends CallOptions {
   config?: ModelConfig;
 }
 
+/** Which implementation an engine is: the embedded ONNX Runtime one or Triton. */
+export type EngineKind = 'onnx' | 'triton';
+
 export interface Engine {
-  /** `onnx` (embedded) or `triton`. */
-  readonly kind: string;
+  readonly kind: EngineKind;
   isLive(options?: CallOptions): Promise<boolean>;
   isReady(options?: CallOptions): Promise<boolean>;
   /** Every model the repository holds, loaded or not. */

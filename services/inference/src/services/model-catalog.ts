@@ -5,14 +5,8 @@
  * repository is the same folder on shared storage.
  */
 import { readdir } from 'node:fs/promises';
-import {
-  ChipqError,
-  type Inspector,
-  isChipqError,
-  type ModelIndexEntry,
-  modelConfigToJson,
-  readModelEntry,
-} from '@chipq/core';
+import { ChipqError, type Inspector, isChipqError, type ModelIndexEntry } from '@chipq/core';
+import { modelConfigToJson, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { listDeploymentEvents, recordDeploymentEvent } from '../repositories/deployment-repository.js';

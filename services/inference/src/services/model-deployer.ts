@@ -8,14 +8,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  ChipqError,
-  type Inspector,
-  isChipqError,
-  type ModelRepositoryEntry,
-  parseModelConfig,
-  readModelEntry,
-} from '@chipq/core';
+import { ChipqError, type Inspector, isChipqError } from '@chipq/core';
+import { type ModelRepositoryEntry, parseModelConfig, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { recordDeploymentEvent } from '../repositories/deployment-repository.js';

@@ -2,13 +2,8 @@
  * Pure mapping from a repository entry (config, versions on disk, labels) and the engine's
  * repository index to the API's model views.
  */
-import type {
-  ModelConfig,
-  ModelIndexEntry,
-  ModelRepositoryEntry,
-  ModelState,
-  TensorConfig,
-} from '@chipq/core';
+import type { ModelConfig, ModelIndexEntry, ModelState, TensorConfig } from '@chipq/core';
+import type { ModelRepositoryEntry } from '@chipq/core/model-repository';
 import type { ModelDeployment } from '../db/database.js';
 import type {
   DeploymentEventView,
