@@ -78,6 +78,7 @@ export function createAppServices(deps: AppDeps) {
       db,
       run,
       logger,
+      metrics,
       imageStore: config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir),
     }),
     jobs: createJobService(db, batches),

@@ -10,6 +10,7 @@ import type { AppServices } from './app-services.js';
 import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { validationHook } from './http/validation-hook.js';
+import { httpMetrics } from './observability/http-metrics.js';
 import { tracingMiddleware } from './observability/tracing.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { batchRoutes } from './routes/batch-routes.js';
@@ -29,6 +30,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(tracingMiddleware());
+  app.use(httpMetrics(services.metrics));
   app.onError(createErrorHandler(services.logger));
   app.notFound((c) => {
     throw new ChipqError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);

@@ -11,7 +11,7 @@ import type { ServiceConfig } from './config/load-config.js';
 import { type OpenedDatabase, openDatabase } from './db/open-database.js';
 import type { AppEnv } from './http/app-env.js';
 import { createLogger, type Logger } from './observability/logger.js';
-import type { ServiceMetrics } from './observability/service-metrics.js';
+import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 
 export interface StartServiceOptions {
   config: ServiceConfig;
@@ -52,10 +52,12 @@ async function onlyReadyModel(inspector: Inspector): Promise<string | undefined>
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = options.metrics ?? createServiceMetrics();
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     schema: options.databaseSchema,
+    onPoolWait: (seconds) => metrics.dbPoolWait.observe(seconds),
   });
   let inspector = options.inspector;
   let engine: Engine | undefined;
@@ -83,19 +85,20 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     throw error;
   }
   const ownsInspector = options.inspector === undefined;
+  const started = inspector;
   const services = createAppServices({
     db: database.db,
     databaseKind: database.kind,
     inspector,
     config,
     logger,
-    metrics: options.metrics,
+    metrics,
     worker: options.worker,
     defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
   });
+  metrics.watch({ models: () => started.engine.repositoryIndex(), pool: database.poolStats });
   const app = createApp(services);
   services.worker?.start();
-  const started = inspector;
   return {
     app,
     services,

@@ -21,12 +21,16 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** Run migrations before returning, default true. */
   migrate?: boolean;
+  /** Called with the seconds each query waited for a pool connection (the metrics' DB pool waits). */
+  onPoolWait?: (seconds: number) => void;
 }
 
 export interface OpenedDatabase {
   db: Kysely<Database>;
   /** `postgres` or `pglite`: shown by /monitoring/health. */
   kind: 'postgres' | 'pglite';
+  /** The pool's connections now: all, idle, and clients waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -55,7 +59,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
       max: 1,
     });
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: timedPool(pool, options.onPoolWait) }),
+  });
   const close = async () => {
     await db.destroy();
     await embedded?.stop();
@@ -66,5 +72,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     await close();
     throw error;
   }
-  return { db, kind: embedded ? 'pglite' : 'postgres', close };
+  return {
+    db,
+    kind: embedded ? 'pglite' : 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close,
+  };
+}
+
+/** The pool as Kysely sees it, timing each wait for a connection (PGlite has one, so waits show). */
+function timedPool(pool: pg.Pool, onWait: ((seconds: number) => void) | undefined) {
+  if (onWait === undefined) return pool;
+  return {
+    async connect() {
+      const started = performance.now();
+      const client = await pool.connect();
+      onWait((performance.now() - started) / 1000);
+      return client;
+    },
+    end: () => pool.end(),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { context, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
+import { matchedRoute } from './matched-route.js';
 
 export const tracer = trace.getTracer('@chipq/inference-service');
 
@@ -37,8 +38,8 @@ export function tracingMiddleware(): MiddlewareHandler {
     const parent = propagation.extract(context.active(), carrier);
     await context.with(parent, () =>
       withSpan(
-        `${c.req.method} ${c.req.routePath}`,
-        { 'http.request.method': c.req.method, 'url.path': c.req.path },
+        `${c.req.method} ${matchedRoute(c)}`,
+        { 'http.request.method': c.req.method, 'http.route': matchedRoute(c), 'url.path': c.req.path },
         async (span) => {
           await next();
           span.setAttribute('http.response.status_code', c.res.status);

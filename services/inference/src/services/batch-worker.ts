@@ -12,6 +12,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { timedStore } from '../observability/timed-store.js';
 import {
   type ClaimedItem,
   claimBatchItems,
@@ -191,25 +192,27 @@ export class BatchWorker {
     // Cancelled or reclaimed elsewhere: the guarded update below would refuse anyway.
     if (reason !== undefined) return;
     const record = batchItemRecord(item, ran);
-    const stored = await this.#o.db.transaction().execute((trx) =>
-      finishBatchItem(
-        trx,
-        {
-          itemId: item.id,
-          batchId: item.batch_id,
-          owner: this.owner,
-          status: ran.ok ? 'completed' : 'failed',
-          inferenceId: record.id,
-          errorCode: ran.ok ? null : ran.error.code,
-          errorMessage: ran.ok ? null : ran.error.message,
-        },
-        (trx) => {
-          if (ran.ok) {
-            const { inference, detections } = completedRecord(record, ran.outcome);
-            return insertInference(trx, inference, detections);
-          }
-          return insertInference(trx, failedRecord(record, ran.error));
-        },
+    const stored = await timedStore(this.#o.metrics, ran.model, { 'chipq.batch.id': item.batch_id }, () =>
+      this.#o.db.transaction().execute((trx) =>
+        finishBatchItem(
+          trx,
+          {
+            itemId: item.id,
+            batchId: item.batch_id,
+            owner: this.owner,
+            status: ran.ok ? 'completed' : 'failed',
+            inferenceId: record.id,
+            errorCode: ran.ok ? null : ran.error.code,
+            errorMessage: ran.ok ? null : ran.error.message,
+          },
+          (trx) => {
+            if (ran.ok) {
+              const { inference, detections } = completedRecord(record, ran.outcome);
+              return insertInference(trx, inference, detections);
+            }
+            return insertInference(trx, failedRecord(record, ran.error));
+          },
+        ),
       ),
     );
     if (stored) this.processed += 1;

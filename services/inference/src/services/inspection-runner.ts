@@ -45,11 +45,24 @@ function toChipqError(error: unknown): ChipqError {
     : new ChipqError('INTERNAL', 'the inspection failed unexpectedly', { cause: error });
 }
 
+function observeStages(metrics: ServiceMetrics, outcome: InspectionResult): void {
+  const { timings } = outcome;
+  const name = outcome.model.name;
+  metrics.observeStage('decode', name, timings.decodeMs);
+  metrics.observeStage('preprocess', name, timings.preprocessMs);
+  metrics.observeStage('queue', name, timings.queueMs);
+  metrics.observeStage('infer', name, timings.inferMs);
+  metrics.observeStage('postprocess', name, timings.postprocessMs);
+}
+
 export function createInspectionRunner(options: InspectionRunnerOptions): InspectionRunner {
   const { inspector, metrics } = options;
   return async (job) => {
     const started = performance.now();
     const model = job.model ?? options.defaultModel;
+    metrics.imageBytes.observe({ input: 'image' }, job.image.byteLength);
+    if (job.reference !== undefined)
+      metrics.imageBytes.observe({ input: 'reference' }, job.reference.byteLength);
     try {
       for (const [field, bytes] of [
         ['image', job.image],
@@ -93,6 +106,7 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
         outcome.timings.totalMs / 1000,
         outcome.detections.map((d) => d.confidence),
       );
+      observeStages(metrics, outcome);
       return { ok: true, outcome, serviceMs: performance.now() - started, model };
     } catch (thrown) {
       const error = toChipqError(thrown);

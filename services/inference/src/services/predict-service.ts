@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../observability/logger.js';
-import { withSpan } from '../observability/tracing.js';
+import type { ServiceMetrics } from '../observability/service-metrics.js';
+import { timedStore } from '../observability/timed-store.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { InferenceResultView } from '../schemas/inference-schemas.js';
 import { type BlobStore, sha256 } from '../storage/blob-store.js';
@@ -30,6 +31,7 @@ export interface PredictServiceOptions {
   db: Kysely<Database>;
   run: InspectionRunner;
   logger: Logger;
+  metrics: ServiceMetrics;
   /** When set, every predicted image (and reference) is kept there by content hash. */
   imageStore?: BlobStore | undefined;
 }
@@ -39,7 +41,7 @@ export type PredictResult =
   | { ok: false; result: InferenceResultView; error: Error };
 
 export function createPredictService(options: PredictServiceOptions) {
-  const { db, run, logger, imageStore } = options;
+  const { db, run, logger, metrics, imageStore } = options;
 
   /** Inspects and stores; a failed inspection is stored too and returned with its error. */
   async function predict(input: PredictInput, context: RequestContext = {}): Promise<PredictResult> {
@@ -67,12 +69,12 @@ export function createPredictService(options: PredictServiceOptions) {
     if (ran.ok) {
       const { inference, detections } = completedRecord(record, ran.outcome);
       // One statement, atomic on its own: no transaction round trips (see insertInference).
-      const stored = await withSpan('chipq.service.store', { 'chipq.detections': detections.length }, () =>
+      const stored = await timedStore(metrics, ran.model, { 'chipq.detections': detections.length }, () =>
         insertInference(db, inference, detections),
       );
       return { ok: true, result: toInferenceView(stored.inference, stored.detections) };
     }
-    const stored = await withSpan('chipq.service.store', { 'chipq.error': ran.error.code }, () =>
+    const stored = await timedStore(metrics, ran.model, { 'chipq.error': ran.error.code }, () =>
       insertInference(db, failedRecord(record, ran.error)),
     );
     return { ok: false, result: toInferenceView(stored.inference, []), error: ran.error };
