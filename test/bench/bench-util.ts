@@ -1,8 +1,9 @@
 /**
  * What every benchmark here shares: a closed-loop load generator with a fixed concurrency and a
- * bounded duration, latency percentiles, and a plain-text table. Ratios are always of numbers
- * measured side by side in the same run.
+ * bounded duration, latency percentiles, interleaved rounds with medians, and a plain-text table.
+ * Ratios are always of numbers measured side by side in the same run.
  */
+import { loadavg } from 'node:os';
 
 export interface LoadResult {
   concurrency: number;
@@ -102,12 +103,68 @@ export interface BenchSection {
   table: string;
   /** name -> ratio, printed as `ratio <name>=<value>`. */
   ratios: Record<string, number>;
+  /** name -> absolute figure with its unit in the name (`..._mb`, `..._s`), printed as `figure <name>=<value>`. */
+  figures?: Record<string, number>;
   notes?: string[];
+  /** The 1, 5 and 15 minute load averages when the section started and ended. */
+  loadAverage?: { start: number[]; end: number[] };
+  /** Raw measurements for the JSON report. */
+  data?: unknown;
+}
+
+/** The 1, 5 and 15 minute load averages, rounded: every figure is printed with them (shared CPUs). */
+export function loadAverage(): number[] {
+  return loadavg().map((value) => Math.round(value * 100) / 100);
 }
 
 export function printSection(section: BenchSection): void {
   console.log(`\n== ${section.title}\n${section.table}`);
   for (const [name, value] of Object.entries(section.ratios))
     console.log(`ratio ${name}=${value.toFixed(2)}`);
+  for (const [name, value] of Object.entries(section.figures ?? {}))
+    console.log(`figure ${name}=${formatNumber(value)}`);
   for (const note of section.notes ?? []) console.log(`note: ${note}`);
+  if (section.loadAverage)
+    console.log(
+      `load average: ${section.loadAverage.start.join(' ')} at start, ${section.loadAverage.end.join(' ')} at end`,
+    );
+}
+
+export function median(values: readonly number[]): number {
+  return quantile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+/**
+ * Runs each contender once per round, in an order that alternates between rounds, `rounds`
+ * times: on a shared machine a load spike then hurts every contender about equally, instead of
+ * all the runs of one. Returns each contender's runs and the run with its median throughput.
+ */
+export async function interleave<K extends string>(
+  contenders: Record<K, () => Promise<LoadResult>>,
+  rounds: number,
+): Promise<Record<K, { runs: LoadResult[]; median: LoadResult }>> {
+  const names = Object.keys(contenders) as K[];
+  const runs = Object.fromEntries(names.map((name) => [name, [] as LoadResult[]])) as Record<K, LoadResult[]>;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) runs[name].push(await contenders[name]());
+  }
+  return Object.fromEntries(
+    names.map((name) => {
+      const sorted = [...runs[name]].sort((a, b) => a.throughput - b.throughput);
+      return [name, { runs: runs[name], median: sorted[Math.floor((sorted.length - 1) / 2)] as LoadResult }];
+    }),
+  ) as Record<K, { runs: LoadResult[]; median: LoadResult }>;
+}
+
+/** The median of the per-round ratios `pick(a[r]) / pick(b[r])` of two interleaved contenders. */
+export function medianRatio(
+  a: readonly LoadResult[],
+  b: readonly LoadResult[],
+  pick: (result: LoadResult) => number = (result) => result.throughput,
+): number {
+  return median(a.map((run, r) => pick(run) / pick(b[r] as LoadResult)));
 }

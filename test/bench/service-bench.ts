@@ -1,14 +1,18 @@
 /**
- * The service's overhead: `POST /api/v1/inference/predict` driven by autocannon over HTTP at
- * concurrency 1, 8 and 50, side by side with the bare inspector (core's `inspect()`, no HTTP,
- * no database) on the same image pairs, the same engine instance and the same concurrency, in
- * the same run. The ratios are service over inspector: p50 latency and throughput.
+ * The service's overhead: `POST /api/v1/inference/predict` driven over HTTP by autocannon from
+ * its OWN process (http-load.ts), side by side with the bare inspector (core's `inspect()`, no
+ * HTTP, no database) on the same image pairs, the same engine instance and the same
+ * concurrency, in interleaved rounds (medians of per-round ratios). The service runs twice on
+ * that inspector: on embedded PGlite and, when it answers at 127.0.0.1:5432, on PostgreSQL in a
+ * fresh schema of database `test` (dropped afterwards).
  *
- * The service runs in this process on a free loopback port with embedded PGlite (or PostgreSQL
- * when CHIPQ_BENCH_DATABASE_URL is set), so autocannon's client shares the CPU with it: the
- * overhead measured includes the HTTP client's cost, which makes it an upper bound.
+ * At concurrency 8 a bare onnxruntime session (batch 1, the engine's thread budget) runs too:
+ * the end-to-end pairs/s of the service next to the model's raw img/s, and next to the DeepPCB
+ * paper's 62 pairs/s on a GPU.
+ *
  * Runnable alone: `tsx test/bench/service-bench.ts [--quick]`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -17,82 +21,36 @@ import { createInspector, type Inspector } from '@chipq/core';
 import { loadConfig } from '../../services/inference/src/config/load-config.js';
 import { listen } from '../../services/inference/src/listen.js';
 import { createLogger } from '../../services/inference/src/observability/logger.js';
-import { startService } from '../../services/inference/src/start-service.js';
-import { benchModel, type ImagePair, loadBenchPairs } from './bench-inputs.js';
-import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
-
-/** The subset of autocannon's API used here (the package ships no types). */
-interface AutocannonResult {
-  latency: { p50: number; p99: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '2xx': number;
-}
-interface AutocannonRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-type Autocannon = (options: {
-  url: string;
-  connections: number;
-  duration: number;
-  timeout: number;
-  requests: Array<{
-    method: string;
-    path: string;
-    setupRequest: (request: AutocannonRequest) => AutocannonRequest;
-  }>;
-}) => Promise<AutocannonResult>;
-
-// autocannon is a devDependency of the service package (the root does not depend on it):
-// resolve it from there rather than adding a second copy to the root's dependencies.
-const autocannon = createRequire(new URL('../../services/inference/package.json', import.meta.url))(
-  'autocannon',
-) as Autocannon;
+import { type RunningService, startService } from '../../services/inference/src/start-service.js';
+import { postgresReachable } from '../../services/inference/test/helpers/test-databases.js';
+import { benchModel, benchTensors, type ImagePair, loadBenchPairs } from './bench-inputs.js';
+import {
+  type BenchSection,
+  formatTable,
+  interleave,
+  type LoadResult,
+  medianRatio,
+  printSection,
+  runLoad,
+} from './bench-util.js';
+import { httpLoad, predictBody, predictContentType } from './http-load.js';
+import { engineThreads, rawSession } from './raw-onnxruntime.js';
 
 export interface ServiceBenchOptions {
-  /** Default [1, 8, 50]. */
+  /** Default [8, 50]. */
   concurrencies?: number[];
-  /** Per cell and per path, default 10000 ms. */
+  /** Per run, default 6000 ms. */
   durationMs?: number;
+  /** Interleaved rounds per concurrency, default 3. */
+  rounds?: number;
   /** Image pairs cycled through, default 8. */
   pairs?: number;
-  /** PostgreSQL URL; default CHIPQ_BENCH_DATABASE_URL, else embedded PGlite. */
+  /** PostgreSQL URL; default CHIPQ_BENCH_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test when reachable. */
   databaseUrl?: string;
 }
 
-export interface ServiceBenchRow {
-  path: 'service' | 'inspector';
-  concurrency: number;
-  requests: number;
-  errors: number;
-  throughput: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-const boundary = 'chipq-bench-boundary';
-
-/** A multipart predict body with the pair as `image` and `reference`. */
-function multipart(pair: ImagePair): Buffer {
-  const part = (name: string, bytes: Buffer) =>
-    Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
-      ),
-      bytes,
-      Buffer.from('\r\n'),
-    ]);
-  return Buffer.concat([
-    part('image', pair.image),
-    part('reference', pair.reference),
-    Buffer.from(`--${boundary}--\r\n`),
-  ]);
-}
+/** The DeepPCB paper's end-to-end figure on a GPU, the moonshot for this CPU. */
+const paperPairsPerSecond = 62;
 
 /** Counts requests the server is still answering, so a run starts only after the last one's tail. */
 function tracked(fetch: (request: Request) => Response | Promise<Response>) {
@@ -112,59 +70,38 @@ function tracked(fetch: (request: Request) => Response | Promise<Response>) {
   };
 }
 
-async function httpLoad(
-  url: string,
-  bodies: Buffer[],
-  concurrency: number,
-  durationMs: number,
-): Promise<LoadResult> {
-  let next = 0;
-  const requests = [
-    {
-      method: 'POST',
-      path: '/api/v1/inference/predict',
-      setupRequest: (request: AutocannonRequest) => ({
-        ...request,
-        headers: { ...request.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
-        body: bodies[next++ % bodies.length] as Buffer,
-      }),
-    },
-  ];
-  // Warm-up, not measured: connections, JIT, the model's first batches.
-  await autocannon({ url, connections: concurrency, duration: 1, timeout: 30, requests });
-  const result = await autocannon({
-    url,
-    connections: concurrency,
-    duration: Math.max(1, Math.round(durationMs / 1000)),
-    timeout: 30,
-    requests,
-  });
-  const ok = result['2xx'];
-  return {
-    concurrency,
-    requests: ok,
-    errors: result.errors + result.timeouts + result.non2xx,
-    seconds: result.duration,
-    throughput: ok / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-  };
+interface ServedDatabase {
+  kind: 'pglite' | 'postgres';
+  url: string;
+  idle(): Promise<void>;
+  close(): Promise<void>;
 }
 
-export async function runServiceBench(
-  options: ServiceBenchOptions = {},
-): Promise<BenchSection & { rows: ServiceBenchRow[] }> {
-  const concurrencies = options.concurrencies ?? [1, 8, 50];
-  const durationMs = options.durationMs ?? 10_000;
-  const databaseUrl = options.databaseUrl ?? process.env.CHIPQ_BENCH_DATABASE_URL;
-  const { repository, model } = benchModel();
-  const { pairs, source } = await loadBenchPairs(options.pairs ?? 8);
+/** The service on `inspector` over one database, listening on a free loopback port. */
+async function serve(
+  inspector: Inspector,
+  model: string,
+  repository: string,
+  databaseUrl: string | undefined,
+): Promise<ServedDatabase> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'chipq-service-bench-'));
-  const inspector: Inspector = await createInspector({
-    models: repository,
-    loadModels: [model],
-    defaultModel: model,
-  });
+  let schema: string | undefined;
+  let admin: { query(text: string): Promise<unknown>; end(): Promise<void> } | undefined;
+  if (databaseUrl !== undefined) {
+    // pg is the service's dependency: a fresh schema per run, dropped at the end.
+    const pg = createRequire(new URL('../../services/inference/package.json', import.meta.url))('pg') as {
+      Client: new (options: {
+        connectionString: string;
+      }) => NonNullable<typeof admin> & {
+        connect(): Promise<void>;
+      };
+    };
+    schema = `chipq_bench_${randomBytes(6).toString('hex')}`;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    admin = client;
+  }
   const config = loadConfig(
     {
       MODEL_REPOSITORY: repository,
@@ -174,71 +111,159 @@ export async function runServiceBench(
     },
     dir,
   );
-  const service = await startService({
+  const service: RunningService = await startService({
     config,
     inspector,
     defaultModel: model,
     logger: createLogger('error'),
     worker: false,
+    ...(schema ? { databaseSchema: schema } : {}),
   });
   const server = tracked(service.app.fetch);
   const listening = await listen(server.fetch, { port: 0, hostname: '127.0.0.1' });
-  const url = listening.url;
-  try {
-    const bodies = pairs.map(multipart);
-    const rows: ServiceBenchRow[] = [];
-    const ratios: Record<string, number> = {};
-    for (const concurrency of concurrencies) {
-      const bare = await runLoad(
-        (i) => {
-          const pair = pairs[i % pairs.length] as ImagePair;
-          return inspector.inspect({ image: pair.image, reference: pair.reference, model });
-        },
-        { concurrency, durationMs },
-      );
-      // Long enough for a few answers per connection even when queueing makes each one slow.
-      const httpMs = Math.max(durationMs, Math.ceil((3 * bare.p99Ms) / 1000) * 1000);
-      const http = await httpLoad(url, bodies, concurrency, httpMs);
-      await server.idle();
-      for (const [which, load] of [
-        ['inspector', bare],
-        ['service', http],
-      ] as const) {
-        rows.push({
-          path: which,
-          concurrency,
-          requests: load.requests,
-          errors: load.errors,
-          throughput: load.throughput,
-          p50Ms: load.p50Ms,
-          p99Ms: load.p99Ms,
-        });
+  return {
+    kind: service.database.kind,
+    url: listening.url,
+    idle: () => server.idle(),
+    async close() {
+      await listening.close();
+      await service.stop();
+      if (admin) {
+        await admin.query(`drop schema if exists ${schema} cascade`);
+        await admin.end();
       }
-      ratios[`service_overhead_p50@c${concurrency}`] = http.p50Ms / bare.p50Ms;
-      ratios[`service_throughput_over_inspector@c${concurrency}`] = http.throughput / bare.throughput;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function runServiceBench(
+  options: ServiceBenchOptions = {},
+): Promise<BenchSection & { rows: Array<Array<string | number>> }> {
+  const concurrencies = options.concurrencies ?? [8, 50];
+  const durationMs = options.durationMs ?? 6000;
+  const rounds = options.rounds ?? 3;
+  const defaultPostgres = process.env.CHIPQ_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const postgresUrl =
+    options.databaseUrl ?? ((await postgresReachable(defaultPostgres)) ? defaultPostgres : undefined);
+  const { repository, model } = benchModel();
+  const { pairs, source } = await loadBenchPairs(options.pairs ?? 8);
+  const inspector: Inspector = await createInspector({
+    models: repository,
+    loadModels: [model],
+    defaultModel: model,
+  });
+  const notes: string[] = [];
+  const servers: ServedDatabase[] = [];
+  try {
+    servers.push(await serve(inspector, model, repository, undefined));
+    if (postgresUrl) servers.push(await serve(inspector, model, repository, postgresUrl));
+    else notes.push(`PostgreSQL not reachable at ${defaultPostgres}: its row is missing`);
+    const config = await inspector.engine.modelConfig(model);
+    const { inputs } = await benchTensors(config);
+    const { version } = await inspector.engine.infer({ model, inputs });
+    const raw = await rawSession(
+      path.join(repository, model, version, 'model.onnx'),
+      engineThreads(config),
+      inputs,
+    );
+    const bodies = pairs.map(predictBody);
+    const http = (server: ServedDatabase, concurrency: number, ms: number) => async () => {
+      const result = await httpLoad({
+        url: server.url,
+        path: '/api/v1/inference/predict',
+        contentType: predictContentType,
+        bodies,
+        concurrency,
+        durationS: Math.max(1, Math.round(ms / 1000)),
+      });
+      await server.idle();
+      return result;
+    };
+    // Warm-up, not measured: connections, JIT, the database's first pages, the model's first batches.
+    for (const server of servers) await http(server, 50, 2000)();
+
+    const rows: Array<Array<string | number>> = [];
+    const ratios: Record<string, number> = {};
+    const figures: Record<string, number> = {};
+    const data: Record<string, unknown> = {};
+    try {
+      for (const concurrency of concurrencies) {
+        const contenders: Record<string, () => Promise<LoadResult>> = {
+          inspector: () =>
+            runLoad(
+              (i) => {
+                const pair = pairs[i % pairs.length] as ImagePair;
+                return inspector.inspect({ image: pair.image, reference: pair.reference, model });
+              },
+              { concurrency, durationMs },
+            ),
+        };
+        for (const server of servers)
+          contenders[`service, ${server.kind}`] = http(server, concurrency, durationMs);
+        if (concurrency === 8)
+          contenders['raw onnxruntime, batch 1'] = () => runLoad(raw.run, { concurrency: 1, durationMs });
+        const result = await interleave(contenders, rounds);
+        data[`c${concurrency}`] = result;
+        for (const [who, { median, runs }] of Object.entries(result))
+          rows.push([
+            who,
+            concurrency,
+            runs.reduce((sum, run) => sum + run.errors, 0),
+            median.throughput,
+            median.p50Ms,
+            median.p99Ms,
+          ]);
+        const bare = result.inspector as { runs: LoadResult[] };
+        for (const server of servers) {
+          const served = result[`service, ${server.kind}`] as { runs: LoadResult[]; median: LoadResult };
+          ratios[`service_throughput_over_inspector@c${concurrency}_${server.kind}`] = medianRatio(
+            served.runs,
+            bare.runs,
+          );
+          figures[`service_errors@c${concurrency}_${server.kind}`] = served.runs.reduce(
+            (sum, run) => sum + run.errors,
+            0,
+          );
+          if (concurrency === 50)
+            ratios[`service_p99_over_p50@c50_${server.kind}`] = served.median.p99Ms / served.median.p50Ms;
+        }
+        const rawRuns = result['raw onnxruntime, batch 1'];
+        const pglite = result['service, pglite'];
+        if (rawRuns && pglite) {
+          ratios.end_to_end_pairs_per_s_over_raw_onnxruntime_img_per_s = medianRatio(
+            pglite.runs,
+            rawRuns.runs,
+          );
+          ratios.end_to_end_pairs_per_s_over_paper_gpu = pglite.median.throughput / paperPairsPerSecond;
+          figures['end_to_end_pairs_per_s@c8_pglite'] = pglite.median.throughput;
+          figures.raw_onnxruntime_img_per_s = rawRuns.median.throughput;
+        }
+      }
+    } finally {
+      await raw.release();
     }
     return {
-      title: `service: POST /api/v1/inference/predict (multipart, ${service.database.kind}) vs bare inspector, ${model} on ${source}`,
-      table: formatTable(
-        ['path', 'conc', 'requests', 'errors', 'img/s', 'p50 ms', 'p99 ms'],
-        rows.map((r) => [r.path, r.concurrency, r.requests, r.errors, r.throughput, r.p50Ms, r.p99Ms]),
-      ),
+      title: `service: POST /api/v1/inference/predict (multipart; autocannon in its own process) vs bare inspector, ${model} v${version} on ${source}`,
+      table: formatTable(['path', 'conc', 'errors', 'img/s', 'p50 ms', 'p99 ms'], rows),
       ratios,
+      figures,
       notes: [
-        'overhead = service p50 / inspector p50 (1.00 = none); throughput ratio = service img/s / inspector img/s',
-        'autocannon runs in the same process as the service and shares its CPUs: the overhead is an upper bound',
+        `medians of ${rounds} interleaved rounds of ${durationMs} ms; ratios are medians of per-round ratios`,
+        'service and inspector share this process and one engine; the load generator runs in a child process',
+        `raw onnxruntime: one session, ${engineThreads(await inspector.engine.modelConfig(model))} threads, batch 1; paper: ${paperPairsPerSecond} pairs/s on a GPU`,
+        ...notes,
       ],
+      data,
       rows,
     };
   } finally {
-    await listening.close();
-    await service.stop();
+    for (const server of servers) await server.close();
     await inspector.close();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const quick = process.argv.includes('--quick');
-  printSection(await runServiceBench(quick ? { durationMs: 2000 } : {}));
+  printSection(await runServiceBench(quick ? { durationMs: 2000, rounds: 1 } : {}));
 }

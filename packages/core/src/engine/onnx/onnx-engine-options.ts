@@ -21,9 +21,16 @@ export interface OnnxEngineOptions {
   startupModels?: readonly string[] | '*';
   /** Deadline of a call that gives no `timeoutMs`, in milliseconds. Default: 30000. */
   defaultTimeoutMs?: number;
-  /** Threads onnxruntime uses inside one operator, per instance. Default: onnxruntime's choice (one per physical core). */
+  /**
+   * Threads onnxruntime uses inside one operator, per instance. A model's config.pbtxt parameter
+   * `intra_op_thread_count` overrides it. Default: the cores shared among the model's instances,
+   * max(1, floor(cores / instances)).
+   */
   intraOpNumThreads?: number;
-  /** Threads onnxruntime uses across operators, per instance. Default: onnxruntime's choice. */
+  /**
+   * Threads onnxruntime uses across operators, per instance (parallel execution mode only). A
+   * model's `inter_op_thread_count` overrides it. Default: onnxruntime's choice.
+   */
   interOpNumThreads?: number;
 }
 

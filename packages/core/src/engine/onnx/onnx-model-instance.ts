@@ -11,17 +11,10 @@ import { Worker } from 'node:worker_threads';
 import { ChipqError } from '../../errors.js';
 import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig, TensorConfig } from '../../model-repository/model-config.js';
+import type { SessionOptions } from './onnx-session-options.js';
 import type { ComputeTimes } from './onnx-statistics.js';
 import { fromWireTensor, toWireTensor } from './onnx-tensor.js';
 import { onnxWorkerMain, type WorkerReply, type WorkerRequest } from './onnx-worker.js';
-
-/** Session settings from the engine options. */
-export interface InstanceSettings {
-  /** Threads inside one operator; undefined lets onnxruntime choose. */
-  intraOpNumThreads?: number | undefined;
-  /** Threads across operators; undefined lets onnxruntime choose. */
-  interOpNumThreads?: number | undefined;
-}
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void };
 /** Distributive Omit, so each request kind keeps its own fields. */
@@ -64,12 +57,9 @@ export class OnnxModelInstance {
   static async create(
     modelFile: string,
     config: ModelConfig,
-    settings: InstanceSettings,
+    options: SessionOptions,
   ): Promise<OnnxModelInstance> {
     const instance = new OnnxModelInstance(config);
-    const options: Record<string, unknown> = { graphOptimizationLevel: 'all', executionMode: 'sequential' };
-    if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
-    if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
     try {
       const reply = await instance.#call({ kind: 'load', modelFile, options });
       const missing = [

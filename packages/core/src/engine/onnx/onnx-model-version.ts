@@ -10,7 +10,8 @@ import type { ValidatedRequest } from '../request-validation.js';
 import type { BatchPolicy } from './batching/batch-policy.js';
 import { BatchScheduler } from './batching/batch-scheduler.js';
 import { concatBatch, splitBatch } from './batching/tensor-batch.js';
-import { type InstanceSettings, OnnxModelInstance } from './onnx-model-instance.js';
+import { OnnxModelInstance } from './onnx-model-instance.js';
+import { type InstanceSettings, resolveSessionOptions } from './onnx-session-options.js';
 import { type ComputeTimes, OnnxStatistics } from './onnx-statistics.js';
 
 interface RequestResult {
@@ -73,11 +74,13 @@ export class OnnxModelVersion {
     settings: InstanceSettings,
     signal?: AbortSignal,
   ): Promise<OnnxModelVersion> {
+    const count = instanceCountOf(config);
+    const options = resolveSessionOptions(config, settings, count);
     const instances: OnnxModelInstance[] = [];
     try {
-      for (let i = 0; i < instanceCountOf(config); i++) {
+      for (let i = 0; i < count; i++) {
         throwIfAborted(signal);
-        instances.push(await OnnxModelInstance.create(modelFile, config, settings));
+        instances.push(await OnnxModelInstance.create(modelFile, config, options));
       }
       throwIfAborted(signal);
     } catch (error) {

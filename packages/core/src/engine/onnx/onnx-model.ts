@@ -8,8 +8,8 @@ import type { ModelMetadata, TensorMetadata } from '../../kserve/kserve-types.js
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import { readModelEntry } from '../../model-repository/model-repository-reader.js';
 import { selectVersions } from '../../model-repository/select-versions.js';
-import type { InstanceSettings } from './onnx-model-instance.js';
 import { OnnxModelVersion } from './onnx-model-version.js';
+import type { InstanceSettings } from './onnx-session-options.js';
 
 export interface LoadOnnxModelOptions {
   /** Replaces the repository's config.pbtxt. */

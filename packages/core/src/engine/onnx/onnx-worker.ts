@@ -10,6 +10,7 @@
  * globals (`globalThis.require` included), and no helper a bundler might inject.
  */
 import type * as Ort from 'onnxruntime-node';
+import type { SessionOptions } from './onnx-session-options.js';
 
 /** A tensor as it crosses the thread boundary: onnxruntime's element type name, dims, data. */
 export interface WireTensor {
@@ -20,7 +21,7 @@ export interface WireTensor {
 }
 
 export type WorkerRequest =
-  | { id: number; kind: 'load'; modelFile: string; options: Ort.InferenceSession.SessionOptions }
+  | { id: number; kind: 'load'; modelFile: string; options: SessionOptions }
   | { id: number; kind: 'run'; inputs: WireTensor[]; outputs: string[] }
   | { id: number; kind: 'release' };
 
