@@ -35,6 +35,14 @@ describe('concatBatch / splitBatch', () => {
     expect(Array.from(joined.data as BigInt64Array)).toEqual([2n ** 62n, -5n]);
   });
 
+  it('gives each piece a buffer of its own, not a view of the whole batch', () => {
+    const joined = concatBatch([fp32([1, 2], [1, 2]), fp32([3, 2], [3, 4, 5, 6, 7, 8])]);
+    for (const piece of splitBatch(joined, [1, 3])) {
+      expect(piece.data.buffer.byteLength).toBe(piece.data.byteLength);
+      expect(piece.data.buffer).not.toBe(joined.data.buffer);
+    }
+  });
+
   it('passes a single tensor through without copying', () => {
     const a = fp32([1, 2], [1, 2]);
     expect(concatBatch([a])).toBe(a);

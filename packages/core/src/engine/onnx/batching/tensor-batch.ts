@@ -29,7 +29,8 @@ export function concatBatch(parts: readonly Tensor[]): Tensor {
 
 /**
  * `tensor` cut along dim 0 into pieces of `sizes` batch elements, in order. With one size the
- * tensor is returned as is. Pieces are views of the batch's buffer, not copies.
+ * tensor is returned as is. Each piece is a copy with a buffer of its own: a view would keep the
+ * whole batch's output alive for as long as any one request's result lives.
  */
 export function splitBatch(tensor: Tensor, sizes: readonly number[]): Tensor[] {
   if (sizes.length === 1) return [tensor];
@@ -38,7 +39,7 @@ export function splitBatch(tensor: Tensor, sizes: readonly number[]): Tensor[] {
   const pieces: Tensor[] = [];
   let start = 0;
   for (const size of sizes) {
-    const data = tensor.data.subarray(start * perElement, (start + size) * perElement) as TensorData;
+    const data = tensor.data.slice(start * perElement, (start + size) * perElement) as TensorData;
     pieces.push({
       name: tensor.name,
       datatype: tensor.datatype,
