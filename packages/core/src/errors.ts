@@ -11,6 +11,10 @@ export const errorCodes = [
   'UNSUPPORTED_IMAGE',
   /** The image exceeds the byte limit (`IMAGE_MAX_SIZE`). */
   'IMAGE_TOO_LARGE',
+  /** A request body that is not one image exceeds its limit (a batch, a model upload). */
+  'PAYLOAD_TOO_LARGE',
+  /** The request's content type is not one the operation accepts. */
+  'UNSUPPORTED_MEDIA_TYPE',
   /** The image exceeds the pixel limit (decompression bomb guard). */
   'IMAGE_TOO_MANY_PIXELS',
   /** The reference image does not match the tested image's size. */

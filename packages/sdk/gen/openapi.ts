@@ -56,7 +56,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -65,7 +65,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unsupported content type. */
+                /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -268,7 +268,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -277,7 +277,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unsupported content type. */
+                /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -923,7 +923,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+                /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -932,7 +932,7 @@ export type paths = {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description Unsupported content type. */
+                /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
                 415: {
                     headers: {
                         [name: string]: unknown;
@@ -1255,7 +1255,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */

@@ -21,11 +21,6 @@ import { modelRoutes } from './routes/model-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
 import { mountSystemRoutes } from './routes/system-routes.js';
 
-/** Largest batch request body, 512 MiB: a batch is buffered in memory once before its files are written. */
-const batchMaxBody = 512 * 1024 * 1024;
-/** Largest model upload, 2 GiB. */
-const modelMaxBody = 2 * 1024 * 1024 * 1024;
-
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
@@ -38,7 +33,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
-  api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: batchMaxBody }));
+  api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: services.config.batchMaxBodyBytes }));
   api.route('/', metricsRoutes({ summaries: services.summaries }));
   api.route('/', inferenceListRoutes({ results: services.results }));
   api.route(
@@ -52,7 +47,11 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   );
   api.route(
     '/',
-    modelRoutes({ catalog: services.catalog, deployer: services.deployer, maxModelBytes: modelMaxBody }),
+    modelRoutes({
+      catalog: services.catalog,
+      deployer: services.deployer,
+      maxModelBytes: services.config.modelUploadMaxBytes,
+    }),
   );
   api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
   app.route('/api/v1', api);

@@ -238,7 +238,7 @@ describe.each(databaseKinds)('predict on $kind', ({ kind, skip }) => {
     });
     expect(text.status).toBe(415);
     expect(text.headers.get('content-type')).toBe('application/problem+json');
-    expect((await body(text)).code).toBe('INVALID_INPUT');
+    expect((await body(text)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it.skipIf(skip)('answers unknown ids, bad ids and unknown routes as problems', async () => {

@@ -37,6 +37,15 @@ describe('loadConfig', () => {
       { given: { DATABASE_URL: 'postgres://u@h/db' }, want: { databaseUrl: 'postgres://u@h/db' } },
     ],
     ['threshold', { given: { MODEL_CONFIDENCE_THRESHOLD: '0.5' }, want: { confidenceThreshold: 0.5 } }],
+    // Both are named by the 413 answers they configure, so they must exist.
+    [
+      'batch body limit',
+      { given: { BATCH_MAX_BODY: '64MiB' }, want: { batchMaxBodyBytes: 64 * 1024 * 1024 } },
+    ],
+    [
+      'model upload limit',
+      { given: { MODEL_UPLOAD_MAX_SIZE: '1GiB' }, want: { modelUploadMaxBytes: 1024 * 1024 * 1024 } },
+    ],
   ];
   it.each(cases)('reads %s', (_name, { given, want }) => {
     expect(loadConfig(given, '/repo')).toMatchObject(want);

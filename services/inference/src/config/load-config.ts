@@ -38,6 +38,10 @@ export interface ServiceConfig {
   modelRepository: string;
   /** `IMAGE_MAX_SIZE` in bytes (`10MiB` accepted), default 10 MiB. */
   imageMaxBytes: number;
+  /** `BATCH_MAX_BODY` in bytes, default 512 MiB: a batch is buffered in memory once before its files are written. */
+  batchMaxBodyBytes: number;
+  /** `MODEL_UPLOAD_MAX_SIZE` in bytes, default 2 GiB: the largest model deploy body. */
+  modelUploadMaxBytes: number;
   /** `IMAGE_MAX_PIXELS`, default core's own limit. */
   imageMaxPixels: number | undefined;
   /** `IMAGE_TARGET_WIDTH` / `IMAGE_TARGET_HEIGHT`: used when a model has dynamic dims. */
@@ -108,6 +112,8 @@ const envSchema = z.object({
   MODEL_REPOSITORY: text,
   DEFAULT_MODEL: text,
   IMAGE_MAX_SIZE: field(parseByteSize),
+  BATCH_MAX_BODY: field(parseByteSize),
+  MODEL_UPLOAD_MAX_SIZE: field(parseByteSize),
   IMAGE_MAX_PIXELS: field((t) => parseIntegerInRange(t, 1, 1_000_000_000)),
   IMAGE_TARGET_WIDTH: field((t) => parseIntegerInRange(t, 1, 16_384)),
   IMAGE_TARGET_HEIGHT: field((t) => parseIntegerInRange(t, 1, 16_384)),
@@ -148,6 +154,8 @@ export function loadConfig(
     tritonTimeoutMs: e.TRITON_TIMEOUT ?? 30_000,
     modelRepository: path.resolve(cwd, e.MODEL_REPOSITORY ?? 'models'),
     imageMaxBytes: e.IMAGE_MAX_SIZE ?? 10 * 1024 * 1024,
+    batchMaxBodyBytes: e.BATCH_MAX_BODY ?? 512 * 1024 * 1024,
+    modelUploadMaxBytes: e.MODEL_UPLOAD_MAX_SIZE ?? 2 * 1024 * 1024 * 1024,
     imageMaxPixels: e.IMAGE_MAX_PIXELS,
     imageTargetWidth: e.IMAGE_TARGET_WIDTH,
     imageTargetHeight: e.IMAGE_TARGET_HEIGHT,

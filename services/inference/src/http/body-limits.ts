@@ -33,7 +33,7 @@ export function batchBodyLimit(maxSize: number) {
     maxSize,
     onError: () => {
       throw new ChipqError(
-        'IMAGE_TOO_LARGE',
+        'PAYLOAD_TOO_LARGE',
         `batch body above ${maxSize} bytes (BATCH_MAX_BODY); split the batch`,
         {
           details: { limit: maxSize },

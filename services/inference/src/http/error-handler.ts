@@ -14,10 +14,12 @@ function fromHttpException(error: HTTPException): ChipqError {
     error.status === 404
       ? 'NOT_FOUND'
       : error.status === 413
-        ? 'IMAGE_TOO_LARGE'
-        : error.status >= 500
-          ? 'INTERNAL'
-          : 'INVALID_INPUT';
+        ? 'PAYLOAD_TOO_LARGE'
+        : error.status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : error.status >= 500
+            ? 'INTERNAL'
+            : 'INVALID_INPUT';
   return new ChipqError(code, error.message || 'invalid request', {
     cause: error,
     details: { status: error.status },

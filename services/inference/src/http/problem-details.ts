@@ -34,6 +34,8 @@ const statusAndTitle: Record<ErrorCode, [number, string]> = {
   UNSUPPORTED_IMAGE: [422, 'Unsupported image'],
   IMAGE_TOO_LARGE: [413, 'Image too large'],
   IMAGE_TOO_MANY_PIXELS: [413, 'Image has too many pixels'],
+  PAYLOAD_TOO_LARGE: [413, 'Request body too large'],
+  UNSUPPORTED_MEDIA_TYPE: [415, 'Unsupported media type'],
   REFERENCE_MISMATCH: [422, 'Reference does not match the image'],
   REFERENCE_REQUIRED: [422, 'Reference required'],
   MODEL_NOT_FOUND: [404, 'Model not found'],

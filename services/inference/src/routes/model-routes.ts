@@ -127,7 +127,7 @@ export function modelRoutes(deps: {
       maxSize: deps.maxModelBytes,
       onError: () => {
         throw new ChipqError(
-          'IMAGE_TOO_LARGE',
+          'PAYLOAD_TOO_LARGE',
           `model upload above ${deps.maxModelBytes} bytes (MODEL_UPLOAD_MAX_SIZE)`,
           { details: { limit: deps.maxModelBytes } },
         );
