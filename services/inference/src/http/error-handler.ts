@@ -1,7 +1,9 @@
 /**
  * The service's one `onError`: every failure leaves as problem+json with a stable `code`.
  * ChipqError carries its code; Hono's HTTPExceptions (malformed JSON or multipart, 415, body
- * limit) are mapped by status; anything else is INTERNAL and logged, never shown.
+ * limit) are mapped by status; anything else is INTERNAL, never shown. Every 5xx answer is
+ * logged with its error and cause (error level for 500, warn for 503/504): a server failure
+ * always leaves a line.
  */
 import { ChipqError, type ErrorCode, isChipqError } from '@chipq/core';
 import type { Context } from 'hono';
@@ -26,7 +28,7 @@ function fromHttpException(error: HTTPException): ChipqError {
   });
 }
 
-/** Builds the `onError` handler; `logger` receives the unexpected ones. */
+/** Builds the `onError` handler; `logger` receives every 5xx answer. */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context): Response => {
     let chipq: ChipqError;
@@ -37,7 +39,6 @@ export function createErrorHandler(logger: Logger) {
       // Keep Hono's own status (415, 411, ...) where our code's default would differ.
       status = error.status;
     } else {
-      logger.error('unhandled error', { error, path: c.req.path, request_id: c.get('requestId') });
       chipq = new ChipqError('INTERNAL', 'an unexpected error occurred', { cause: error });
     }
     const { errors, http_status: _httpStatus, ...details } = chipq.details ?? {};
@@ -48,6 +49,18 @@ export function createErrorHandler(logger: Logger) {
       details,
       status,
     });
+    if (body.status >= 500) {
+      logger[body.status === 500 ? 'error' : 'warn'](
+        `${c.req.method} ${c.req.path} answered ${body.status} ${chipq.code}`,
+        {
+          error,
+          code: chipq.code,
+          status: body.status,
+          path: c.req.path,
+          request_id: body.request_id,
+        },
+      );
+    }
     const headers: Record<string, string> = { 'content-type': problemContentType };
     // A new Response drops what middleware set on the context; keep the request id.
     if (body.request_id !== undefined) headers['x-request-id'] = body.request_id;
