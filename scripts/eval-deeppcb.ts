@@ -8,7 +8,13 @@
  *
  * Usage: pnpm eval:deeppcb -- <dir> [--model pcb_defect_detector] [--version N] [--models ./models]
  *          [--threshold 0.75] [--concurrency 8] [--single-stream 24]
+ *          [--split models/training/split-groups.json] [--groups 44000,50600,77000]
+ *
+ * `--split` keeps the pairs listed in a split file's `val` (models/training/split.json: random
+ * pairs of the training boards; split-groups.json: whole board groups training never saw);
+ * `--groups` keeps the pairs whose id starts with one of the board groups (first five digits).
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createInspector, type Inspector } from '@chipq/core';
 import {
@@ -21,7 +27,7 @@ import {
 } from '@chipq/core/evaluation';
 
 const usage =
-  'usage: pnpm eval:deeppcb -- <dir> [--model pcb_defect_detector] [--version N] [--models ./models] [--threshold 0.75] [--concurrency 8] [--single-stream 24]';
+  'usage: pnpm eval:deeppcb -- <dir> [--model pcb_defect_detector] [--version N] [--models ./models] [--threshold 0.75] [--concurrency 8] [--single-stream 24] [--split <split.json>] [--groups 44000,50600,77000]';
 
 /** Detections are collected down to this confidence so AP sees the whole ranking. */
 const RANKING_FLOOR = 0.01;
@@ -50,6 +56,8 @@ function options() {
       threshold: { type: 'string' },
       concurrency: { type: 'string' },
       'single-stream': { type: 'string' },
+      split: { type: 'string' },
+      groups: { type: 'string' },
     },
   });
   const [dir, ...rest] = positionals;
@@ -63,6 +71,8 @@ function options() {
     threshold: number('threshold', values.threshold, 0.75, 0, 1),
     concurrency: Math.floor(number('concurrency', values.concurrency, 8, 1, 256)),
     singleStream: Math.floor(number('single-stream', values['single-stream'], 24, 0, 1e6)),
+    split: values.split,
+    groups: values.groups?.split(',').map((g) => g.trim()),
   };
 }
 
@@ -115,13 +125,35 @@ async function runAll(inspector: Inspector, pairs: readonly DeepPcbPair[], o: Op
   return { results, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The pairs `--split` and `--groups` keep (all when neither is given); an empty result fails. */
+async function selectPairs(pairs: DeepPcbPair[], o: Options): Promise<DeepPcbPair[]> {
+  let kept = pairs;
+  if (o.split !== undefined) {
+    const text = await readFile(o.split, 'utf8').catch((e: Error) =>
+      fail(`cannot read --split: ${e.message}`),
+    );
+    const ids = (JSON.parse(text) as { val?: unknown }).val;
+    if (!Array.isArray(ids)) fail(`expected a "val" list of pair ids in ${o.split}`);
+    const wanted = new Set(ids.map(String));
+    kept = kept.filter((p) => wanted.has(p.id));
+  }
+  const groups = o.groups;
+  if (groups !== undefined) {
+    if (groups.some((g) => !/^\d{5}$/.test(g)))
+      fail(`expected five-digit board groups for --groups, got ${groups}`);
+    kept = kept.filter((p) => groups.some((g) => p.id.startsWith(g)));
+  }
+  if (kept.length === 0) fail(`no pairs of ${o.dir} are selected by --split/--groups`);
+  return kept;
+}
+
 const f3 = (x: number | null) => (x === null ? '  n/a' : x.toFixed(3));
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const o = options();
-  const pairs = await readDeepPcbDataset(o.dir);
+  const pairs = await selectPairs(await readDeepPcbDataset(o.dir), o);
   const inspector = await createInspector({ models: o.models, loadModels: [o.model], defaultModel: o.model });
   try {
     const first = pairs[0];

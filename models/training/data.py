@@ -10,17 +10,24 @@ from model import NUM_CLASSES, STRIDE
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def load(split_path=os.path.join(HERE, 'split.json')):
+SPLITS = {'random': 'split.json', 'groups': 'split-groups.json'}
+
+
+def load(split='random'):
     """Returns (images (N,2,640,640) uint8 memmap, ids, boxes per id as (n,5) float arrays,
-    train indices, val indices)."""
+    train indices, val indices). `split`: 'random' (split.json), 'groups' (split-groups.json,
+    whole board groups held out), 'none' (train on every pair, no validation) or a path."""
     cache = os.path.join(HERE, 'cache', 'images.npy')
     if not os.path.exists(cache):
         raise SystemExit(f'{cache} not found: run prepare_data.py first (it needs ../shared/datasets/deeppcb)')
     images = np.load(cache, mmap_mode='r')
     with open(os.path.join(HERE, 'cache', 'boxes.json')) as f:
         meta = json.load(f)
-    with open(split_path) as f:
-        val_ids = set(json.load(f)['val'])
+    if split == 'none':
+        val_ids = set()
+    else:
+        with open(os.path.join(HERE, SPLITS.get(split, split))) as f:
+            val_ids = set(json.load(f)['val'])
     ids = meta['ids']
     boxes = [np.asarray(meta['boxes'][i], np.float32).reshape(-1, 5) for i in ids]
     val = [k for k, i in enumerate(ids) if i in val_ids]
@@ -65,12 +72,27 @@ def targets(boxes, size):
     return heat, reg
 
 
-def batch(images, boxes, indices, rng, augment):
+def crop(pair, boxes, size, rng):
+    """A random size x size window of the pair, at a multiple of 32 px so the network's stride-32
+    grid lines up as on a full image. Keeps the boxes whose centre is inside, clipped to it."""
+    x0, y0 = (int(rng.integers((pair.shape[-1] - size) // 32 + 1)) * 32 for _ in range(2))
+    b = boxes.copy()
+    b[:, [0, 2]] -= x0
+    b[:, [1, 3]] -= y0
+    cx, cy = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
+    b = b[(cx >= 0) & (cx < size) & (cy >= 0) & (cy < size)]
+    b[:, :4] = np.clip(b[:, :4], 0, size)
+    return np.ascontiguousarray(pair[:, y0:y0 + size, x0:x0 + size]), b
+
+
+def batch(images, boxes, indices, rng, augment, crop_size=None):
     pairs, heats, regs = [], [], []
     for b, k in enumerate(indices):
         pair, bx = np.asarray(images[k]), boxes[k]
         if augment:
             pair, bx = dihedral(pair, bx, int(rng.integers(4)), bool(rng.integers(2)))
+        if crop_size:
+            pair, bx = crop(pair, bx, crop_size, rng)
         heat, reg = targets(bx, pair.shape[-1])
         pairs.append(pair)
         heats.append(heat)

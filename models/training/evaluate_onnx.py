@@ -3,6 +3,7 @@ mAP@0.5, AP per class, precision/recall/F1 at the deployed threshold, and CPU la
 onnxruntime (single image, and batches of 8).
 
 Usage: python evaluate_onnx.py ../pcb_defect_detector/1/model.onnx [--threshold 0.75] [--threads 2] [--json out.json]
+                               [--split random|groups]
 """
 import argparse
 import json
@@ -54,8 +55,9 @@ def main():
     ap.add_argument('--threshold', type=float, default=0.75)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--json')
+    ap.add_argument('--split', default='random', help='validation split: random (split.json) or groups (split-groups.json)')
     args = ap.parse_args()
-    images, ids, boxes, _, val = data.load()
+    images, ids, boxes, _, val = data.load(args.split)
     sess = session(args.model, args.threads)
     dets = detections(sess, images, val)
     gts = {k: boxes[k] for k in val}
@@ -65,7 +67,7 @@ def main():
     lat1 = latency(sess, images, val, 1, 30)
     lat8 = latency(sess, images, val, 8, 8)
     result = {
-        'model': args.model, 'val_pairs': len(val), 'threshold': args.threshold,
+        'model': args.model, 'split': args.split, 'val_pairs': len(val), 'threshold': args.threshold,
         'mAP33': m33['mAP'], 'mAP50': m50['mAP'],
         'ap33': dict(zip(NAMES, m33['ap'])), 'ap50': dict(zip(NAMES, m50['ap'])),
         'precision': m33['precision'], 'recall': m33['recall'], 'f1': m33['f1'],

@@ -1,11 +1,15 @@
 """Decode the DeepPCB trainval folder once into numpy caches and write the seeded split.
 
 Usage: python prepare_data.py [--data ../../../shared/datasets/deeppcb/trainval] [--seed 20240603]
+                              [--holdout-groups 44000,50600,77000]
 
 Writes cache/images.npy (N, 2, 640, 640) uint8 [tested, template], cache/boxes.json
-(per id: list of [x1, y1, x2, y2, class_index]) and split.json (the validation ids, committed).
-The split holds out 17 % of the pairs at random (seeded); the boards of the official test split are
-not in this folder at all, so that split stays a true outside check.
+(per id: list of [x1, y1, x2, y2, class_index]) and two validation splits (committed):
+- split.json holds out 17 % of the pairs at random (seeded): the same boards as training;
+- split-groups.json holds out whole board groups (an id's first five digits), so validation sees
+  only boards training never saw: the honest figure for new boards.
+The boards of the official test split are not in this folder at all, so that split stays a true
+outside check.
 """
 import argparse
 import json
@@ -39,6 +43,8 @@ def main():
     ap.add_argument('--data', default=DEFAULT_DATA)
     ap.add_argument('--seed', type=int, default=20240603)
     ap.add_argument('--val-fraction', type=float, default=0.17)
+    ap.add_argument('--holdout-groups', default='44000,50600,77000',
+                    help='board groups (first five digits of an id) that split-groups.json holds out')
     args = ap.parse_args()
     if not os.path.isdir(args.data):
         sys.exit(f'DeepPCB folder not found at {args.data}; pass --data')
@@ -61,7 +67,13 @@ def main():
     with open(os.path.join(HERE, 'split.json'), 'w') as f:
         json.dump({'seed': args.seed, 'method': f'random.Random(seed).sample(sorted ids, round(N * {args.val_fraction}))',
                    'total': len(ids), 'val': val}, f, indent=1)
-    print(f'{len(ids)} pairs cached, {len(val)} held out for validation (seed {args.seed})')
+    groups = sorted(args.holdout_groups.split(','))
+    held = [i for i in ids if i[:5] in groups]
+    with open(os.path.join(HERE, 'split-groups.json'), 'w') as f:
+        json.dump({'groups': groups, 'method': 'every pair whose id starts with a held-out group',
+                   'total': len(ids), 'val': held}, f, indent=1)
+    print(f'{len(ids)} pairs cached, {len(val)} held out at random (seed {args.seed}), '
+          f'{len(held)} in held-out groups {", ".join(groups)}')
 
 
 if __name__ == '__main__':

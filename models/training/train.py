@@ -1,9 +1,14 @@
 """Train the PCB defect detector on the cached DeepPCB pairs.
 
 Usage: python train.py [--epochs 36] [--width 1.0] [--out runs/v1] [--seed 7] [--init ckpt] [--stop-after N]
+                       [--split random|groups|none] [--ema 0.998] [--crop 320] [--threads 2]
 Keeps the checkpoint with the best validation mAP@0.33 in <out>/best.pt and logs to <out>/log.jsonl.
+With `--split none` (every pair trains, nothing validates) best.pt is the last epoch's weights.
+With `--ema`, the exponential moving average of the weights is what is validated and saved
+(a smoother model for a few cheap multiply-adds per step).
 """
 import argparse
+import copy
 import json
 import math
 import os
@@ -27,6 +32,8 @@ def focal_loss(logits, gt):
 
 
 def reg_loss(reg, t):
+    if len(t) == 0:  # a batch of crops without a defect
+        return reg.sum() * 0.0
     b = t[:, 0].long()
     idx = t[:, 1].long()
     n, _, h, w = reg.shape
@@ -67,12 +74,16 @@ def main():
     ap.add_argument('--init', help='start from this checkpoint (e.g. to continue with a new schedule)')
     ap.add_argument('--stop-after', type=int, help='stop (with a checkpoint) after this many epochs of the schedule')
     ap.add_argument('--warmup', type=float, default=1.0, help='warm-up length in epochs')
+    ap.add_argument('--split', default='random', help="validation split: random, groups, none or a path (see data.load)")
+    ap.add_argument('--ema', type=float, default=0.0, help='weight EMA decay per step (0 = off)')
+    ap.add_argument('--crop', type=int, help='train on random crops of this size (multiple of 32): ~(640/crop)^2 times cheaper steps')
+    ap.add_argument('--threads', type=int, default=2)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
-    images, ids, boxes, train, val = data.load()
+    images, ids, boxes, train, val = data.load(args.split)
     net = Net(args.width)
     if args.init:
         ckpt = torch.load(args.init, map_location='cpu')
@@ -85,6 +96,8 @@ def main():
     warm = max(1, int(steps_per_epoch * args.warmup))
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, total - warm))))
+    ema = copy.deepcopy(net).eval() if args.ema else None
+    served = ema if ema is not None else net  # the weights that are validated and saved
     best = -1.0
     t0 = time.time()
     log = open(os.path.join(args.out, 'log.jsonl'), 'a')
@@ -93,7 +106,7 @@ def main():
         order = rng.permutation(train)
         sums = np.zeros(2)
         for s in range(steps_per_epoch):
-            pairs, heat, reg = data.batch(images, boxes, order[s * args.batch:(s + 1) * args.batch], rng, True)
+            pairs, heat, reg = data.batch(images, boxes, order[s * args.batch:(s + 1) * args.batch], rng, True, args.crop)
             x = torch.from_numpy(pairs)
             h, r = net(make_input(x[:, :1], x[:, 1:]))
             lh = focal_loss(h, torch.from_numpy(heat))
@@ -103,19 +116,32 @@ def main():
             loss.backward()
             opt.step()
             sched.step()
+            if ema is not None:
+                with torch.no_grad():
+                    for e, p in zip(ema.state_dict().values(), net.state_dict().values()):
+                        if e.dtype.is_floating_point:
+                            e.mul_(args.ema).add_(p.detach(), alpha=1 - args.ema)
+                        else:
+                            e.copy_(p)
             sums += [lh.item(), lr_.item()]
+            if epoch == 0 and s in (4, 19):
+                print(json.dumps({'step': s + 1, 'minutes': (time.time() - t0) / 60}), flush=True)
         rec = {'epoch': epoch + 1, 'heat': sums[0] / steps_per_epoch, 'reg': sums[1] / steps_per_epoch,
                'lr': sched.get_last_lr()[0], 'minutes': (time.time() - t0) / 60}
         stopping = args.stop_after is not None and epoch + 1 >= args.stop_after
-        if (epoch + 1) % args.val_every == 0 or epoch + 1 == args.epochs or stopping:
-            m33, m50 = validate(net, images, boxes, val)
+        checkpoint = {'width': args.width, 'state': served.state_dict(), 'epoch': epoch + 1}
+        if not val:
+            torch.save(checkpoint, os.path.join(args.out, 'last.pt'))
+            if epoch + 1 == args.epochs or stopping:
+                torch.save(checkpoint, os.path.join(args.out, 'best.pt'))
+        elif (epoch + 1) % args.val_every == 0 or epoch + 1 == args.epochs or stopping:
+            m33, m50 = validate(served, images, boxes, val)
             rec.update({'mAP33': m33['mAP'], 'mAP50': m50['mAP'], 'f1@0.5': m33['f1'],
                         'ap33': dict(zip(NAMES, [round(a, 4) for a in m33['ap']]))})
-            torch.save({'width': args.width, 'state': net.state_dict(), 'epoch': epoch + 1}, os.path.join(args.out, 'last.pt'))
+            torch.save(checkpoint, os.path.join(args.out, 'last.pt'))
             if m33['mAP'] > best:
                 best = m33['mAP']
-                torch.save({'width': args.width, 'state': net.state_dict(), 'epoch': epoch + 1, 'mAP33': best},
-                           os.path.join(args.out, 'best.pt'))
+                torch.save({**checkpoint, 'mAP33': best}, os.path.join(args.out, 'best.pt'))
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + '\n')
         log.flush()

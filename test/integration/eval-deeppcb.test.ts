@@ -58,6 +58,8 @@ describe.skipIf(!present)('pnpm eval:deeppcb (DeepPCB pairs from ../shared/datas
       '2',
       '--concurrency',
       '4',
+      '--split',
+      join(root, 'models', 'training', 'split.json'),
     );
     const lines = stdout.trim().split('\n');
     const match = SUMMARY.exec(lines.at(-1) ?? '');
@@ -68,6 +70,13 @@ describe.skipIf(!present)('pnpm eval:deeppcb (DeepPCB pairs from ../shared/datas
     expect(Number(map50)).toBeLessThanOrEqual(Number(map33));
     expect(Number(f1)).toBeGreaterThan(0.6);
     expect(stdout).toMatch(/^pin-hole\s+\d+\s+\d\.\d{3}\s+\d\.\d{3}$/m);
+  });
+
+  it('fails with a clear message when --groups selects no pair', async () => {
+    await expect(evalDeepPcb(dir, '--groups', '12345')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/no pairs of .* are selected by --split\/--groups/),
+    });
   });
 
   it('fails with a clear message on a folder without pairs', async () => {
