@@ -2,12 +2,13 @@
 
 Usage:
   python export_onnx.py --checkpoint runs/v1/best.pt --out ../pcb_defect_detector/1/model.onnx
-  python export_onnx.py --quantize ../pcb_defect_detector/1/model.onnx --out ../pcb_defect_detector/2/model.onnx
+  python export_onnx.py --quantize ../pcb_defect_detector/1/model.onnx --out ../pcb_defect_detector/3/model.onnx
 
 The graph takes `image` and `reference` as uint8 (batch, 1, 640, 640) and returns `boxes`
 (batch, 100, 4) float32, `scores` (batch, 100) float32 and `classes` (batch, 100) int32; the
 batch dimension is dynamic ("batch"). `--quantize` makes a static int8 (QDQ) copy of the
-network, calibrated on training pairs, and leaves the input front and the decoding in float.
+network with 7-bit per-channel weights (see quantize), calibrated on training pairs, and leaves
+the input front and the decoding in float.
 """
 import argparse
 import math
@@ -75,10 +76,15 @@ def quantize(source, out):
         # Quantise the network itself (nodes under /net/), so activations stay int8 from the first
         # convolution to the heads; the uint8 -> float front and the decoding stay in float.
         net_nodes = [n.name for n in onnx.load(prepared).graph.node if n.name.startswith('/net/')]
+        # reduce_range: 7-bit weights. x86 without VNNI (SSE/AVX2/AVX-512 without VNNI) multiplies
+        # uint8 activations by int8 weights with VPMADDUBSW, which saturates the pairwise int16
+        # sums (255 * 127 * 2 > 32767) and silently corrupts full-range int8 weights: version 2
+        # (8-bit weights) scored mAP 0.866 there against 0.991 with VNNI. With 7-bit weights no
+        # sum can saturate, so every x86 kernel computes the same exact integer products.
         quantize_static(prepared, out, Calibration(), quant_format=QuantFormat.QDQ, nodes_to_quantize=net_nodes,
                         op_types_to_quantize=['Conv', 'Add', 'Resize', 'Relu'],
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
-                        calibrate_method=CalibrationMethod.MinMax)
+                        reduce_range=True, calibrate_method=CalibrationMethod.MinMax)
 
 
 def compare_int8(float_path, int8_path, count=6):
