@@ -10,16 +10,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInspector, type Inspector } from '@chipq/core';
 import {
-  createInspector,
   type DeepPcbPair,
   type EvaluationBox,
   evaluateDetections,
   type GroundTruth,
-  type Inspector,
   readDeepPcbDataset,
   type ScoredDetection,
-} from '@chipq/core';
+} from '@chipq/core/evaluation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, floatVersionOf, model, models, root, shippedVersions } from './support/shipped-versions.js';
 

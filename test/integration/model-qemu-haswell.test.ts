@@ -13,7 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { iou } from '@chipq/core';
+import { iou } from '@chipq/core/postprocess';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, floatVersionOf, model, models, shippedVersions } from './support/shipped-versions.js';
