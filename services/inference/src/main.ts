@@ -9,10 +9,8 @@ import { ConfigError, loadConfig } from './config/load-config.js';
 import { listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/service-metrics.js';
+import { shutdownDrainMs as drainMs } from './shutdown-drain.js';
 import { startService } from './start-service.js';
-
-/** How long in-flight work may take to finish at shutdown. */
-const drainMs = 10_000;
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
