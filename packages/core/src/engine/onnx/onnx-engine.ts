@@ -88,12 +88,13 @@ class OnnxEngine implements Engine {
       const slot = this.#slot(name);
       const previous = slot.model;
       if (!previous) Object.assign(slot, { state: 'LOADING', reason: '' });
-      let model: OnnxModel;
+      let model: OnnxModel | undefined;
       try {
         model = await OnnxModel.load(this.#options.repository, name, {
           config: options.config,
           settings: this.#settings(),
           signal,
+          onDead: (reason) => this.#died(name, model, reason),
         });
       } catch (error) {
         const wrapped = signal.aborted ? abortError(signal) : toChipqError(error, 'MODEL_CONFIG_INVALID');
@@ -211,10 +212,13 @@ class OnnxEngine implements Engine {
   /** The loaded model, or MODEL_NOT_READY (in the repository, not loaded) / MODEL_NOT_FOUND. */
   async #loaded(name: string): Promise<OnnxModel> {
     this.#ensureOpen();
-    const model = this.#slots.get(name)?.model;
-    if (model) return model;
+    const slot = this.#slots.get(name);
+    if (slot?.model) return slot.model;
     if (await hasModelFolder(this.#options.repository, name)) {
-      throw new ChipqError('MODEL_NOT_READY', `model ${name} is not loaded`, { details: { model: name } });
+      const why = slot?.reason ? `: ${slot.reason}` : '';
+      throw new ChipqError('MODEL_NOT_READY', `model ${name} is not loaded${why}`, {
+        details: { model: name },
+      });
     }
     throw new ChipqError('MODEL_NOT_FOUND', `model ${name} is not in the repository`, {
       details: { model: name },
@@ -243,6 +247,23 @@ class OnnxEngine implements Engine {
       if (this.#locks.get(name) === settled) this.#locks.delete(name);
     });
     return next;
+  }
+
+  /**
+   * A model whose instance died for good leaves service: UNAVAILABLE with the reason (in the
+   * index and in MODEL_NOT_READY answers), queued requests failed, its sessions released.
+   * A later loadModel brings it back.
+   */
+  #died(name: string, model: OnnxModel | undefined, reason: string): void {
+    const slot = this.#slots.get(name);
+    if (!model || !slot || slot.model !== model) return;
+    Object.assign(slot, { model: undefined, state: 'UNAVAILABLE', reason });
+    model.stop(
+      new ChipqError('MODEL_NOT_READY', `model ${name} is unavailable: ${reason}`, {
+        details: { model: name },
+      }),
+    );
+    this.#retire(model);
   }
 
   /** A replaced model finishes its queued and running requests, then frees its sessions. */

@@ -5,16 +5,23 @@
  *
  * Inputs are copied to the worker (a caller's buffers are never detached); outputs are handed
  * back without a copy. The worker keeps the process alive only while it has work.
+ *
+ * A worker that dies (a crash in onnxruntime, an out-of-memory kill, a terminate) fails the
+ * requests it held; the instance then starts a new worker and reloads the session, within a
+ * RestartBudget, and requests arriving meanwhile wait for it. When the budget is spent the
+ * instance is dead for good: `onDead` tells the engine, which marks the model UNAVAILABLE.
  */
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { ChipqError } from '../../errors.js';
+import { ChipqError, isChipqError } from '../../errors.js';
 import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig, TensorConfig } from '../../model-repository/model-config.js';
 import type { SessionOptions } from './onnx-session-options.js';
 import type { ComputeTimes } from './onnx-statistics.js';
 import { fromWireTensor, toWireTensor } from './onnx-tensor.js';
 import { onnxWorkerMain, type WorkerReply, type WorkerRequest } from './onnx-worker.js';
+import { RestartBudget } from './restart-budget.js';
 
 type Pending = { resolve: (reply: WorkerReply & { ok: true }) => void; reject: (error: Error) => void };
 /** Distributive Omit, so each request kind keeps its own fields. */
@@ -28,25 +35,34 @@ function onnxRuntimePath(): string {
     : createRequire(import.meta.url).resolve('onnxruntime-node');
 }
 
+export interface InstanceHooks {
+  /** Called once when the worker died and could not be restarted; `reason` says why. */
+  onDead?: (reason: string) => void;
+}
+
+type LoadedSession = { modelFile: string; options: SessionOptions };
+
 export class OnnxModelInstance {
-  readonly #worker: Worker;
   readonly #config: ModelConfig;
+  readonly #hooks: InstanceHooks;
   readonly #pending = new Map<number, Pending>();
+  readonly #restarts = new RestartBudget();
+  #worker: Worker;
+  /** Bumped per worker and when one is lost, so a lost worker's later events are ignored. */
+  #generation = 0;
   #nextId = 0;
+  /** What the session was loaded from; set once the first load worked (a restart reloads it). */
+  #session: LoadedSession | undefined;
+  /** Settles when the restart in progress (if any) has ended. */
+  #ready: Promise<void> = Promise.resolve();
+  #restarting = false;
+  /** Set for good: released, or dead once the restart budget was spent. */
   #failure: Error | undefined;
 
-  private constructor(config: ModelConfig) {
+  private constructor(config: ModelConfig, hooks: InstanceHooks) {
     this.#config = config;
-    this.#worker = new Worker(`(${onnxWorkerMain.toString()})()`, {
-      eval: true,
-      workerData: { ortPath: onnxRuntimePath() },
-    });
-    this.#worker.unref();
-    this.#worker.on('message', (reply: WorkerReply) => this.#answer(reply));
-    this.#worker.on('error', (error) => this.#fail(error));
-    this.#worker.on('exit', (code) =>
-      this.#fail(new Error(`the instance's worker exited with code ${code}`)),
-    );
+    this.#hooks = hooks;
+    this.#worker = this.#spawn();
   }
 
   /**
@@ -58,8 +74,9 @@ export class OnnxModelInstance {
     modelFile: string,
     config: ModelConfig,
     options: SessionOptions,
+    hooks: InstanceHooks = {},
   ): Promise<OnnxModelInstance> {
-    const instance = new OnnxModelInstance(config);
+    const instance = new OnnxModelInstance(config, hooks);
     try {
       const reply = await instance.#call({ kind: 'load', modelFile, options });
       const missing = [
@@ -75,6 +92,7 @@ export class OnnxModelInstance {
           },
         );
       }
+      instance.#session = { modelFile, options };
       return instance;
     } catch (error) {
       await instance.release();
@@ -116,11 +134,13 @@ export class OnnxModelInstance {
     });
     let reply: WorkerReply & { ok: true };
     try {
+      await this.#ready;
       reply = await this.#call(
         { kind: 'run', inputs: wire, outputs: this.#config.output.map((output) => output.name) },
         transfer,
       );
     } catch (error) {
+      if (isChipqError(error)) throw error;
       throw new ChipqError(
         'INFERENCE_FAILED',
         `model ${this.#config.name} failed: ${(error as Error).message}`,
@@ -135,11 +155,83 @@ export class OnnxModelInstance {
     return { outputs, times: reply.times ?? { inputNs: 0, inferNs: 0, outputNs: 0 } };
   }
 
-  /** Releases the session and ends the worker. */
+  /** Releases the session and ends the worker (and a restart in progress). */
   async release(): Promise<void> {
-    if (!this.#failure) await this.#call({ kind: 'release' }).catch(() => undefined);
-    this.#failure ??= new Error('the instance was released');
+    if (!this.#failure && !this.#restarting) await this.#call({ kind: 'release' }).catch(() => undefined);
+    this.#failure ??= new ChipqError(
+      'MODEL_NOT_READY',
+      `an instance of model ${this.#config.name} was released`,
+    );
     await this.#worker.terminate();
+  }
+
+  #spawn(): Worker {
+    const generation = ++this.#generation;
+    const worker = new Worker(`(${onnxWorkerMain.toString()})()`, {
+      eval: true,
+      workerData: { ortPath: onnxRuntimePath() },
+    });
+    worker.unref();
+    worker.on('message', (reply: WorkerReply) => {
+      if (generation === this.#generation) this.#answer(reply);
+    });
+    worker.on('error', (error) => this.#lost(generation, error));
+    worker.on('exit', (code) =>
+      this.#lost(generation, new Error(`the instance's worker exited with code ${code}`)),
+    );
+    return worker;
+  }
+
+  /** The worker of `generation` died: fail what it held, then restart it if it had loaded. */
+  #lost(generation: number, error: Error): void {
+    if (generation !== this.#generation) return;
+    this.#generation++;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+    if (this.#failure || this.#restarting) return;
+    if (!this.#session) {
+      this.#failure = error;
+      return;
+    }
+    this.#restarting = true;
+    this.#ready = this.#restart(this.#session, error).finally(() => {
+      this.#restarting = false;
+    });
+    this.#ready.catch(() => undefined);
+  }
+
+  /** New workers with the same session, within the budget; then dead with the reason. */
+  async #restart(session: LoadedSession, cause: Error): Promise<void> {
+    let last = cause;
+    for (
+      let delay = this.#restarts.nextDelayMs();
+      delay !== undefined;
+      delay = this.#restarts.nextDelayMs()
+    ) {
+      await sleep(delay, undefined, { ref: false });
+      if (this.#failure) throw this.#failure;
+      this.#worker = this.#spawn();
+      try {
+        await this.#call({ kind: 'load', ...session });
+        this.#restarts.succeeded();
+        return;
+      } catch (error) {
+        last = error as Error;
+        if (this.#failure) throw this.#failure;
+        await this.#worker.terminate();
+      }
+    }
+    const reason = `an instance's worker died (${cause.message}) and could not be restarted: ${last.message}`;
+    this.#failure = new ChipqError(
+      'MODEL_NOT_READY',
+      `model ${this.#config.name} is unavailable: ${reason}`,
+      {
+        cause: last,
+        details: { model: this.#config.name },
+      },
+    );
+    this.#hooks.onDead?.(reason);
+    throw this.#failure;
   }
 
   #call(
@@ -163,12 +255,6 @@ export class OnnxModelInstance {
     if (this.#pending.size === 0) this.#worker.unref();
     if (reply.ok) pending.resolve(reply);
     else pending.reject(new Error(reply.message));
-  }
-
-  #fail(error: Error): void {
-    this.#failure ??= error;
-    for (const pending of this.#pending.values()) pending.reject(error);
-    this.#pending.clear();
   }
 }
 

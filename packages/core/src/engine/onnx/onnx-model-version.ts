@@ -10,7 +10,7 @@ import type { ValidatedRequest } from '../request-validation.js';
 import type { BatchPolicy } from './batching/batch-policy.js';
 import { BatchScheduler } from './batching/batch-scheduler.js';
 import { concatBatch, splitBatch } from './batching/tensor-batch.js';
-import { OnnxModelInstance } from './onnx-model-instance.js';
+import { type InstanceHooks, OnnxModelInstance } from './onnx-model-instance.js';
 import { type InstanceSettings, resolveSessionOptions } from './onnx-session-options.js';
 import { type ComputeTimes, OnnxStatistics } from './onnx-statistics.js';
 
@@ -73,6 +73,7 @@ export class OnnxModelVersion {
     config: ModelConfig,
     settings: InstanceSettings,
     signal?: AbortSignal,
+    hooks: InstanceHooks = {},
   ): Promise<OnnxModelVersion> {
     const count = instanceCountOf(config);
     const options = resolveSessionOptions(config, settings, count);
@@ -80,7 +81,7 @@ export class OnnxModelVersion {
     try {
       for (let i = 0; i < count; i++) {
         throwIfAborted(signal);
-        instances.push(await OnnxModelInstance.create(modelFile, config, options));
+        instances.push(await OnnxModelInstance.create(modelFile, config, options, hooks));
       }
       throwIfAborted(signal);
     } catch (error) {

@@ -16,6 +16,8 @@ export interface LoadOnnxModelOptions {
   config?: ModelConfig;
   settings: InstanceSettings;
   signal?: AbortSignal;
+  /** Called when an instance's worker died and could not be restarted. */
+  onDead?: (reason: string) => void;
 }
 
 /** The platforms and backends the embedded engine runs ('' lets the file decide, as Triton's auto-complete). */
@@ -81,7 +83,11 @@ export class OnnxModel {
     try {
       for (const number of selected) {
         const file = entry.versions.find((v) => v.version === number)?.modelFile as string;
-        loaded.push(await OnnxModelVersion.load(number, file, config, options.settings, options.signal));
+        loaded.push(
+          await OnnxModelVersion.load(number, file, config, options.settings, options.signal, {
+            onDead: (reason) => options.onDead?.(`version ${number}: ${reason}`),
+          }),
+        );
       }
     } catch (error) {
       await Promise.all(loaded.map((version) => version.release()));
