@@ -3,6 +3,9 @@
  * option checks, a failed reload keeping the loaded model, unload failing queued work, and
  * statistics of failures. Real onnxruntime over the fixture repository.
  */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../src/engine/engine.js';
 import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
@@ -43,6 +46,26 @@ const slow: InferRequest = {
   model: 'slow',
   inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 1], data: Float32Array.of(2) }],
 };
+
+describe('model names from clients', () => {
+  it('keep no state for a name that is not in the repository', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'chipq-names-'));
+    try {
+      const engine = await createOnnxEngine({ repository: dir });
+      engines.push(engine);
+      for (let i = 0; i < 50; i++)
+        expect(await codeOf(engine.loadModel(`random_${i}`))).toBe('MODEL_NOT_FOUND');
+      // Had the failed loads left an entry behind, a model added later under one of those names
+      // would show the stale "not in the repository" reason.
+      await cp(join(repository, 'add_sub'), join(dir, 'random_7'), { recursive: true });
+      expect(await engine.repositoryIndex()).toEqual([
+        { name: 'random_7', version: '', state: 'UNAVAILABLE', reason: '' },
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('createOnnxEngine', () => {
   it('loads named startup models', async () => {

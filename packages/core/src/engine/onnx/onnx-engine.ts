@@ -98,8 +98,10 @@ class OnnxEngine implements Engine {
         });
       } catch (error) {
         const wrapped = signal.aborted ? abortError(signal) : toChipqError(error, 'MODEL_CONFIG_INVALID');
-        // A failed reload leaves the loaded model serving, as in Triton.
-        if (!previous) Object.assign(slot, { state: 'UNAVAILABLE', reason: wrapped.message });
+        // A failed reload leaves the loaded model serving, as in Triton. A name that is not in the
+        // repository keeps no slot: names come from clients, and each would stay in memory.
+        if (!previous && wrapped.code === 'MODEL_NOT_FOUND') this.#slots.delete(name);
+        else if (!previous) Object.assign(slot, { state: 'UNAVAILABLE', reason: wrapped.message });
         throw wrapped;
       }
       if (this.#closed) {
