@@ -37,7 +37,13 @@ async function main(): Promise<void> {
     logger,
     metrics: createServiceMetrics({ defaultMetrics: true }),
   });
-  const listening = await listen(service.app.fetch, { port: config.port, hostname: config.host });
+  const listening = await listen(service.app.fetch, { port: config.port, hostname: config.host }).catch(
+    async (error: unknown) => {
+      // A port in use: close the database and engine we opened, then fail with the error.
+      await service.stop({ drainMs: 0 }).catch(() => {});
+      throw error;
+    },
+  );
   logger.info('listening', { url: listening.url, docs: `${listening.url}/docs` });
 
   let stopping = false;

@@ -3,6 +3,9 @@
  * the configured engine, the services and the batch worker; and stops them in reverse. Used by
  * `main.ts`, the integration tests and the bench, so they all run the same wiring.
  */
+
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createInspector, createTritonEngine, type Engine, type Inspector } from '@chipq/core';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createApp } from './app.js';
@@ -49,68 +52,95 @@ async function onlyReadyModel(inspector: Inspector): Promise<string | undefined>
   return ready.size === 1 ? [...ready][0] : undefined;
 }
 
+/**
+ * Starts the service. A failure at any step closes what the earlier steps opened (engine,
+ * inspector, database), in reverse, before the error is rethrown: a failed start leaves no
+ * connection, worker thread or timer behind to keep the process alive.
+ */
 export async function startService(options: StartServiceOptions): Promise<RunningService> {
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? createServiceMetrics();
-  const database = await openDatabase({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    schema: options.databaseSchema,
-    onPoolWait: (seconds) => metrics.dbPoolWait.observe(seconds),
-  });
-  let inspector = options.inspector;
-  let engine: Engine | undefined;
+  const opened: Array<() => Promise<unknown>> = [];
   try {
-    if (inspector === undefined) {
-      engine = await createEngine(config);
-      inspector = await createInspector({
-        models: config.modelRepository,
-        engine,
-        defaultModel: options.defaultModel ?? config.defaultModel,
-        confidenceThreshold: config.confidenceThreshold,
-        defaultTimeoutMs: config.inferenceTimeoutMs,
-        preprocess: {
-          maxBytes: config.imageMaxBytes,
-          ...(config.imageMaxPixels === undefined ? {} : { maxPixels: config.imageMaxPixels }),
-          ...(config.imageTargetWidth !== undefined && config.imageTargetHeight !== undefined
-            ? { targetSize: { width: config.imageTargetWidth, height: config.imageTargetHeight } }
-            : {}),
-        },
-      });
-    }
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      schema: options.databaseSchema,
+      onPoolWait: (seconds) => metrics.dbPoolWait.observe(seconds),
+    });
+    opened.push(() => database.close());
+    const engine = options.inspector === undefined ? await createEngine(config) : undefined;
+    if (engine !== undefined) opened.push(() => engine.close());
+    const inspector = options.inspector ?? (await createOwnInspector(config, engine, options.defaultModel));
+    if (options.inspector === undefined) opened.push(() => inspector.close());
+    await ensureWritableDir(path.join(config.dataDir, 'blobs'), 'DATA_DIR');
+    const services = createAppServices({
+      db: database.db,
+      databaseKind: database.kind,
+      databaseActivity: database.activity,
+      inspector,
+      config,
+      logger,
+      metrics,
+      worker: options.worker,
+      defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
+    });
+    metrics.watch({ models: () => inspector.engine.repositoryIndex(), pool: database.poolStats });
+    const app = createApp(services);
+    services.worker?.start();
+    const close = [...opened].reverse();
+    return {
+      app,
+      services,
+      database,
+      inspector,
+      async stop(stopOptions = {}) {
+        await services.worker?.stop(stopOptions);
+        for (const step of close) await step();
+      },
+    };
   } catch (error) {
-    await engine?.close();
-    await database.close();
+    for (const step of opened.reverse()) {
+      await step().catch((closeError: unknown) =>
+        logger.warn('could not close after a failed start', { error: closeError }),
+      );
+    }
     throw error;
   }
-  const ownsInspector = options.inspector === undefined;
-  const started = inspector;
-  const services = createAppServices({
-    db: database.db,
-    databaseKind: database.kind,
-    inspector,
-    config,
-    logger,
-    metrics,
-    worker: options.worker,
-    defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
-  });
-  metrics.watch({ models: () => started.engine.repositoryIndex(), pool: database.poolStats });
-  const app = createApp(services);
-  services.worker?.start();
-  return {
-    app,
-    services,
-    database,
-    inspector: started,
-    async stop(stopOptions = {}) {
-      await services.worker?.stop(stopOptions);
-      if (ownsInspector) {
-        await started.close();
-        await engine?.close();
-      }
-      await database.close();
+}
+
+function createOwnInspector(
+  config: ServiceConfig,
+  engine: Engine | undefined,
+  defaultModel: string | undefined,
+): Promise<Inspector> {
+  return createInspector({
+    models: config.modelRepository,
+    engine,
+    defaultModel: defaultModel ?? config.defaultModel,
+    confidenceThreshold: config.confidenceThreshold,
+    defaultTimeoutMs: config.inferenceTimeoutMs,
+    preprocess: {
+      maxBytes: config.imageMaxBytes,
+      ...(config.imageMaxPixels === undefined ? {} : { maxPixels: config.imageMaxPixels }),
+      ...(config.imageTargetWidth !== undefined && config.imageTargetHeight !== undefined
+        ? { targetSize: { width: config.imageTargetWidth, height: config.imageTargetHeight } }
+        : {}),
     },
-  };
+  });
+}
+
+/** Creates `dir` and proves it writable now, rather than failing the first batch later. */
+async function ensureWritableDir(dir: string, variable: string): Promise<void> {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(probe, '');
+    await rm(probe, { force: true });
+  } catch (error) {
+    throw new Error(`${dir} (under ${variable}) is not a writable folder: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }
