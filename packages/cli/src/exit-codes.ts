@@ -39,6 +39,7 @@ export function usageError(message: string): CliError {
 /** Codes (from core or the service) that mean the engine or server, not the image, is at fault. */
 export const unavailableCodes: ReadonlySet<string> = new Set([
   'ENGINE_UNAVAILABLE',
+  'DATABASE_UNAVAILABLE',
   'MODEL_NOT_FOUND',
   'MODEL_NOT_READY',
   'MODEL_CONFIG_INVALID',

@@ -29,6 +29,8 @@ export const errorCodes = [
   'MODEL_CONFIG_INVALID',
   /** The inference engine cannot be reached or is shutting down. */
   'ENGINE_UNAVAILABLE',
+  /** The service's database cannot be reached (retry after a moment: nothing was stored). */
+  'DATABASE_UNAVAILABLE',
   /** The engine rejected or failed the inference. */
   'INFERENCE_FAILED',
   /** The deadline passed before the work finished. */

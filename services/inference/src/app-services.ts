@@ -7,6 +7,7 @@ import type { Inspector } from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { ServiceConfig } from './config/load-config.js';
 import type { Database } from './db/database.js';
+import type { DatabaseActivity } from './db/database-availability.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 import { createBatchService } from './services/batch-service.js';
@@ -25,6 +26,8 @@ import { BlobStore } from './storage/blob-store.js';
 export interface AppDeps {
   db: Kysely<Database>;
   databaseKind: 'postgres' | 'pglite';
+  /** The database's recent answers, for health (see health-service.ts). */
+  databaseActivity?: DatabaseActivity | undefined;
   inspector: Inspector;
   config: ServiceConfig;
   /** Default: a logger at `config.logLevel`. */
@@ -87,6 +90,7 @@ export function createAppServices(deps: AppDeps) {
     health: createHealthService({
       db,
       databaseKind: deps.databaseKind,
+      activity: deps.databaseActivity,
       inspector,
       environment: config.environment,
     }),

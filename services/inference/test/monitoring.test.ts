@@ -4,6 +4,7 @@
  * results, and anomalies against a seeded baseline.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertInference } from '../src/repositories/inference-repository.js';
 import type { RunningService } from '../src/start-service.js';
@@ -48,6 +49,27 @@ describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
       ]),
     );
   });
+
+  // PGlite has one connection: a probe of its own would wait for the transaction to end.
+  it.skipIf(skip || kind !== 'pglite')(
+    "answers ready while a transaction (a batch worker's) holds the database's only connection",
+    async () => {
+      let release: () => void = () => {};
+      let entered: () => void = () => {};
+      const inTransaction = new Promise<void>((resolve) => (entered = resolve));
+      const transaction = service.database.db.transaction().execute(async (trx) => {
+        await sql`select 1`.execute(trx);
+        entered();
+        await new Promise<void>((resolve) => (release = resolve));
+      });
+      await inTransaction;
+      const response = await request('/monitoring/health');
+      release();
+      await transaction;
+      expect(response.status).toBe(200);
+      expect((await body(response)).checks.database).toMatchObject({ status: 'ok' });
+    },
+  );
 
   it.skipIf(skip)("reports a model's health from the engine and its recent results", async () => {
     const response = await request('/monitoring/models/diff_detector/health?window_minutes=30');

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.js';
+import { DatabaseActivity, isDatabaseUnavailable } from './database-availability.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { type EmbeddedPostgres, startPglite } from './start-pglite.js';
 
@@ -31,6 +32,8 @@ export interface OpenedDatabase {
   kind: 'postgres' | 'pglite';
   /** The pool's connections now: all, idle, and clients waiting for one. */
   poolStats(): { total: number; idle: number; waiting: number };
+  /** When the database last answered (health reads it instead of queueing behind the traffic). */
+  activity: DatabaseActivity;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,16 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
       max: 1,
     });
   }
+  // An idle client whose server went away emits 'error' on the pool; unheard, it would crash the
+  // process. The pool drops that client and the next query reconnects (or fails with a 503).
+  const activity = new DatabaseActivity();
+  pool.on('error', () => activity.unreachable());
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: timedPool(pool, options.onPoolWait) }),
+    log(event) {
+      if (event.level === 'error' && isDatabaseUnavailable(event.error)) activity.unreachable();
+      else activity.answered();
+    },
   });
   const close = async () => {
     await db.destroy();
@@ -76,6 +87,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
     db,
     kind: embedded ? 'pglite' : 'postgres',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    activity,
     close,
   };
 }

@@ -8,6 +8,7 @@
 import { ChipqError, type ErrorCode, isChipqError } from '@chipq/core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { Logger } from '../observability/logger.js';
 import { type FieldError, problemBody, problemContentType } from './problem-details.js';
 
@@ -38,6 +39,16 @@ export function createErrorHandler(logger: Logger) {
       chipq = fromHttpException(error);
       // Keep Hono's own status (415, 411, ...) where our code's default would differ.
       status = error.status;
+    } else if (isDatabaseUnavailable(error)) {
+      // Nothing was stored: the client may retry once the database is back (503 + Retry-After).
+      logger.warn('database unavailable', { error, path: c.req.path, request_id: c.get('requestId') });
+      chipq = new ChipqError(
+        'DATABASE_UNAVAILABLE',
+        'the database cannot be reached; nothing was stored, retry shortly',
+        {
+          cause: error,
+        },
+      );
     } else {
       chipq = new ChipqError('INTERNAL', 'an unexpected error occurred', { cause: error });
     }
@@ -64,7 +75,11 @@ export function createErrorHandler(logger: Logger) {
     const headers: Record<string, string> = { 'content-type': problemContentType };
     // A new Response drops what middleware set on the context; keep the request id.
     if (body.request_id !== undefined) headers['x-request-id'] = body.request_id;
-    if (chipq.code === 'RESOURCE_EXHAUSTED' || chipq.code === 'ENGINE_UNAVAILABLE')
+    if (
+      chipq.code === 'RESOURCE_EXHAUSTED' ||
+      chipq.code === 'ENGINE_UNAVAILABLE' ||
+      chipq.code === 'DATABASE_UNAVAILABLE'
+    )
       headers['retry-after'] = '1';
     return new Response(JSON.stringify(body), { status: body.status, headers });
   };

@@ -42,6 +42,7 @@ const statusAndTitle: Record<ErrorCode, [number, string]> = {
   MODEL_NOT_READY: [503, 'Model not ready'],
   MODEL_CONFIG_INVALID: [422, 'Model configuration invalid'],
   ENGINE_UNAVAILABLE: [503, 'Inference engine unavailable'],
+  DATABASE_UNAVAILABLE: [503, 'Database unavailable'],
   INFERENCE_FAILED: [500, 'Inference failed'],
   DEADLINE_EXCEEDED: [504, 'Deadline exceeded'],
   // 499 is nginx's "client closed request": the caller went away, nobody reads this answer.

@@ -5,21 +5,32 @@
 import type { Inspector } from '@chipq/core';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { DatabaseActivity } from '../db/database-availability.js';
 import type { HealthView } from '../schemas/monitoring-schemas.js';
 
 export interface HealthServiceOptions {
   db: Kysely<Database>;
   databaseKind: 'postgres' | 'pglite';
+  /**
+   * The database's recent answers. When it answered any query within the check's deadline, that
+   * answer is the check: a probe of its own would queue behind the traffic (PGlite has one
+   * connection, so behind a batch worker's transaction) and could miss its deadline on a
+   * healthy, busy database. Without recent answers the check runs `select 1`.
+   */
+  activity?: DatabaseActivity | undefined;
   inspector: Inspector;
   environment: string;
   /** Each check's deadline, default 2 s. */
   checkTimeoutMs?: number;
 }
 
-async function timed<T>(
-  fn: () => Promise<T>,
-  timeoutMs: number,
-): Promise<{ value?: T; error?: Error; ms: number }> {
+interface Timed<T> {
+  value?: T;
+  error?: Error;
+  ms: number;
+}
+
+async function timed<T>(fn: () => Promise<T>, timeoutMs: number): Promise<Timed<T>> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -41,8 +52,11 @@ export function createHealthService(options: HealthServiceOptions) {
   const engine = options.inspector.engine;
 
   async function check(): Promise<HealthView> {
+    const recent = options.activity?.answeredWithin(timeoutMs);
     const [database, engineReady, index] = await Promise.all([
-      timed(() => sql`select 1`.execute(options.db), timeoutMs),
+      recent !== undefined
+        ? ({ value: `answered a query ${Math.round(recent)} ms ago`, ms: 0 } as Timed<string>)
+        : timed(() => sql`select 1`.execute(options.db).then(() => 'select 1 answered'), timeoutMs),
       timed(() => engine.isReady(), timeoutMs),
       timed(() => engine.repositoryIndex(), timeoutMs),
     ]);
@@ -67,7 +81,7 @@ export function createHealthService(options: HealthServiceOptions) {
         database: {
           kind: options.databaseKind,
           status: databaseOk ? 'ok' : 'fail',
-          detail: database.error?.message ?? 'select 1 answered',
+          detail: database.error?.message ?? database.value ?? 'select 1 answered',
           latency_ms: Math.round(database.ms * 100) / 100,
         },
         engine: {
