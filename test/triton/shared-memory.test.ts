@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
+import { SharedMemoryPool } from '../../packages/core/src/engine/triton/triton-shared-memory.js';
 import type { InferRequest } from '../../packages/core/src/kserve/kserve-types.js';
 import { createTritonClient } from '../../packages/core/src/triton-client/create-triton-client.js';
 import type { TritonClient } from '../../packages/core/src/triton-client/triton-client.js';
@@ -52,6 +53,22 @@ const ours = () => readdirSync('/dev/shm').filter((name) => name.startsWith(`chi
       await engine.close();
       expect(ours()).toEqual([]);
       expect(await client.systemSharedMemoryStatus()).toEqual([]);
+    });
+
+    it('gives a region back when writing into it fails', async () => {
+      const pool = new SharedMemoryPool(client);
+      const good = { name: 'image', datatype: 'UINT8' as const, shape: [1, 4], data: new Uint8Array(4) };
+      // A tensor whose buffer was handed to another thread: writing it throws after the region was acquired.
+      const gone = new ArrayBuffer(4);
+      const detached = { ...good, name: 'reference', data: new Uint8Array(gone) };
+      structuredClone(gone, { transfer: [gone] });
+      await expect(pool.write([good, detached], { timeoutMs: 10_000 })).rejects.toThrow(TypeError);
+      // The region is free again: the next write takes it instead of registering another.
+      const { region } = await pool.write([good], { timeoutMs: 10_000 });
+      expect(ours()).toEqual([region.name]);
+      pool.release(region, true);
+      await pool.close();
+      expect(ours()).toEqual([]);
     });
   },
 );

@@ -49,16 +49,22 @@ export class SharedMemoryPool {
     let total = 0;
     for (const tensor of tensors) total = align(total) + tensor.data.byteLength;
     const region = await this.#acquire(total, call);
-    const refs: Record<string, SharedMemoryRef> = {};
-    let offset = 0;
-    for (const tensor of tensors) {
-      offset = align(offset);
-      const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
-      writeSync(region.fd, bytes, 0, bytes.byteLength, offset);
-      refs[tensor.name] = { region: region.name, offset, byteSize: bytes.byteLength };
-      offset += bytes.byteLength;
+    try {
+      const refs: Record<string, SharedMemoryRef> = {};
+      let offset = 0;
+      for (const tensor of tensors) {
+        offset = align(offset);
+        const bytes = new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+        writeSync(region.fd, bytes, 0, bytes.byteLength, offset);
+        refs[tensor.name] = { region: region.name, offset, byteSize: bytes.byteLength };
+        offset += bytes.byteLength;
+      }
+      return { region, refs };
+    } catch (error) {
+      // No request names the region yet, so Triton never read it: it can be reused at once.
+      this.release(region, true);
+      throw error;
     }
-    return { region, refs };
   }
 
   /** Gives `region` back after its request ended; `reusable` only when Triton answered. */
