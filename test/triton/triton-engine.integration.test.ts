@@ -119,6 +119,22 @@ suite(title, () => {
     },
   );
 
+  it('runs concurrent loads of one model one after another, so the last call decides the config', async () => {
+    await engine.loadModel('uint8_pair', LOAD);
+    const config = await engine.modelConfig('uint8_pair');
+    // Neither awaited: the plain load must see the override load's outcome, as the embedded engine does.
+    const override = engine.loadModel('uint8_pair', {
+      ...LOAD,
+      config: { ...config, versionPolicy: { kind: 'specific', versions: [1] } },
+    });
+    const plain = engine.loadModel('uint8_pair', LOAD);
+    await Promise.all([override, plain]);
+    expect((await engine.modelMetadata('uint8_pair')).versions.sort()).toEqual(['1', '2']);
+    // And a load racing an unload: whichever was called last wins.
+    await Promise.all([engine.unloadModel('uint8_pair', LOAD), engine.loadModel('uint8_pair', LOAD)]);
+    expect(await engine.isModelReady('uint8_pair')).toBe(true);
+  });
+
   it('cancels a running inference', async () => {
     const controller = new AbortController();
     const running = codeOf(engine.infer(slower, { signal: controller.signal }));

@@ -12,6 +12,7 @@ import type {
 } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
+import { KeyedSerializer } from '../keyed-serializer.js';
 import { validateRequest } from '../request-validation.js';
 import {
   type OnnxEngineOptions,
@@ -43,8 +44,8 @@ class OnnxEngine implements Engine {
   readonly kind = 'onnx';
   readonly #options: ResolvedOnnxEngineOptions;
   readonly #slots = new Map<string, ModelSlot>();
-  /** Per-model chains so loads and unloads of one model run one after another. */
-  readonly #locks = new Map<string, Promise<unknown>>();
+  /** Loads and unloads of one model run one after another. */
+  readonly #modelQueue = new KeyedSerializer();
   /** Models replaced by a reload, finishing their queued requests before release. */
   readonly #retiring = new Set<Promise<void>>();
   #closed = false;
@@ -83,7 +84,7 @@ class OnnxEngine implements Engine {
   async loadModel(name: string, options: LoadModelOptions = {}): Promise<void> {
     this.#ensureOpen();
     const signal = this.#callSignal(options);
-    return this.#serialize(name, async () => {
+    return this.#modelQueue.run(name, async () => {
       throwIfAborted(signal);
       const slot = this.#slot(name);
       const previous = slot.model;
@@ -116,7 +117,7 @@ class OnnxEngine implements Engine {
   async unloadModel(name: string, options: CallOptions = {}): Promise<void> {
     this.#ensureOpen();
     const signal = this.#callSignal(options);
-    const unload = this.#serialize(name, async () => {
+    const unload = this.#modelQueue.run(name, async () => {
       const slot = this.#slots.get(name);
       const model = slot?.model;
       if (!slot || !model) return;
@@ -238,17 +239,6 @@ class OnnxEngine implements Engine {
   #callSignal(options: CallOptions): AbortSignal {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#options.defaultTimeoutMs);
     return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  }
-
-  #serialize<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#locks.get(name) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.#locks.set(name, settled);
-    void settled.then(() => {
-      if (this.#locks.get(name) === settled) this.#locks.delete(name);
-    });
-    return next;
   }
 
   /**

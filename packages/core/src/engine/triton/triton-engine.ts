@@ -16,6 +16,7 @@ import type { ModelConfig } from '../../model-repository/model-config.js';
 import { createTritonClient } from '../../triton-client/create-triton-client.js';
 import type { TritonCallOptions, TritonClient } from '../../triton-client/triton-client.js';
 import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
+import { KeyedSerializer } from '../keyed-serializer.js';
 import { validateRequest } from '../request-validation.js';
 import {
   type ResolvedTritonEngineOptions,
@@ -55,6 +56,12 @@ class TritonEngine implements Engine {
   /** Models this engine loaded with a config override (see loadModel). */
   readonly #overridden = new Set<string>();
   readonly #statistics = new TritonStatistics();
+  /**
+   * Loads and unloads of one model run one after another, as in the embedded engine: the
+   * override bookkeeping below reads the outcome of the previous call, and Triton itself does not
+   * order concurrent repository calls for one model.
+   */
+  readonly #modelQueue = new KeyedSerializer();
   /** Input tensors through /dev/shm when `sharedMemory: 'system'`. */
   readonly #sharedMemory: SharedMemoryPool | undefined;
 
@@ -91,6 +98,22 @@ class TritonEngine implements Engine {
    */
   async loadModel(name: string, options: LoadModelOptions = {}): Promise<void> {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
+    return this.#modelQueue.run(name, () => this.#load(name, options, call));
+  }
+
+  /** Resolves once Triton accepted the unload: new requests are refused at once, those in flight finish. */
+  async unloadModel(name: string, options?: CallOptions): Promise<void> {
+    const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
+    return this.#modelQueue.run(name, async () => {
+      this.#configs.forget(name);
+      this.#statistics.forget(name);
+      this.#loadFailures.delete(name);
+      this.#overridden.delete(name);
+      await this.#client.repositoryModelUnload(name, call);
+    });
+  }
+
+  async #load(name: string, options: LoadModelOptions, call: TritonCallOptions): Promise<void> {
     this.#configs.forget(name);
     try {
       if (!options.config && this.#overridden.has(name)) await this.#client.repositoryModelUnload(name, call);
@@ -110,16 +133,6 @@ class TritonEngine implements Engine {
       this.#configs.forget(name);
       this.#statistics.forget(name);
     }
-  }
-
-  /** Resolves once Triton accepted the unload: new requests are refused at once, those in flight finish. */
-  async unloadModel(name: string, options?: CallOptions): Promise<void> {
-    const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
-    this.#configs.forget(name);
-    this.#statistics.forget(name);
-    this.#loadFailures.delete(name);
-    this.#overridden.delete(name);
-    await this.#client.repositoryModelUnload(name, call);
   }
 
   async isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean> {
