@@ -11,6 +11,7 @@ import type { AppEnv } from './http/app-env.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { validationHook } from './http/validation-hook.js';
 import { httpMetrics } from './observability/http-metrics.js';
+import { requestLogging } from './observability/request-logging.js';
 import { tracingMiddleware } from './observability/tracing.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { batchRoutes } from './routes/batch-routes.js';
@@ -25,6 +26,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(tracingMiddleware());
+  app.use(requestLogging(services.logger));
   app.use(httpMetrics(services.metrics));
   app.onError(createErrorHandler(services.logger));
   app.notFound((c) => {

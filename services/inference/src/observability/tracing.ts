@@ -6,6 +6,7 @@
 import { context, propagation, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoute } from './matched-route.js';
+import { currentRequestContext } from './request-context.js';
 
 export const tracer = trace.getTracer('@chipq/inference-service');
 
@@ -49,9 +50,12 @@ export function tracingMiddleware(): MiddlewareHandler {
   };
 }
 
-/** The W3C `traceparent` of the active span, or the caller's header when no SDK records spans. */
+/**
+ * The W3C `traceparent` of the active span; without an SDK, the request's own (which continues
+ * the caller's trace id), else `fallback`.
+ */
 export function currentTraceparent(fallback?: string): string | undefined {
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
-  return carrier.traceparent ?? fallback;
+  return carrier.traceparent ?? currentRequestContext()?.traceparent ?? fallback;
 }
