@@ -17,6 +17,7 @@ import { tempDir } from '../../services/inference/test/helpers/temp-dir.js';
 import {
   createTestEnvironment,
   type TestEnvironment,
+  testAdminKey,
 } from '../../services/inference/test/helpers/test-service.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -264,10 +265,16 @@ describe('chipq against a server on a real port', () => {
     expect(list.code).toBe(0);
     expect(list.stdout).toMatch(/diff_detector\s+READY/);
 
-    const unload = await chipq(['models', 'unload', 'add_sub', '--server', server.url], dir.path);
+    const refused = await chipq(['models', 'unload', 'add_sub', '--server', server.url], dir.path);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('UNAUTHENTICATED');
+    const admin = ['--server', server.url, '--api-key', testAdminKey];
+    const unload = await chipq(['models', 'unload', 'add_sub', ...admin], dir.path);
     expect(unload.code).toBe(0);
     expect(unload.stdout).toContain('add_sub: UNAVAILABLE');
-    const load = await chipq(['models', 'load', 'add_sub', '--server', server.url, '--json'], dir.path);
+    const load = await chipq(['models', 'load', 'add_sub', '--server', server.url, '--json'], dir.path, {
+      CHIPQ_API_KEY: testAdminKey,
+    });
     expect(load.code).toBe(0);
     expect(JSON.parse(load.stdout)).toMatchObject({ name: 'add_sub', ready: true });
 
@@ -279,8 +286,7 @@ describe('chipq against a server on a real port', () => {
         '--onnx',
         path.join(fixtures, 'add_sub/1/model.onnx'),
         '--no-load',
-        '--server',
-        server.url,
+        ...admin,
       ],
       dir.path,
     );
@@ -290,6 +296,35 @@ describe('chipq against a server on a real port', () => {
     const health = await chipq(['health', '--server', server.url], dir.path);
     expect(health.code).toBe(0);
     expect(health.stdout).toMatch(/ready true/);
+  });
+
+  it('creates, lists and revokes API keys with an admin key', async () => {
+    const admin = ['--server', server.url, '--api-key', testAdminKey];
+    const created = await chipq(
+      ['keys', 'create', '--scope', 'read', '--name', 'dashboard', ...admin],
+      dir.path,
+    );
+    expect(created.code).toBe(0);
+    const key = created.stdout.split('\n')[0] as string;
+    expect(key).toMatch(/^chipq_[a-z2-7]{8}_/);
+    const id = key.split('_')[1] as string;
+
+    const list = await chipq(['keys', 'list', ...admin, '--json'], dir.path);
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toContain(key);
+    expect(JSON.parse(list.stdout).keys).toContainEqual(
+      expect.objectContaining({ id, name: 'dashboard', scopes: ['read'], revoked_at: null }),
+    );
+    // The new read key works for reads and is refused for key management (403: exit 2).
+    const asReader = await chipq(['keys', 'list', '--server', server.url, '--api-key', key], dir.path);
+    expect(asReader.code).toBe(2);
+    expect(asReader.stderr).toContain('PERMISSION_DENIED');
+
+    const revoke = await chipq(['keys', 'revoke', id, ...admin], dir.path);
+    expect(revoke.code).toBe(0);
+    expect(revoke.stdout).toContain(`${id} revoked at`);
+    const bad = await chipq(['keys', 'create', '--scope', 'root', ...admin], dir.path);
+    expect(bad.code).toBe(2);
   });
 
   it('exits 4 when the server is unreachable and 2 without a server', async () => {

@@ -14,6 +14,7 @@ import { blank, topLeftDefect } from '../../services/inference/test/helpers/png.
 import {
   createTestEnvironment,
   type TestEnvironment,
+  testAdminKey,
 } from '../../services/inference/test/helpers/test-service.js';
 
 describe('sdk against the in-process service', () => {
@@ -26,6 +27,7 @@ describe('sdk against the in-process service', () => {
     service = await env.start();
     client = createChipqClient({
       baseUrl: 'http://chipq.test',
+      apiKey: testAdminKey,
       fetch: async (request) => service.app.request(request),
     });
   });

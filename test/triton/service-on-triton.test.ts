@@ -15,6 +15,7 @@ import { createLogger } from '../../services/inference/src/observability/logger.
 import { type RunningService, startService } from '../../services/inference/src/start-service.js';
 import { body, form } from '../../services/inference/test/helpers/http.js';
 import { blank, topLeftDefect } from '../../services/inference/test/helpers/png.js';
+import { adminHeaders, testAdminKey } from '../../services/inference/test/helpers/test-service.js';
 import { startTritonServer, type TritonServer, tritonAvailability } from './support/triton-server.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,6 +48,7 @@ suite(title, () => {
         TRITON_TIMEOUT: '60',
         MODEL_REPOSITORY: server.repository,
         DATA_DIR: join(dir, 'data'),
+        CHIPQ_ADMIN_KEY: testAdminKey,
       },
       dir,
     );
@@ -81,7 +83,9 @@ suite(title, () => {
   });
 
   it("unloads and loads through Triton's repository API", async () => {
-    expect(await body(await request('/models/diff_detector/unload', { method: 'POST' }))).toMatchObject({
+    expect(
+      await body(await request('/models/diff_detector/unload', { method: 'POST', headers: adminHeaders })),
+    ).toMatchObject({
       ready: false,
     });
     const refused = await request('/inference/predict', {
@@ -90,7 +94,9 @@ suite(title, () => {
     });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
-    expect(await body(await request('/models/diff_detector/load', { method: 'POST' }))).toMatchObject({
+    expect(
+      await body(await request('/models/diff_detector/load', { method: 'POST', headers: adminHeaders })),
+    ).toMatchObject({
       state: 'READY',
       ready: true,
     });

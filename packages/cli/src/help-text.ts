@@ -20,6 +20,7 @@ export const mainHelp = `chipq - visual defect detection on PCB and semiconducto
 Usage:
   chipq inspect <files, folders or globs> [options]   inspect images, write results and overlays
   chipq models list|get|load|unload|deploy [options]  manage a server's models
+  chipq keys create|list|revoke [options]             manage a server's API keys (admin key)
   chipq health [options]                              a server's liveness and readiness
   chipq --version
 
@@ -34,6 +35,7 @@ Where the model runs:
   --embedded               in this process, on the embedded ONNX Runtime engine (the default)
   --models DIR             model repository for --embedded (default ./models)
   --server URL             on a chipq server (default: $CHIPQ_SERVER_URL when set)
+  --api-key KEY            the server's API key (default: $CHIPQ_API_KEY), once it requires keys
   --model NAME             model to use (default: the only one there is)
   --version N              model version (default: the newest ready one; needs --model)
 
@@ -75,12 +77,30 @@ export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy> [op
                                              upload a new version; validated before it is served
 
 Options:
-  --server URL   the chipq server (default: $CHIPQ_SERVER_URL)
-  --json         print the server's JSON answer instead of a table
+  --server URL     the chipq server (default: $CHIPQ_SERVER_URL)
+  --api-key KEY    API key (default: $CHIPQ_API_KEY); load, unload and deploy need the admin scope
+  --json           print the server's JSON answer instead of a table
 
 ${exitCodeText}`;
 
-export const healthHelp = `Usage: chipq health [--server URL] [--json]
+export const keysHelp = `Usage: chipq keys <create|list|revoke> [options]
+
+  chipq keys create --scope infer [--scope read] [--name NAME]
+                                  a new key; its secret is printed once (only its hash is kept)
+  chipq keys list                 every key: id, name, scopes, created, revoked
+  chipq keys revoke ID            the key stops working at once
+
+Scopes: admin (everything: models, keys), infer (predict, batches, reads), read (reads).
+Inference and reads stay open to callers without a key until a key with the infer scope exists.
+
+Options:
+  --server URL     the chipq server (default: $CHIPQ_SERVER_URL)
+  --api-key KEY    an admin key (default: $CHIPQ_API_KEY), e.g. the server's CHIPQ_ADMIN_KEY
+  --json           print the server's JSON answer
+
+${exitCodeText}`;
+
+export const healthHelp = `Usage: chipq health [--server URL] [--api-key KEY] [--json]
 
 Prints the server's liveness and readiness (database, engine, each model). Exits 0 when ready,
 4 when not ready or unreachable.

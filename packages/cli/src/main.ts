@@ -24,6 +24,7 @@ const openBackend: OpenBackend = async (options) => {
   const { createServerBackend } = await import('./inspect/server-backend.js');
   return createServerBackend({
     url: options.target.url,
+    apiKey: options.target.apiKey,
     model: options.model,
     version: options.version,
     threshold: options.threshold,
@@ -49,6 +50,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     case 'models': {
       const { modelsCommand } = await import('./server/models-command.js');
       return modelsCommand(rest, io);
+    }
+    case 'keys': {
+      const { keysCommand } = await import('./server/keys-command.js');
+      return keysCommand(rest, io);
     }
     case 'health': {
       const { healthCommand } = await import('./server/health-command.js');

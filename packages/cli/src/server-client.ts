@@ -18,9 +18,20 @@ export function serverUrl(
   return url;
 }
 
-/** A client with the CLI's deadline; retries stay the SDK's (idempotent calls only). */
-export function serverClient(url: string, timeoutMs = 60_000): ChipqClient {
-  return createChipqClient({ baseUrl: url, timeoutMs });
+/** The API key from `--api-key`, else `CHIPQ_API_KEY`; undefined when neither is set. */
+export function apiKeyOption(
+  option: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  const key = option ?? (env.CHIPQ_API_KEY || undefined);
+  if (key !== undefined && !/^[\x21-\x7e]+$/.test(key))
+    throw usageError('expected an API key without spaces for --api-key or CHIPQ_API_KEY');
+  return key;
+}
+
+/** A client with the CLI's deadline and API key; retries stay the SDK's (idempotent calls only). */
+export function serverClient(url: string, timeoutMs = 60_000, apiKey?: string): ChipqClient {
+  return createChipqClient({ baseUrl: url, timeoutMs, ...(apiKey === undefined ? {} : { apiKey }) });
 }
 
 /** An error with a string `code`, as the inspect records expect. */

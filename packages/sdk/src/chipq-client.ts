@@ -18,9 +18,13 @@ import {
 import { createSender } from './transport.js';
 import type {
   AnomalyReport,
+  ApiKey,
+  ApiKeyList,
   Batch,
   BatchAccepted,
   CancelResult,
+  CreatedApiKey,
+  CreateKeyInput,
   DeployResult,
   Health,
   InferenceList,
@@ -157,6 +161,23 @@ export function createChipqClient(options: ChipqClientOptions) {
       unload(name: string, call?: CallOptions): Promise<ModelStatus> {
         return unwrap(
           http.POST('/api/v1/models/{name}/unload', { params: { path: { name } }, ...send(false, call) }),
+        );
+      },
+    },
+    /** API keys (all need an admin key). */
+    keys: {
+      /** Every key, revoked ones too; never their secrets. */
+      list(call?: CallOptions): Promise<ApiKeyList> {
+        return unwrap(http.GET('/api/v1/keys', send(true, call)));
+      },
+      /** A new key; `key` in the answer is its secret, shown this once. Never retried. */
+      create(input: CreateKeyInput, call?: CallOptions): Promise<CreatedApiKey> {
+        return unwrap(http.POST('/api/v1/keys', { body: input, ...send(false, call) }));
+      },
+      /** Revokes a key; revoking twice is harmless, so it is retried like a GET. */
+      revoke(id: string, call?: CallOptions): Promise<ApiKey> {
+        return unwrap(
+          http.POST('/api/v1/keys/{id}/revoke', { params: { path: { id } }, ...send(true, call) }),
         );
       },
     },

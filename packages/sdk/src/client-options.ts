@@ -9,7 +9,13 @@ export interface ChipqClientOptions {
   baseUrl: string;
   /** Default: `globalThis.fetch`. */
   fetch?: FetchLike;
-  /** Sent with every request (e.g. an authorization header). Default: none. */
+  /**
+   * An API key, sent as `Authorization: Bearer <key>` with every request. Model management
+   * and keys need one with the `admin` scope; predict, batches and reads need one once the
+   * service has any `infer` key. Default: none.
+   */
+  apiKey?: string;
+  /** Sent with every request. Default: none. */
   headers?: Record<string, string>;
   /** Deadline of each attempt in ms; 0 disables it. Default 30000. */
   timeoutMs?: number;
@@ -51,12 +57,20 @@ function integerAtLeast(name: string, value: number | undefined, min: number, fa
 export function resolveClientOptions(options: ChipqClientOptions): ResolvedClientOptions {
   if (typeof options?.baseUrl !== 'string' || !/^https?:\/\//.test(options.baseUrl))
     throw new TypeError(`expected an http(s) URL for baseUrl, got ${String(options?.baseUrl)}`);
+  if (
+    options.apiKey !== undefined &&
+    (typeof options.apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(options.apiKey))
+  )
+    throw new TypeError('expected a non-empty API key without spaces for apiKey');
   const fetchFn = options.fetch ?? globalThis.fetch?.bind(globalThis);
   if (typeof fetchFn !== 'function') throw new TypeError('no fetch available: pass options.fetch');
   return {
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     fetch: fetchFn as FetchLike,
-    headers: { ...options.headers },
+    headers: {
+      ...options.headers,
+      ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+    },
     timeoutMs: integerAtLeast('timeoutMs', options.timeoutMs, 0, 30_000),
     retries: integerAtLeast('retries', options.retries, 0, 2),
     retryDelayMs: integerAtLeast('retryDelayMs', options.retryDelayMs, 0, 200),

@@ -25,12 +25,16 @@ export type {
 } from './request-bodies.js';
 export type {
   AnomalyReport,
+  ApiKey,
+  ApiKeyList,
   Batch,
   BatchAccepted,
   BatchItem,
   BatchProgress,
   BatchStatus,
   CancelResult,
+  CreatedApiKey,
+  CreateKeyInput,
   DeployResult,
   Detection,
   FieldError,
@@ -47,6 +51,7 @@ export type {
   ModelVersions,
   Problem,
   ProblemCode,
+  Scope,
   Traceability,
   Verdict,
 } from './types.js';

@@ -10,6 +10,7 @@ import type { Database } from './db/database.js';
 import type { DatabaseActivity } from './db/database-availability.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
+import { createApiKeyService } from './services/api-key-service.js';
 import { createBatchService } from './services/batch-service.js';
 import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
 import { createHealthService } from './services/health-service.js';
@@ -72,6 +73,7 @@ export function createAppServices(deps: AppDeps) {
   return {
     config,
     logger,
+    keys: createApiKeyService({ db, bootstrapAdminKey: config.adminKey }),
     metrics,
     worker,
     catalog,

@@ -8,7 +8,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { AppServices } from './app-services.js';
 import type { AppEnv } from './http/app-env.js';
+import { authenticate } from './http/authenticate.js';
 import { createErrorHandler } from './http/error-handler.js';
+import { rateLimit } from './http/rate-limit.js';
 import { validationHook } from './http/validation-hook.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { requestLogging } from './observability/request-logging.js';
@@ -17,9 +19,11 @@ import { openApiDocument } from './openapi/openapi-document.js';
 import { batchRoutes } from './routes/batch-routes.js';
 import { inferenceListRoutes } from './routes/inference-list-routes.js';
 import { inferenceRoutes } from './routes/inference-routes.js';
+import { keyRoutes } from './routes/key-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
+import { bearerScheme, bearerSchemeName } from './routes/secured.js';
 import { mountSystemRoutes } from './routes/system-routes.js';
 
 export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
@@ -34,6 +38,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   });
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  // Who is asking, then how often: rate limits count per key, or per address without one.
+  api.use(authenticate(services.keys, services.logger));
+  if (services.config.rateLimitPerMinute > 0)
+    api.use(rateLimit({ limit: services.config.rateLimitPerMinute, windowMs: 60_000 }));
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
   api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: services.config.batchMaxBodyBytes }));
   api.route('/', metricsRoutes({ summaries: services.summaries }));
@@ -56,7 +64,9 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     }),
   );
   api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
+  api.route('/', keyRoutes({ keys: services.keys }));
   app.route('/api/v1', api);
+  app.openAPIRegistry.registerComponent('securitySchemes', bearerSchemeName, bearerScheme);
 
   let document: Record<string, unknown> | undefined;
   mountSystemRoutes(app, { metrics: services.metrics, document: () => (document ??= openApiDocument(app)) });

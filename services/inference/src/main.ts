@@ -5,6 +5,7 @@
  * while, return the rest to the queue, then close the engine and the database.
  */
 import { isChipqError } from '@chipq/core';
+import { logAccessState } from './auth/log-access-state.js';
 import { ConfigError, loadConfig } from './config/load-config.js';
 import { listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     },
   );
   logger.info('listening', { url: listening.url, docs: `${listening.url}/docs` });
+  await logAccessState(service.services.keys, config, logger);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

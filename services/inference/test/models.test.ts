@@ -10,7 +10,12 @@ import type { RunningService } from '../src/start-service.js';
 import { body, form } from './helpers/http.js';
 import { blank, topLeftDefect } from './helpers/png.js';
 import { databaseKinds } from './helpers/test-databases.js';
-import { createTestEnvironment, fixturesDir, type TestEnvironment } from './helpers/test-service.js';
+import {
+  adminHeaders,
+  createTestEnvironment,
+  fixturesDir,
+  type TestEnvironment,
+} from './helpers/test-service.js';
 
 const onnx = await readFile(path.join(fixturesDir, 'diff_detector', '1', 'model.onnx'));
 const configText = await readFile(path.join(fixturesDir, 'diff_detector', 'config.pbtxt'), 'utf8');
@@ -37,7 +42,8 @@ describe.each(databaseKinds)('models on $kind', ({ kind, skip }) => {
   let env: TestEnvironment;
   let service: RunningService;
   const request = (p: string, init?: RequestInit) => service.app.request(`/api/v1${p}`, init);
-  const post = (p: string, data?: FormData) => request(p, { method: 'POST', body: data });
+  const post = (p: string, data?: FormData) =>
+    request(p, { method: 'POST', body: data, headers: adminHeaders });
   const repositoryListing = async () =>
     (await readdir(env.repository)).filter((n) => n !== '.staging').sort();
   const stagingLeft = async () => readdir(path.join(env.repository, '.staging')).catch(() => []);

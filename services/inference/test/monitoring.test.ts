@@ -11,7 +11,7 @@ import type { RunningService } from '../src/start-service.js';
 import { body, form } from './helpers/http.js';
 import { blank, topLeftDefect } from './helpers/png.js';
 import { databaseKinds } from './helpers/test-databases.js';
-import { createTestEnvironment, type TestEnvironment } from './helpers/test-service.js';
+import { adminHeaders, createTestEnvironment, type TestEnvironment } from './helpers/test-service.js';
 
 describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
   let env: TestEnvironment;
@@ -206,7 +206,7 @@ describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
   });
   // Last: unloading resets the engine statistics the tests above read.
   it.skipIf(skip)('answers 503 when no model is ready, 200 for the liveness probe', async () => {
-    await request('/models/diff_detector/unload', { method: 'POST' });
+    await request('/models/diff_detector/unload', { method: 'POST', headers: adminHeaders });
     try {
       const readiness = await request('/monitoring/health');
       expect(readiness.status).toBe(503);
@@ -220,7 +220,7 @@ describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
       expect(model.status).toBe(503);
       expect(await body(model)).toMatchObject({ status: 'unhealthy', ready: false });
     } finally {
-      await request('/models/diff_detector/load', { method: 'POST' });
+      await request('/models/diff_detector/load', { method: 'POST', headers: adminHeaders });
     }
     const bad = await request('/monitoring/health?probe=sometimes');
     expect(bad.status).toBe(400);

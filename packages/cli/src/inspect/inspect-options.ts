@@ -7,12 +7,14 @@ import { resolve } from 'node:path';
 import type { CliIo } from '../cli-io.js';
 import { usageError } from '../exit-codes.js';
 import { integerOption, numberOption, parseCommandArgs, stringOption } from '../parse-command-args.js';
+import { apiKeyOption } from '../server-client.js';
 import { type PairRule, parsePairRule } from './pair-rule.js';
 import { resultsFormat } from './results-writer.js';
 
 export const inspectArgs = {
   embedded: { type: 'boolean' },
   server: { type: 'string' },
+  'api-key': { type: 'string' },
   models: { type: 'string' },
   model: { type: 'string' },
   version: { type: 'string' },
@@ -28,7 +30,9 @@ export const inspectArgs = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type InspectTarget = { kind: 'embedded'; models: string } | { kind: 'server'; url: string };
+export type InspectTarget =
+  | { kind: 'embedded'; models: string }
+  | { kind: 'server'; url: string; apiKey: string | undefined };
 
 export interface InspectCommandOptions {
   /** Files, folders and globs (none with --manifest). */
@@ -111,7 +115,10 @@ function target(values: Record<string, string | boolean | undefined>, io: CliIo)
   const url =
     server ??
     (values.embedded === true || models !== undefined ? undefined : io.env.CHIPQ_SERVER_URL || undefined);
-  if (url !== undefined) return { kind: 'server', url: checkUrl(url) };
+  if (url !== undefined) {
+    const key = typeof values['api-key'] === 'string' ? values['api-key'] : undefined;
+    return { kind: 'server', url: checkUrl(url), apiKey: apiKeyOption(key, io.env) };
+  }
   return { kind: 'embedded', models: resolve(io.cwd, models ?? './models') };
 }
 

@@ -16,6 +16,8 @@ export interface ServerBackendOptions {
   threshold?: number;
   /** Deadline of one image, in ms. */
   timeoutMs: number;
+  /** Sent as `Authorization: Bearer`; needed once the server has an `infer` key. */
+  apiKey?: string | undefined;
 }
 
 function toBackendResult(result: InferenceResult): BackendResult {
@@ -45,7 +47,7 @@ function toBackendResult(result: InferenceResult): BackendResult {
 
 /** Checks the server is ready (and the model, when named) before any image is sent. */
 export async function createServerBackend(options: ServerBackendOptions): Promise<InspectBackend> {
-  const client = serverClient(options.url, options.timeoutMs);
+  const client = serverClient(options.url, options.timeoutMs, options.apiKey);
   try {
     if (options.model !== undefined) {
       const status = await client.models.status(options.model);

@@ -7,7 +7,7 @@ import type { CliIo } from '../cli-io.js';
 import { exitCodes } from '../exit-codes.js';
 import { healthHelp } from '../help-text.js';
 import { parseCommandArgs, stringOption } from '../parse-command-args.js';
-import { callServer, serverClient, serverUrl } from '../server-client.js';
+import { apiKeyOption, callServer, serverClient, serverUrl } from '../server-client.js';
 import { renderTable } from './render-table.js';
 
 function renderHealth(health: Health, url: string): string {
@@ -24,6 +24,7 @@ function renderHealth(health: Health, url: string): string {
 export async function healthCommand(args: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseCommandArgs('health', args, {
     server: { type: 'string' },
+    'api-key': { type: 'string' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -32,7 +33,7 @@ export async function healthCommand(args: readonly string[], io: CliIo): Promise
     return exitCodes.ok;
   }
   const url = serverUrl(stringOption(parsed, 'server'), io.env);
-  const client = serverClient(url, 10_000);
+  const client = serverClient(url, 10_000, apiKeyOption(stringOption(parsed, 'api-key'), io.env));
   // A not-ready server answers 503 with the same Health body: show it, then exit 4.
   const health = await callServer(url, () =>
     client.monitoring.health({}, { signal: io.signal }).catch((error: unknown) => {

@@ -9,11 +9,12 @@ import type { CliIo } from '../cli-io.js';
 import { exitCodes, usageError } from '../exit-codes.js';
 import { modelsHelp } from '../help-text.js';
 import { parseCommandArgs, stringOption } from '../parse-command-args.js';
-import { callServer, serverClient, serverUrl } from '../server-client.js';
+import { apiKeyOption, callServer, serverClient, serverUrl } from '../server-client.js';
 import { renderTable } from './render-table.js';
 
 const modelsArgs = {
   server: { type: 'string' },
+  'api-key': { type: 'string' },
   json: { type: 'boolean' },
   onnx: { type: 'string' },
   config: { type: 'string' },
@@ -39,7 +40,7 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
   }
   if (extra.length > 0) throw usageError(`chipq models ${action}: unexpected arguments ${extra.join(' ')}`);
   const url = serverUrl(stringOption(parsed, 'server'), io.env);
-  const client = serverClient(url);
+  const client = serverClient(url, 60_000, apiKeyOption(stringOption(parsed, 'api-key'), io.env));
   const json = parsed.values.json === true;
   const print = (value: unknown, text: () => string) =>
     io.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : text());

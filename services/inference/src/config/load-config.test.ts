@@ -7,6 +7,10 @@ describe('loadConfig', () => {
     const config = loadConfig({}, '/repo');
     expect(config).toMatchObject({
       port: 8080,
+      // Issue 10: the quick start is reachable from this machine only unless HOST says otherwise.
+      host: '127.0.0.1',
+      adminKey: undefined,
+      rateLimitPerMinute: 6000,
       databaseUrl: undefined,
       dataDir: path.resolve('/repo/.chipq/data'),
       engine: 'onnx',
@@ -46,7 +50,18 @@ describe('loadConfig', () => {
       'model upload limit',
       { given: { MODEL_UPLOAD_MAX_SIZE: '1GiB' }, want: { modelUploadMaxBytes: 1024 * 1024 * 1024 } },
     ],
+    ['every interface', { given: { HOST: '0.0.0.0' }, want: { host: '0.0.0.0' } }],
+    ['rate limit off', { given: { RATE_LIMIT: '0' }, want: { rateLimitPerMinute: 0 } }],
+    [
+      'bootstrap admin key',
+      { given: { CHIPQ_ADMIN_KEY: 'k'.repeat(32) }, want: { adminKey: 'k'.repeat(32) } },
+    ],
   ];
+
+  it('refuses a short CHIPQ_ADMIN_KEY without echoing it', () => {
+    expect(() => loadConfig({ CHIPQ_ADMIN_KEY: 'hunter2' })).toThrow(/CHIPQ_ADMIN_KEY: expected at least 32/);
+    expect(() => loadConfig({ CHIPQ_ADMIN_KEY: 'hunter2' })).not.toThrow(/hunter2/);
+  });
   it.each(cases)('reads %s', (_name, { given, want }) => {
     expect(loadConfig(given, '/repo')).toMatchObject(want);
   });

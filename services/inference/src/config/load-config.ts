@@ -20,7 +20,7 @@ export type LogLevel = (typeof logLevels)[number];
 export interface ServiceConfig {
   /** `PORT`, default 8080. */
   port: number;
-  /** `HOST`, default `0.0.0.0`. */
+  /** `HOST`, default `127.0.0.1` (this machine only); `0.0.0.0` to listen on every interface. */
   host: string;
   /** `DATABASE_URL`; undefined means embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
@@ -61,6 +61,10 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** `ENVIRONMENT`, default `development`. */
   environment: string;
+  /** `CHIPQ_ADMIN_KEY`: a bootstrap admin API key (at least 32 characters); none by default. */
+  adminKey: string | undefined;
+  /** `RATE_LIMIT`: requests per minute per API key (or per client address without one), default 6000; 0 turns limits off. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +127,17 @@ const envSchema = z.object({
   BATCH_LEASE: field(parseDurationMs),
   LOG_LEVEL: oneOf(logLevels),
   ENVIRONMENT: text,
+  CHIPQ_ADMIN_KEY: field(
+    (t): Parsed<string> =>
+      /^[\x21-\x7e]{32,512}$/.test(t)
+        ? { ok: true, value: t }
+        : {
+            ok: false,
+            // Never echo the value: it is a secret.
+            message: `expected at least 32 printable characters without spaces (e.g. openssl rand -base64 32), got ${t.length}`,
+          },
+  ),
+  RATE_LIMIT: field((t) => parseIntegerInRange(t, 0, 10_000_000)),
 });
 
 /**
@@ -145,7 +160,7 @@ export function loadConfig(
   }
   return {
     port: e.PORT ?? 8080,
-    host: e.HOST ?? '0.0.0.0',
+    host: e.HOST ?? '127.0.0.1',
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(cwd, e.DATA_DIR ?? '.chipq/data'),
     imageStoreDir: e.IMAGE_STORE_DIR === undefined ? undefined : path.resolve(cwd, e.IMAGE_STORE_DIR),
@@ -166,5 +181,7 @@ export function loadConfig(
     batchLeaseMs: e.BATCH_LEASE ?? 60_000,
     logLevel: e.LOG_LEVEL ?? 'info',
     environment: e.ENVIRONMENT ?? 'development',
+    adminKey: e.CHIPQ_ADMIN_KEY,
+    rateLimitPerMinute: e.RATE_LIMIT ?? 6000,
   };
 }

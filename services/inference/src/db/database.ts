@@ -38,6 +38,8 @@ export interface BatchesTable {
   completed_count: Generated<number>;
   failed_count: Generated<number>;
   cancelled_count: Generated<number>;
+  /** The API key that asked for it (its id, never the secret); null when access was open. */
+  api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InferencesTable {
@@ -76,6 +78,8 @@ export interface InferencesTable {
   error_code: string | null;
   error_message: string | null;
   created_at: Timestamp;
+  /** The API key that asked for it (its id, never the secret); null when access was open. */
+  api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DetectionsTable {
@@ -131,9 +135,24 @@ export interface ModelDeploymentsTable {
   error_message: string | null;
   request_id: string | null;
   created_at: Timestamp;
+  /** The API key that asked for it (its id, never the secret); null when access was open. */
+  api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type Scope = 'read' | 'infer' | 'admin';
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  secret_sha256: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
 }
 
 export interface Database {
+  api_keys: ApiKeysTable;
   batches: BatchesTable;
   inferences: InferencesTable;
   detections: DetectionsTable;
@@ -152,3 +171,4 @@ export type BatchItem = Selectable<BatchItemsTable>;
 export type NewBatchItem = Insertable<BatchItemsTable>;
 export type ModelDeployment = Selectable<ModelDeploymentsTable>;
 export type NewModelDeployment = Insertable<ModelDeploymentsTable>;
+export type ApiKey = Selectable<ApiKeysTable>;

@@ -10,6 +10,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { Logger } from '../observability/logger.js';
+import { AccessError } from './access-error.js';
 import { type FieldError, problemBody, problemContentType } from './problem-details.js';
 
 function fromHttpException(error: HTTPException): ChipqError {
@@ -32,6 +33,7 @@ function fromHttpException(error: HTTPException): ChipqError {
 /** Builds the `onError` handler; `logger` receives every 5xx answer. */
 export function createErrorHandler(logger: Logger) {
   return (error: Error, c: Context): Response => {
+    if (error instanceof AccessError) return accessProblem(error, c);
     let chipq: ChipqError;
     let status: number | undefined;
     if (isChipqError(error)) chipq = error;
@@ -69,6 +71,7 @@ export function createErrorHandler(logger: Logger) {
           status: body.status,
           path: c.req.path,
           request_id: body.request_id,
+          key_id: c.get('caller')?.keyId,
         },
       );
     }
@@ -83,4 +86,19 @@ export function createErrorHandler(logger: Logger) {
       headers['retry-after'] = '1';
     return new Response(JSON.stringify(body), { status: body.status, headers });
   };
+}
+
+/** 401 with `WWW-Authenticate: Bearer` (RFC 6750), 403, or 429 with `Retry-After`. */
+function accessProblem(error: AccessError, c: Context): Response {
+  const { retryAfterSeconds, ...details } = error.details;
+  const body = problemBody(error.code, error.message, {
+    instance: c.req.path,
+    requestId: c.get('requestId') as string | undefined,
+    details,
+  });
+  const headers: Record<string, string> = { 'content-type': problemContentType };
+  if (body.request_id !== undefined) headers['x-request-id'] = body.request_id;
+  if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="chipq"';
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  return new Response(JSON.stringify(body), { status: body.status, headers });
 }

@@ -4,8 +4,12 @@
  * is in `schemas/problem-schema.ts`.
  */
 import type { ErrorCode } from '@chipq/core';
+import type { AccessErrorCode } from './access-error.js';
 
 export const problemContentType = 'application/problem+json';
+
+/** Core's error codes plus the HTTP layer's own (authentication, scopes, rate limits). */
+export type ProblemCode = ErrorCode | AccessErrorCode;
 
 export interface FieldError {
   /** Dotted path of the bad field (`die_x`, `items.2.image`). */
@@ -23,13 +27,13 @@ export interface ProblemBody {
   status: number;
   detail: string;
   instance: string;
-  code: ErrorCode;
+  code: ProblemCode;
   request_id?: string;
   errors?: FieldError[];
   details?: Record<string, unknown>;
 }
 
-const statusAndTitle: Record<ErrorCode, [number, string]> = {
+const statusAndTitle: Record<ProblemCode, [number, string]> = {
   INVALID_INPUT: [400, 'Invalid input'],
   UNSUPPORTED_IMAGE: [422, 'Unsupported image'],
   IMAGE_TOO_LARGE: [413, 'Image too large'],
@@ -51,25 +55,28 @@ const statusAndTitle: Record<ErrorCode, [number, string]> = {
   CONFLICT: [409, 'Conflict'],
   NOT_FOUND: [404, 'Not found'],
   INTERNAL: [500, 'Internal error'],
+  UNAUTHENTICATED: [401, 'Authentication required'],
+  PERMISSION_DENIED: [403, 'Permission denied'],
+  RATE_LIMITED: [429, 'Rate limit exceeded'],
 };
 
 /** HTTP status for a code. */
-export function statusForCode(code: ErrorCode): number {
+export function statusForCode(code: ProblemCode): number {
   return statusAndTitle[code][0];
 }
 
 /** Which statuses each code can produce, for the OpenAPI responses. */
-export function codesForStatus(status: number): ErrorCode[] {
-  return (Object.keys(statusAndTitle) as ErrorCode[]).filter((code) => statusAndTitle[code][0] === status);
+export function codesForStatus(status: number): ProblemCode[] {
+  return (Object.keys(statusAndTitle) as ProblemCode[]).filter((code) => statusAndTitle[code][0] === status);
 }
 
 /** `urn:chipq:problem:model-not-found`: a stable type URI per code. */
-export function problemType(code: ErrorCode): string {
+export function problemType(code: ProblemCode): string {
   return `urn:chipq:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 }
 
 export function problemBody(
-  code: ErrorCode,
+  code: ProblemCode,
   detail: string,
   extra: {
     instance: string;

@@ -29,6 +29,7 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Record<string, unknow
       { name: 'inference', description: 'Predict, batches, results and metrics over stored results.' },
       { name: 'models', description: 'The model repository and the engine state of each model.' },
       { name: 'monitoring', description: 'Health, per-model metrics and anomalies.' },
+      { name: 'keys', description: 'API keys and their scopes (admin only).' },
     ],
   }) as unknown as Record<string, unknown>;
 }

@@ -13,6 +13,8 @@ export interface ClaimedItem extends BatchItem {
   model_name: string | null;
   model_version: string | null;
   confidence_threshold: number | null;
+  /** The key that queued the batch; its items' results are stored under the same id. */
+  batch_api_key_id: string | null;
 }
 
 export interface ClaimOptions {
@@ -55,6 +57,7 @@ export async function claimBatchItems(db: Kysely<Database>, options: ClaimOption
     .innerJoin('batches', 'batches.id', 'batch_items.batch_id')
     .selectAll('batch_items')
     .select(['batches.model_name', 'batches.model_version', 'batches.confidence_threshold'])
+    .select('batches.api_key_id as batch_api_key_id')
     .where('batch_items.id', 'in', ids)
     .where('batch_items.lease_owner', '=', options.owner)
     .orderBy('batch_items.created_at')

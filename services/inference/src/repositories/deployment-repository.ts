@@ -11,6 +11,14 @@ export interface DeploymentEventInput {
   errorCode?: string | null;
   errorMessage?: string | null;
   requestId?: string | null;
+  /** Id of the API key that asked (never the secret). */
+  apiKeyId?: string | null;
+}
+
+/** Who asked for a change: the request and the API key, as stored with each event. */
+export interface Audit {
+  requestId?: string | undefined;
+  apiKeyId?: string | undefined;
 }
 
 export async function recordDeploymentEvent(
@@ -28,6 +36,7 @@ export async function recordDeploymentEvent(
       error_code: input.errorCode ?? null,
       error_message: input.errorMessage ?? null,
       request_id: input.requestId ?? null,
+      api_key_id: input.apiKeyId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();

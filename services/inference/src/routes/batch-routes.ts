@@ -9,35 +9,39 @@ import { BatchAcceptedSchema, BatchFormSchema, BatchJsonSchema } from '../schema
 import { problemResponses } from '../schemas/problem-schema.js';
 import type { BatchService } from '../services/batch-service.js';
 import { markBodyRequired } from './mark-body-required.js';
+import { secured } from './secured.js';
 
 /** Built per app: `markBodyRequired` edits the definition after registration. */
 const batchRoute = () =>
-  createRoute({
-    method: 'post',
-    path: '/inference/batch',
-    tags: ['inference'],
-    summary: 'Queue many images',
-    description:
-      'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
-      'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
-      'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
-      'Poll `GET /inference/{id}` for progress and results.',
-    request: {
-      body: {
-        content: {
-          'multipart/form-data': { schema: BatchFormSchema },
-          'application/json': { schema: BatchJsonSchema },
+  createRoute(
+    secured('infer', {
+      method: 'post',
+      path: '/inference/batch',
+      operationId: 'batch',
+      tags: ['inference'],
+      summary: 'Queue many images',
+      description:
+        'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
+        'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
+        'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
+        'Poll `GET /inference/{id}` for progress and results.',
+      request: {
+        body: {
+          content: {
+            'multipart/form-data': { schema: BatchFormSchema },
+            'application/json': { schema: BatchJsonSchema },
+          },
         },
       },
-    },
-    responses: {
-      202: {
-        description: 'Accepted: every item is stored. `Location` is the batch URL.',
-        content: { 'application/json': { schema: BatchAcceptedSchema } },
+      responses: {
+        202: {
+          description: 'Accepted: every item is stored. `Location` is the batch URL.',
+          content: { 'application/json': { schema: BatchAcceptedSchema } },
+        },
+        ...problemResponses(400, 404, 413, 415, 500),
       },
-      ...problemResponses(400, 404, 413, 415, 500),
-    },
-  });
+    }),
+  );
 
 export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number }): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -61,7 +65,7 @@ export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number 
         },
       );
     }
-    const batch = await deps.batches.create(input, c.get('requestId'));
+    const batch = await deps.batches.create(input, c.get('requestId'), c.get('caller').keyId);
     const self = `/api/v1/inference/${batch.id}`;
     c.header('Location', self);
     return c.json(

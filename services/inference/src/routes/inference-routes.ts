@@ -17,6 +17,7 @@ import type { BatchService } from '../services/batch-service.js';
 import type { JobService } from '../services/job-service.js';
 import type { PredictService } from '../services/predict-service.js';
 import { markBodyRequired } from './mark-body-required.js';
+import { secured } from './secured.js';
 
 export interface InferenceRoutesDeps {
   predict: PredictService;
@@ -27,71 +28,80 @@ export interface InferenceRoutesDeps {
 
 /** Built per app: `markBodyRequired` edits the definition after registration. */
 const predictRoute = () =>
-  createRoute({
-    method: 'post',
-    path: '/inference/predict',
-    tags: ['inference'],
-    summary: 'Inspect one image',
-    description:
-      'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
-      'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
-      'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
-    request: {
-      body: {
-        content: {
-          'multipart/form-data': { schema: PredictFormSchema },
-          'application/json': { schema: PredictJsonSchema },
+  createRoute(
+    secured('infer', {
+      method: 'post',
+      path: '/inference/predict',
+      operationId: 'predict',
+      tags: ['inference'],
+      summary: 'Inspect one image',
+      description:
+        'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
+        'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
+        'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
+      request: {
+        body: {
+          content: {
+            'multipart/form-data': { schema: PredictFormSchema },
+            'application/json': { schema: PredictJsonSchema },
+          },
         },
       },
-    },
+      responses: {
+        200: {
+          description: 'The stored result. `Content-Location` is its URL.',
+          content: { 'application/json': { schema: InferenceResultSchema } },
+        },
+        ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
+      },
+    }),
+  );
+
+const getRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/inference/{id}',
+    operationId: 'getResult',
+    tags: ['inference'],
+    summary: 'Read a result or a batch',
+    description:
+      'A stored single result (`kind: result`) or a batch (`kind: batch`) with its status, progress counts and one page of items ' +
+      '(each with its result once finished). Page with `cursor` = `page.next_cursor`.',
+    request: { params: IdParamsSchema, query: JobQuerySchema },
     responses: {
       200: {
-        description: 'The stored result. `Content-Location` is its URL.',
-        content: { 'application/json': { schema: InferenceResultSchema } },
+        description: 'The result or the batch.',
+        content: {
+          'application/json': { schema: z.discriminatedUnion('kind', [InferenceResultSchema, BatchSchema]) },
+        },
       },
-      ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
+      ...problemResponses(400, 404),
     },
-  });
+  }),
+);
 
-const getRoute = createRoute({
-  method: 'get',
-  path: '/inference/{id}',
-  tags: ['inference'],
-  summary: 'Read a result or a batch',
-  description:
-    'A stored single result (`kind: result`) or a batch (`kind: batch`) with its status, progress counts and one page of items ' +
-    '(each with its result once finished). Page with `cursor` = `page.next_cursor`.',
-  request: { params: IdParamsSchema, query: JobQuerySchema },
-  responses: {
-    200: {
-      description: 'The result or the batch.',
-      content: {
-        'application/json': { schema: z.discriminatedUnion('kind', [InferenceResultSchema, BatchSchema]) },
+const cancelRoute = createRoute(
+  secured('infer', {
+    method: 'post',
+    path: '/inference/{id}/cancel',
+    operationId: 'cancel',
+    tags: ['inference'],
+    summary: 'Cancel a batch',
+    description:
+      'Stops the queued items of a batch and aborts its in-flight engine calls (on this replica at once, on others at their next ' +
+      'lease heartbeat). The answer counts what was actually stopped. Idempotent: cancelling again answers 200 with nothing stopped ' +
+      'and `already_cancelled: true`. A job that had already finished on its own (a completed or failed batch, or any single ' +
+      'predict result, which is finished when its id is returned) answers 409 CONFLICT: there is nothing to cancel.',
+    request: { params: IdParamsSchema },
+    responses: {
+      200: {
+        description: 'What was stopped.',
+        content: { 'application/json': { schema: CancelResultSchema } },
       },
+      ...problemResponses(400, 404, 409),
     },
-    ...problemResponses(400, 404),
-  },
-});
-
-const cancelRoute = createRoute({
-  method: 'post',
-  path: '/inference/{id}/cancel',
-  tags: ['inference'],
-  summary: 'Cancel a batch',
-  description:
-    'Stops the queued items of a batch and aborts its in-flight engine calls (on this replica at once, on others at their next ' +
-    'lease heartbeat). The answer counts what was actually stopped. Idempotent: cancelling again answers 200 with nothing stopped ' +
-    'and `already_cancelled: true`. A job that had already finished on its own (a completed or failed batch, or any single ' +
-    'predict result, which is finished when its id is returned) answers 409 CONFLICT: there is nothing to cancel.',
-  request: { params: IdParamsSchema },
-  responses: {
-    200: {
-      description: 'What was stopped.',
-      content: { 'application/json': { schema: CancelResultSchema } },
-    },
-    ...problemResponses(400, 404, 409),
-  },
-});
+  }),
+);
 
 export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -118,6 +128,7 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
     }
     const outcome = await deps.predict.predict(input, {
       requestId: c.get('requestId'),
+      apiKeyId: c.get('caller').keyId,
       traceparent: currentTraceparent(c.req.header('traceparent')),
       signal: c.req.raw.signal,
     });

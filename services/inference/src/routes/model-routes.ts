@@ -1,6 +1,7 @@
 /** /models: list, inspect, version states, deploy, load and unload. */
 import { ChipqError } from '@chipq/core';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from '../http/app-env.js';
 import { fileBytes } from '../http/read-predict-input.js';
@@ -17,6 +18,7 @@ import {
 import { problemResponses } from '../schemas/problem-schema.js';
 import type { ModelCatalog } from '../services/model-catalog.js';
 import type { ModelDeployer } from '../services/model-deployer.js';
+import { secured } from './secured.js';
 
 const tags = ['models'];
 const json = <T>(schema: T, description: string) => ({
@@ -24,95 +26,120 @@ const json = <T>(schema: T, description: string) => ({
   content: { 'application/json': { schema } },
 });
 
-const listRoute = createRoute({
-  method: 'get',
-  path: '/models',
-  tags,
-  summary: 'List models',
-  description:
-    'Every model in MODEL_REPOSITORY with its config summary and the engine state of each version. A folder whose config cannot be read is listed as UNAVAILABLE with the reason.',
-  responses: { 200: json(ModelListSchema, 'The models, by name.'), ...problemResponses(500, 503) },
-});
+const listRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/models',
+    operationId: 'listModels',
+    tags,
+    summary: 'List models',
+    description:
+      'Every model in MODEL_REPOSITORY with its config summary and the engine state of each version. A folder whose config cannot be read is listed as UNAVAILABLE with the reason.',
+    responses: { 200: json(ModelListSchema, 'The models, by name.'), ...problemResponses(500, 503) },
+  }),
+);
 
-const getRoute = createRoute({
-  method: 'get',
-  path: '/models/{name}',
-  tags,
-  summary: 'Describe a model',
-  request: { params: NameParamsSchema },
-  responses: {
-    200: json(ModelDetailSchema, 'The model, its config, card and recent deployment events.'),
-    ...problemResponses(400, 404, 422),
-  },
-});
+const getRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/models/{name}',
+    operationId: 'getModel',
+    tags,
+    summary: 'Describe a model',
+    request: { params: NameParamsSchema },
+    responses: {
+      200: json(ModelDetailSchema, 'The model, its config, card and recent deployment events.'),
+      ...problemResponses(400, 404, 422),
+    },
+  }),
+);
 
-const versionsRoute = createRoute({
-  method: 'get',
-  path: '/models/{name}/versions',
-  tags,
-  summary: 'List versions',
-  request: { params: NameParamsSchema },
-  responses: {
-    200: json(ModelVersionsSchema, 'Versions on disk or known to the engine, with their states.'),
-    ...problemResponses(400, 404, 422),
-  },
-});
+const versionsRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/models/{name}/versions',
+    operationId: 'getModelVersions',
+    tags,
+    summary: 'List versions',
+    request: { params: NameParamsSchema },
+    responses: {
+      200: json(ModelVersionsSchema, 'Versions on disk or known to the engine, with their states.'),
+      ...problemResponses(400, 404, 422),
+    },
+  }),
+);
 
-const statusRoute = createRoute({
-  method: 'get',
-  path: '/models/{name}/status',
-  tags,
-  summary: 'Model state',
-  request: { params: NameParamsSchema },
-  responses: {
-    200: json(ModelStatusSchema, 'READY when any version is ready.'),
-    ...problemResponses(400, 404, 422),
-  },
-});
+const statusRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/models/{name}/status',
+    operationId: 'getModelStatus',
+    tags,
+    summary: 'Model state',
+    request: { params: NameParamsSchema },
+    responses: {
+      200: json(ModelStatusSchema, 'READY when any version is ready.'),
+      ...problemResponses(400, 404, 422),
+    },
+  }),
+);
 
-const loadRoute = createRoute({
-  method: 'post',
-  path: '/models/{name}/load',
-  tags,
-  summary: 'Load (or reload) a model',
-  description:
-    "Loads every version the model's version_policy selects (Triton's explicit model control). A failed reload keeps the versions already loaded. Recorded as a deployment event.",
-  request: { params: NameParamsSchema },
-  responses: {
-    200: json(ModelStatusSchema, 'The state after loading.'),
-    ...problemResponses(400, 404, 422, 503),
-  },
-});
+const loadRoute = createRoute(
+  secured('admin', {
+    method: 'post',
+    path: '/models/{name}/load',
+    operationId: 'loadModel',
+    tags,
+    summary: 'Load (or reload) a model',
+    description:
+      "Loads every version the model's version_policy selects (Triton's explicit model control). A failed reload keeps the versions already loaded. Recorded as a deployment event.",
+    request: { params: NameParamsSchema },
+    responses: {
+      200: json(ModelStatusSchema, 'The state after loading.'),
+      ...problemResponses(400, 404, 422, 503),
+    },
+  }),
+);
 
-const unloadRoute = createRoute({
-  method: 'post',
-  path: '/models/{name}/unload',
-  tags,
-  summary: 'Unload a model',
-  description: 'Unloads every version; requests already queued finish first. Recorded as a deployment event.',
-  request: { params: NameParamsSchema },
-  responses: {
-    200: json(ModelStatusSchema, 'The state after unloading.'),
-    ...problemResponses(400, 404, 503),
-  },
-});
+const unloadRoute = createRoute(
+  secured('admin', {
+    method: 'post',
+    path: '/models/{name}/unload',
+    operationId: 'unloadModel',
+    tags,
+    summary: 'Unload a model',
+    description:
+      'Unloads every version; requests already queued finish first. Recorded as a deployment event.',
+    request: { params: NameParamsSchema },
+    responses: {
+      200: json(ModelStatusSchema, 'The state after unloading.'),
+      ...problemResponses(400, 404, 503),
+    },
+  }),
+);
 
-const deployRoute = createRoute({
-  method: 'post',
-  path: '/models/deploy',
-  tags,
-  summary: 'Deploy a model version',
-  description:
-    'Uploads an ONNX file (and config.pbtxt, required for a new model). It is staged, its config parsed, loaded in a temporary ONNX Runtime ' +
-    'session and run once on zero inputs shaped by the config (output shapes compared with the config) before it is moved atomically ' +
-    'into MODEL_REPOSITORY/<name>/<version>/ and loaded. On any failure nothing stays in the repository. Against Triton the same folder ' +
-    '(shared storage) is used and the load goes through its repository API.',
-  request: { body: { required: true, content: { 'multipart/form-data': { schema: DeployFormSchema } } } },
-  responses: {
-    201: json(DeployResultSchema, 'Deployed (and loaded unless `load=false`).'),
-    ...problemResponses(400, 409, 413, 415, 422, 503),
-  },
-});
+const deployRoute = createRoute(
+  secured('admin', {
+    method: 'post',
+    path: '/models/deploy',
+    operationId: 'deployModel',
+    tags,
+    summary: 'Deploy a model version',
+    description:
+      'Uploads an ONNX file (and config.pbtxt, required for a new model). It is staged, its config parsed, loaded in a temporary ONNX Runtime ' +
+      'session and run once on zero inputs shaped by the config (output shapes compared with the config) before it is moved atomically ' +
+      'into MODEL_REPOSITORY/<name>/<version>/ and loaded. On any failure nothing stays in the repository. Against Triton the same folder ' +
+      '(shared storage) is used and the load goes through its repository API.',
+    request: { body: { required: true, content: { 'multipart/form-data': { schema: DeployFormSchema } } } },
+    responses: {
+      201: json(DeployResultSchema, 'Deployed (and loaded unless `load=false`).'),
+      ...problemResponses(400, 409, 413, 415, 422, 503),
+    },
+  }),
+);
+
+/** Who asked, as stored with the deployment events. */
+const audit = (c: Context<AppEnv>) => ({ requestId: c.get('requestId'), apiKeyId: c.get('caller').keyId });
 
 export function modelRoutes(deps: {
   catalog: ModelCatalog;
@@ -138,11 +165,9 @@ export function modelRoutes(deps: {
   app.openapi(getRoute, async (c) => c.json(await catalog.get(c.req.valid('param').name), 200));
   app.openapi(versionsRoute, async (c) => c.json(await catalog.versions(c.req.valid('param').name), 200));
   app.openapi(statusRoute, async (c) => c.json(await catalog.status(c.req.valid('param').name), 200));
-  app.openapi(loadRoute, async (c) =>
-    c.json(await catalog.load(c.req.valid('param').name, c.get('requestId')), 200),
-  );
+  app.openapi(loadRoute, async (c) => c.json(await catalog.load(c.req.valid('param').name, audit(c)), 200));
   app.openapi(unloadRoute, async (c) =>
-    c.json(await catalog.unload(c.req.valid('param').name, c.get('requestId')), 200),
+    c.json(await catalog.unload(c.req.valid('param').name, audit(c)), 200),
   );
   app.openapi(deployRoute, async (c) => {
     const form = c.req.valid('form');
@@ -154,6 +179,7 @@ export function modelRoutes(deps: {
       labelsText: form.labels === undefined ? undefined : await form.labels.text(),
       load: form.load !== 'false',
       requestId: c.get('requestId'),
+      apiKeyId: c.get('caller').keyId,
     });
     return c.json(result, 201);
   });

@@ -15,6 +15,7 @@ import {
 import { problemResponses } from '../schemas/problem-schema.js';
 import type { HealthService } from '../services/health-service.js';
 import type { ModelMonitoringService } from '../services/model-monitoring-service.js';
+import { secured } from './secured.js';
 
 const tags = ['monitoring'];
 const json = <T>(schema: T, description: string) => ({
@@ -25,6 +26,7 @@ const json = <T>(schema: T, description: string) => ({
 const healthRoute = createRoute({
   method: 'get',
   path: '/monitoring/health',
+  operationId: 'health',
   tags,
   summary: 'Liveness and readiness',
   description:
@@ -36,43 +38,52 @@ const healthRoute = createRoute({
   },
 });
 
-const modelHealthRoute = createRoute({
-  method: 'get',
-  path: '/monitoring/models/{name}/health',
-  tags,
-  summary: "A model's health",
-  request: { params: NameParamsSchema, query: WindowQuerySchema },
-  responses: {
-    200: json(ModelHealthSchema, 'healthy or degraded.'),
-    503: json(ModelHealthSchema, 'unhealthy: no version ready.'),
-    ...problemResponses(400, 404),
-  },
-});
+const modelHealthRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/monitoring/models/{name}/health',
+    operationId: 'modelHealth',
+    tags,
+    summary: "A model's health",
+    request: { params: NameParamsSchema, query: WindowQuerySchema },
+    responses: {
+      200: json(ModelHealthSchema, 'healthy or degraded.'),
+      503: json(ModelHealthSchema, 'unhealthy: no version ready.'),
+      ...problemResponses(400, 404),
+    },
+  }),
+);
 
-const modelMetricsRoute = createRoute({
-  method: 'get',
-  path: '/monitoring/models/{name}/metrics',
-  tags,
-  summary: "A model's metrics",
-  description:
-    "The engine's statistics (counts, queue and compute time, batch sizes) and what the database holds for the window.",
-  request: { params: NameParamsSchema, query: WindowQuerySchema },
-  responses: { 200: json(ModelMetricsSchema, 'Metrics.'), ...problemResponses(400, 404) },
-});
+const modelMetricsRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/monitoring/models/{name}/metrics',
+    operationId: 'modelMetrics',
+    tags,
+    summary: "A model's metrics",
+    description:
+      "The engine's statistics (counts, queue and compute time, batch sizes) and what the database holds for the window.",
+    request: { params: NameParamsSchema, query: WindowQuerySchema },
+    responses: { 200: json(ModelMetricsSchema, 'Metrics.'), ...problemResponses(400, 404) },
+  }),
+);
 
-const anomaliesRoute = createRoute({
-  method: 'get',
-  path: '/monitoring/models/{name}/anomalies',
-  tags,
-  summary: "A model's anomalies",
-  description:
-    'Latency, error-rate and defect-rate values of a recent window far from the baseline window just before it.',
-  request: { params: NameParamsSchema, query: AnomalyQuerySchema },
-  responses: {
-    200: json(AnomalyReportSchema, 'Anomalies (possibly none) and every check made.'),
-    ...problemResponses(400, 404),
-  },
-});
+const anomaliesRoute = createRoute(
+  secured('read', {
+    method: 'get',
+    path: '/monitoring/models/{name}/anomalies',
+    operationId: 'anomalies',
+    tags,
+    summary: "A model's anomalies",
+    description:
+      'Latency, error-rate and defect-rate values of a recent window far from the baseline window just before it.',
+    request: { params: NameParamsSchema, query: AnomalyQuerySchema },
+    responses: {
+      200: json(AnomalyReportSchema, 'Anomalies (possibly none) and every check made.'),
+      ...problemResponses(400, 404),
+    },
+  }),
+);
 
 export function monitoringRoutes(deps: {
   health: HealthService;

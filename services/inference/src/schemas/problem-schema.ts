@@ -4,6 +4,7 @@
  */
 import { errorCodes } from '@chipq/core';
 import { z } from '@hono/zod-openapi';
+import { accessErrorCodes } from '../http/access-error.js';
 import { codesForStatus, problemContentType } from '../http/problem-details.js';
 
 export const FieldErrorSchema = z
@@ -25,7 +26,7 @@ export const ProblemSchema = z
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: 'model "pcb_defect_detector" has no version 9' }),
     instance: z.string().openapi({ description: 'The request path.', example: '/api/v1/inference/predict' }),
-    code: z.enum(errorCodes).openapi({
+    code: z.enum([...errorCodes, ...accessErrorCodes]).openapi({
       description: 'Stable machine-readable error code; switch on this, not on `title` or `detail`.',
     }),
     request_id: z
@@ -46,10 +47,12 @@ const descriptions: Record<number, string> = {
   400: 'Invalid request: the `errors` array lists every bad field.',
   404: 'Not found.',
   409: 'Conflicts with the resource state.',
+  401: 'No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`.',
+  403: 'The API key lacks the scope this operation needs.',
   413: 'Image or body larger than the limits.',
   415: 'Unsupported content type.',
   422: 'The image or model could not be used.',
-  429: 'The engine queue is full; retry after the `Retry-After` delay.',
+  429: 'The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay.',
   499: 'The caller cancelled the request.',
   500: 'Internal error.',
   503: 'Engine, model or database not ready.',

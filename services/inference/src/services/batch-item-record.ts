@@ -20,6 +20,7 @@ export function batchItemRecord(item: ClaimedItem, ran: InspectionRun): RecordIn
       tags: item.tags,
     },
     batch: { batchId: item.batch_id, itemId: item.id },
+    apiKeyId: item.batch_api_key_id ?? undefined,
     requested: { model: ran.model, version: item.model_version ?? undefined },
     serviceMs: ran.serviceMs,
   };

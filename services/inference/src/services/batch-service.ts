@@ -49,7 +49,7 @@ export function createBatchService(options: BatchServiceOptions) {
   const { db, blobs } = options;
 
   /** Persists a batch; returns it once every item is durable (files written, rows committed). */
-  async function create(input: BatchInput, requestId?: string): Promise<Batch> {
+  async function create(input: BatchInput, requestId?: string, apiKeyId?: string): Promise<Batch> {
     input.items.forEach((item, index) => {
       for (const [field, bytes] of [
         ['image', item.image],
@@ -100,6 +100,7 @@ export function createBatchService(options: BatchServiceOptions) {
       confidence_threshold: input.confidenceThreshold ?? null,
       item_count: rows.length,
       request_id: requestId ?? null,
+      api_key_id: apiKeyId ?? null,
       created_at: createdAt,
       updated_at: createdAt,
     };

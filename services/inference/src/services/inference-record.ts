@@ -15,6 +15,8 @@ export interface RecordInput {
   referenceSha256?: string | undefined;
   traceability: Traceability;
   requestId?: string | undefined;
+  /** Id of the API key that asked (never the secret). */
+  apiKeyId?: string | undefined;
   traceparent?: string | undefined;
   batch?: { batchId: string; itemId: string } | undefined;
   /** The model asked for (kept on failures, when the inspection never named one). */
@@ -99,6 +101,7 @@ function commonColumns(input: RecordInput) {
     batch_id: input.batch?.batchId ?? null,
     batch_item_id: input.batch?.itemId ?? null,
     request_id: input.requestId ?? null,
+    api_key_id: input.apiKeyId ?? null,
     traceparent: input.traceparent ?? null,
     ...traceabilityColumns(t),
     image_sha256: input.imageSha256,

@@ -9,7 +9,11 @@ import { ChipqError, type Inspector, isChipqError, type ModelIndexEntry } from '
 import { modelConfigToJson, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { listDeploymentEvents, recordDeploymentEvent } from '../repositories/deployment-repository.js';
+import {
+  type Audit,
+  listDeploymentEvents,
+  recordDeploymentEvent,
+} from '../repositories/deployment-repository.js';
 import type {
   ModelDetail,
   ModelStatusView,
@@ -88,12 +92,12 @@ export function createModelCatalog(options: ModelCatalogOptions) {
   }
 
   /** Loads (or reloads) a model and records the event, failed or not. */
-  async function load(name: string, requestId?: string): Promise<ModelStatusView> {
+  async function load(name: string, audit: Audit = {}): Promise<ModelStatusView> {
     await readModelEntry(repository, name);
     try {
       await inspector.loadModel(name);
     } catch (error) {
-      await recordFailure(name, 'load_failed', error, requestId);
+      await recordFailure(name, 'load_failed', error, audit);
       throw error;
     }
     const result = await status(name);
@@ -101,20 +105,20 @@ export function createModelCatalog(options: ModelCatalogOptions) {
       modelName: name,
       event: 'loaded',
       detail: { versions: readyVersions(result) },
-      requestId,
+      ...audit,
     });
     return result;
   }
 
-  async function unload(name: string, requestId?: string): Promise<ModelStatusView> {
+  async function unload(name: string, audit: Audit = {}): Promise<ModelStatusView> {
     await readModelEntry(repository, name);
     try {
       await inspector.unloadModel(name);
     } catch (error) {
-      await recordFailure(name, 'unload_failed', error, requestId);
+      await recordFailure(name, 'unload_failed', error, audit);
       throw error;
     }
-    await recordDeploymentEvent(db, { modelName: name, event: 'unloaded', requestId });
+    await recordDeploymentEvent(db, { modelName: name, event: 'unloaded', ...audit });
     return status(name);
   }
 
@@ -122,14 +126,14 @@ export function createModelCatalog(options: ModelCatalogOptions) {
     name: string,
     event: 'load_failed' | 'unload_failed',
     error: unknown,
-    requestId?: string,
+    audit: Audit,
   ) {
     await recordDeploymentEvent(db, {
       modelName: name,
       event,
       errorCode: isChipqError(error) ? error.code : 'INTERNAL',
       errorMessage: (error as Error).message,
-      requestId,
+      ...audit,
     });
   }
 

@@ -30,6 +30,8 @@ export interface DeployRequest {
   /** Load once in place, default true. */
   load?: boolean | undefined;
   requestId?: string | undefined;
+  /** Id of the API key that asked; stored with the deployment events. */
+  apiKeyId?: string | undefined;
 }
 
 export interface DeployResult {
@@ -76,6 +78,7 @@ export function createModelDeployer(options: {
   }
 
   async function deployNow(request: DeployRequest): Promise<DeployResult> {
+    const audit = { requestId: request.requestId, apiKeyId: request.apiKeyId };
     const { name } = request;
     const current = await existing(repository, name);
     const highest = Math.max(0, ...(current?.versions ?? []).map((v) => v.version));
@@ -139,7 +142,7 @@ export function createModelDeployer(options: {
           );
         }
       }
-      const status = request.load === false ? null : await options.catalog.load(name, request.requestId);
+      const status = request.load === false ? null : await options.catalog.load(name, audit);
       // The version policy may leave the new version unloaded (e.g. latest 1 and a lower number).
       const served = status?.versions.some((v) => v.version === version && v.ready) ?? false;
       const event = await recordDeploymentEvent(db, {
@@ -147,7 +150,7 @@ export function createModelDeployer(options: {
         modelVersion: version,
         event: 'deployed',
         detail: { ...detail, loaded: status !== null, served },
-        requestId: request.requestId,
+        ...audit,
       });
       return { name, version, status, deployment: deploymentView(event) };
     } catch (error) {
@@ -162,7 +165,7 @@ export function createModelDeployer(options: {
         detail,
         errorCode: isChipqError(error) ? error.code : 'INTERNAL',
         errorMessage: (error as Error).message,
-        requestId: request.requestId,
+        ...audit,
       });
       throw error;
     } finally {

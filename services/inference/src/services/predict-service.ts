@@ -22,6 +22,8 @@ export interface PredictInput extends Omit<InspectionJob, 'signal' | 'traceparen
 
 export interface RequestContext {
   requestId?: string | undefined;
+  /** Id of the API key that asked; stored with the result. */
+  apiKeyId?: string | undefined;
   traceparent?: string | undefined;
   /** Aborted when the client goes away. */
   signal?: AbortSignal | undefined;
@@ -62,6 +64,7 @@ export function createPredictService(options: PredictServiceOptions) {
       referenceSha256,
       traceability: input.traceability,
       requestId: context.requestId,
+      apiKeyId: context.apiKeyId,
       traceparent: context.traceparent,
       requested: { model: ran.model, version: input.version },
       serviceMs: ran.serviceMs,

@@ -14,6 +14,11 @@ import { type RunningService, type StartServiceOptions, startService } from '../
 import { tempDir } from './temp-dir.js';
 import { type DatabaseKind, postgresUrl } from './test-databases.js';
 
+/** CHIPQ_ADMIN_KEY of every test environment: admin endpoints need it (issue 10). */
+export const testAdminKey = 'test-admin-key-0123456789abcdefghijklmnop';
+/** Headers that authenticate as the test admin. */
+export const adminHeaders = { authorization: `Bearer ${testAdminKey}` } as const;
+
 export const fixturesDir = fileURLToPath(new URL('../../../../test/fixtures/models', import.meta.url));
 
 export interface TestEnvironment {
@@ -54,6 +59,7 @@ export async function createTestEnvironment(
       DATA_DIR: path.join(dir.path, 'data'),
       ...(kind === 'postgres' ? { DATABASE_URL: postgresUrl } : {}),
       BATCH_CONCURRENCY: '4',
+      CHIPQ_ADMIN_KEY: testAdminKey,
       ...env,
     },
     dir.path,
