@@ -39,6 +39,8 @@ describe('the OpenAPI document', () => {
       '/api/v1/inference/predict',
       '/api/v1/inference/{id}',
       '/api/v1/inference/{id}/cancel',
+      '/api/v1/keys',
+      '/api/v1/keys/{id}/revoke',
       '/api/v1/models',
       '/api/v1/models/deploy',
       '/api/v1/models/{name}',
@@ -62,6 +64,36 @@ describe('the OpenAPI document', () => {
         }
       }
     }
+  });
+
+  it('gives every operation an operationId, a 4xx answer and a security requirement (issues 10, 17)', async () => {
+    const served = await body(await service.app.request('/openapi.json'));
+    expect(served.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const ids: string[] = [];
+    for (const [path, operations] of Object.entries(served.paths) as Array<
+      [string, Record<string, { operationId?: string; responses: object; security?: unknown[] }>]
+    >) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const where = `${method} ${path}`;
+        expect(operation.operationId, where).toMatch(/^[a-z][A-Za-z]+$/);
+        ids.push(operation.operationId as string);
+        expect(
+          Object.keys(operation.responses).some((s) => s.startsWith('4')),
+          where,
+        ).toBe(true);
+        // Health is for probes: no key. Everything else names the bearer scheme.
+        if (path !== '/api/v1/monitoring/health')
+          expect(operation.security, where).toContainEqual({ bearerAuth: expect.any(Array) });
+      }
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    const management = ['deployModel', 'loadModel', 'unloadModel', 'listKeys', 'createKey', 'revokeKey'];
+    for (const [, operations] of Object.entries(served.paths) as Array<
+      [string, Record<string, { operationId: string; security: unknown[] }>]
+    >)
+      for (const operation of Object.values(operations))
+        if (management.includes(operation.operationId))
+          expect(operation.security).toEqual([{ bearerAuth: ['admin'] }]);
   });
 
   it('serves interactive docs at /docs', async () => {
