@@ -56,54 +56,10 @@ export type paths = {
         /**
          * List stored results
          * @description Stored single results (from predict and from batch items), newest first, filtered by traceability, verdict, status, model/version and a created_at window. Filters combine with AND. Page with `cursor` = `page.next_cursor` and the same filters; the order is stable (created_at, then id), so results stored meanwhile never shift a page.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
          */
-        get: {
-            parameters: {
-                query?: {
-                    lot_id?: string;
-                    wafer_id?: string;
-                    station_id?: string;
-                    /** @description Only the results of this batch. */
-                    batch_id?: string;
-                    verdict?: "PASS" | "FAIL" | "REVIEW";
-                    status?: "queued" | "processing" | "completed" | "failed" | "cancelled" | "timeout";
-                    model?: string;
-                    version?: string;
-                    /** @description Only results created at or after this instant (ISO 8601). */
-                    from?: string;
-                    /** @description Only results created before this instant (ISO 8601). */
-                    to?: string;
-                    /** @description Results per page (1-200), default 50. */
-                    limit?: number;
-                    /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
-                    cursor?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description One page of results, each as GET /inference/{id} returns it. */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["InferenceList"];
-                    };
-                };
-                /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
+        get: operations["listResults"];
         put?: never;
         post?: never;
         delete?: never;
@@ -335,7 +291,7 @@ export type paths = {
         };
         /**
          * Liveness and readiness
-         * @description Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves.
+         * @description Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves. Needs no API key (for probes).
          */
         get: operations["health"];
         put?: never;
@@ -1437,6 +1393,71 @@ export interface operations {
             };
         };
     };
+    listResults: {
+        parameters: {
+            query?: {
+                lot_id?: string;
+                wafer_id?: string;
+                station_id?: string;
+                /** @description Only the results of this batch. */
+                batch_id?: string;
+                verdict?: "PASS" | "FAIL" | "REVIEW";
+                status?: "queued" | "processing" | "completed" | "failed" | "cancelled" | "timeout";
+                model?: string;
+                version?: string;
+                /** @description Only results created at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Only results created before this instant (ISO 8601). */
+                to?: string;
+                /** @description Results per page (1-200), default 50. */
+                limit?: number;
+                /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of results, each as GET /inference/{id} returns it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InferenceList"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     predict: {
         parameters: {
             query?: never;
@@ -2244,6 +2265,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not ready: see `checks`. */

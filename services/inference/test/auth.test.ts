@@ -166,7 +166,7 @@ describe.each(databaseKinds)('authentication on $kind', ({ kind, skip }) => {
     const dump = await sql<{ text: string }>`select row_to_json(k)::text as text from api_keys k`.execute(
       service.database.db,
     );
-    const secret = created.key.split('_')[2] as string;
+    const secret = (created.key as string).slice('chipq_'.length + 9);
     for (const { text } of dump.rows) expect(text).not.toContain(secret);
   });
 

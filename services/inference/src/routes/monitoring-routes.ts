@@ -30,11 +30,14 @@ const healthRoute = createRoute({
   tags,
   summary: 'Liveness and readiness',
   description:
-    'Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves.',
+    'Checks the database (select 1), the engine and every model. 200 when ready, 503 (same body) when not; `probe=liveness` answers 200 whenever the process serves. ' +
+    'Needs no API key (for probes).',
   request: { query: HealthQuerySchema },
+  security: [],
   responses: {
     200: json(HealthSchema, 'Ready (or alive, for probe=liveness).'),
     503: json(HealthSchema, 'Not ready: see `checks`.'),
+    ...problemResponses(400, 429),
   },
 });
 
