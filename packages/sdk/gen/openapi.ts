@@ -457,7 +457,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
@@ -1299,7 +1299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1308,7 +1308,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type. */
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1517,7 +1517,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1526,7 +1526,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type. */
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2199,7 +2199,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`. */
+            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2208,7 +2208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type. */
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2588,7 +2588,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unsupported content type. */
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
             415: {
                 headers: {
                     [name: string]: unknown;
