@@ -457,7 +457,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
@@ -1562,7 +1562,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`. */
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1768,7 +1768,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`. */
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2054,7 +2054,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`. */
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2130,7 +2130,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`. */
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2235,7 +2235,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`. */
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
                 headers: {
                     [name: string]: unknown;
