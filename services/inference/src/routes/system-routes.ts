@@ -1,11 +1,13 @@
 /**
  * Endpoints outside /api/v1: Prometheus `/metrics`, the OpenAPI document at `/openapi.json`
- * and interactive docs at `/docs` (Scalar), which reads that document.
+ * interactive docs at `/docs` (Scalar), which reads that document, and the browser console at
+ * `/` (last: it answers only paths nothing else did).
  */
 import type { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { mountApiDocs } from '../static/api-docs.js';
+import { mountConsole } from '../static/console-app.js';
 
 export function mountSystemRoutes(
   app: Hono<AppEnv>,
@@ -17,5 +19,5 @@ export function mountSystemRoutes(
   });
   app.get('/openapi.json', (c) => c.json(deps.document()));
   mountApiDocs(app, { documentUrl: '/openapi.json' });
-  app.get('/', (c) => c.redirect('/docs'));
+  mountConsole(app);
 }

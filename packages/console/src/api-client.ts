@@ -1,0 +1,23 @@
+// The console's one SDK client, on this page's origin (the service serves the console).
+// Every call carries the admin key as a Bearer token when one is saved for this tab, so
+// admin-only calls (load, unload) work once the service checks keys.
+import { ChipqApiError, type ChipqClient, createChipqClient } from '@chipq/sdk';
+import { readAdminKey } from './admin-key.js';
+
+export function apiClient(): ChipqClient {
+  const key = readAdminKey();
+  return createChipqClient({
+    baseUrl: window.location.origin,
+    headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+  });
+}
+
+/** A sentence for the person at the screen: the problem's detail when the API sent one. */
+export function describeError(error: unknown): string {
+  if (error instanceof ChipqApiError) {
+    const fields = error.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return `${error.title}${error.detail ? `: ${error.detail}` : ''}${fields ? ` (${fields})` : ''}`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
