@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { repositoryRoot } from './console-service.js';
 
-export const deeppcbDir = path.resolve(repositoryRoot, '..', 'shared', 'datasets', 'deeppcb', 'trainval');
+/** `../shared/datasets/deeppcb/trainval` beside the project, or CHIPQ_DEEPPCB_DIR. */
+export const deeppcbDir =
+  process.env.CHIPQ_DEEPPCB_DIR ??
+  path.resolve(repositoryRoot, '..', 'shared', 'datasets', 'deeppcb', 'trainval');
 
 export interface PairFiles {
   image: string;
