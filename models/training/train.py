@@ -5,7 +5,7 @@ Usage: python train.py [--epochs 36] [--width 1.0] [--out runs/v1] [--seed 7] [-
 Keeps the checkpoint with the best validation mAP@0.33 in <out>/best.pt and logs to <out>/log.jsonl.
 With `--split none` (every pair trains, nothing validates) best.pt is the last epoch's weights.
 With `--ema`, the exponential moving average of the weights is what is validated and saved
-(a smoother model for a few cheap multiply-adds per step).
+(a smoother model for a few cheap multiply-adds per step); <out>/plain.pt keeps the plain weights.
 """
 import argparse
 import copy
@@ -117,10 +117,14 @@ def main():
             opt.step()
             sched.step()
             if ema is not None:
+                # Ramped decay (as in YOLO/timm): a fixed 0.998 over a few hundred steps would
+                # still weigh the random initial weights heavily at the end.
+                step = epoch * steps_per_epoch + s
+                decay = min(args.ema, (1 + step) / (10 + step))
                 with torch.no_grad():
                     for e, p in zip(ema.state_dict().values(), net.state_dict().values()):
                         if e.dtype.is_floating_point:
-                            e.mul_(args.ema).add_(p.detach(), alpha=1 - args.ema)
+                            e.mul_(decay).add_(p.detach(), alpha=1 - decay)
                         else:
                             e.copy_(p)
             sums += [lh.item(), lr_.item()]
@@ -130,6 +134,8 @@ def main():
                'lr': sched.get_last_lr()[0], 'minutes': (time.time() - t0) / 60}
         stopping = args.stop_after is not None and epoch + 1 >= args.stop_after
         checkpoint = {'width': args.width, 'state': served.state_dict(), 'epoch': epoch + 1}
+        if ema is not None:  # the plain weights too, to compare with the average
+            torch.save({**checkpoint, 'state': net.state_dict()}, os.path.join(args.out, 'plain.pt'))
         if not val:
             torch.save(checkpoint, os.path.join(args.out, 'last.pt'))
             if epoch + 1 == args.epochs or stopping:

@@ -263,7 +263,7 @@ describe('chipq against a server on a real port', () => {
   it('lists, unloads and loads models, and reports health', async () => {
     const list = await chipq(['models', 'list', '--server', server.url], dir.path);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/diff_detector\s+READY/);
+    expect(list.stdout).toMatch(/diff_detector\s+READY\s+v1 READY\s+newest/);
 
     const refused = await chipq(['models', 'unload', 'add_sub', '--server', server.url], dir.path);
     expect(refused.code).toBe(2);

@@ -37,7 +37,7 @@ Where the model runs:
   --server URL             on a chipq server (default: $CHIPQ_SERVER_URL when set)
   --api-key KEY            the server's API key (default: $CHIPQ_API_KEY), once it requires keys
   --model NAME             model to use (default: the only one there is)
-  --version N              model version (default: the newest ready one; needs --model)
+  --version N              model version (default: the model's default_version; needs --model)
 
 Which images:
   <files, folders, globs>  folders are searched recursively for png, jpg, jpeg, tif, tiff, webp, gif

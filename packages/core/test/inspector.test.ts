@@ -1,6 +1,6 @@
 // The one-call API end to end on real sharp and real ONNX Runtime, with the `diff_detector`
 // fixture: each quadrant of a 64x64 grey pair is a "defect" scored mean |image - reference| / 255.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -167,6 +167,61 @@ describe('createInspector on the embedded engine', () => {
       expect(await codeOf(small.inspect({ image: black, reference: black }))).toBe('IMAGE_TOO_LARGE');
     } finally {
       await small.close();
+    }
+  });
+});
+
+describe('createInspector: the version a request naming none gets', () => {
+  let folder: string;
+  let black: Buffer;
+
+  /** diff_detector with versions 1 and 2 (the same graph), both served, and the given extra config. */
+  async function repository(extra: string): Promise<string> {
+    const models = join(folder, `m${Math.random().toString(36).slice(2)}`);
+    await cp(join(fixtures, 'diff_detector'), join(models, 'diff_detector'), { recursive: true });
+    await cp(join(models, 'diff_detector', '1'), join(models, 'diff_detector', '2'), { recursive: true });
+    const config = join(models, 'diff_detector', 'config.pbtxt');
+    await writeFile(config, `${await readFile(config, 'utf8')}version_policy: { all { } }\n${extra}`);
+    return models;
+  }
+
+  async function versionServed(models: string): Promise<string> {
+    const inspector = await createInspector({ models, loadModels: ['diff_detector'] });
+    try {
+      return (await inspector.inspect({ image: black, reference: black })).model.version;
+    } finally {
+      await inspector.close();
+    }
+  }
+
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'chipq-default-version-'));
+    black = await quadrantPng({ width: 64, height: 64 });
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it('is the newest ready version without chipq.default_version', async () => {
+    expect(await versionServed(await repository(''))).toBe('2');
+  });
+
+  it("is the config's chipq.default_version when set", async () => {
+    const models = await repository(
+      'parameters { key: "chipq.default_version" value: { string_value: "1" } }\n',
+    );
+    expect(await versionServed(models)).toBe('1');
+  });
+
+  it('fails with MODEL_CONFIG_INVALID when chipq.default_version is no version number', async () => {
+    const models = await repository(
+      'parameters { key: "chipq.default_version" value: { string_value: "latest" } }\n',
+    );
+    const inspector = await createInspector({ models, loadModels: ['diff_detector'] });
+    try {
+      expect(await codeOf(inspector.inspect({ image: black, reference: black }))).toBe(
+        'MODEL_CONFIG_INVALID',
+      );
+    } finally {
+      await inspector.close();
     }
   });
 });

@@ -759,7 +759,7 @@ export type components = {
              */
             model?: string;
             /**
-             * @description Default: the newest ready version.
+             * @description Default: the model's default version (`default_version` in GET /models/{name}), else the newest ready version.
              * @example 2
              */
             version?: string;
@@ -913,6 +913,11 @@ export type components = {
             ready: boolean;
             reason: string;
             versions: components["schemas"]["ModelVersion"][];
+            /**
+             * @description The version that serves requests naming none: the `chipq.default_version` parameter of config.pbtxt. null when unset: the newest ready version serves.
+             * @example 1
+             */
+            default_version: string | null;
             inputs: components["schemas"]["Tensor"][];
             outputs: components["schemas"]["Tensor"][];
             labels: string[] | null;

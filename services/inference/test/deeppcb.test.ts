@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDeepPcbAnnotations } from '@chipq/core/evaluation';
+import { defaultVersion, parseModelConfig } from '@chipq/core/model-repository';
 import { iou } from '@chipq/core/postprocess';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
@@ -76,5 +77,21 @@ describe.skipIf(!present)('predict on a real DeepPCB pair with pcb_defect_detect
     expect(found.length).toBeGreaterThanOrEqual(Math.ceil(truth.length / 2));
     const read = await body(await service.app.request(`/api/v1/inference/${result.id}`));
     expect(read).toEqual(result);
+  });
+
+  it("serves the config's default version to requests naming none, and shows it", async () => {
+    const configText = await readFile(path.join(models, 'pcb_defect_detector', 'config.pbtxt'), 'utf8');
+    const configured = defaultVersion(parseModelConfig(configText, { file: 'config.pbtxt' }));
+    expect(configured, 'models/pcb_defect_detector/config.pbtxt names chipq.default_version').toBeDefined();
+    const detail = await body(await service.app.request('/api/v1/models/pcb_defect_detector'));
+    expect(detail.default_version).toBe(configured);
+    const response = await service.app.request('/api/v1/inference/predict', {
+      method: 'POST',
+      body: form({
+        image: new Uint8Array(await readFile(path.join(dataset, `${id}_test.jpg`))),
+        reference: new Uint8Array(await readFile(path.join(dataset, `${id}_temp.jpg`))),
+      }),
+    });
+    expect((await body(response)).model).toEqual({ name: 'pcb_defect_detector', version: configured });
   });
 });

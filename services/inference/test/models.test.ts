@@ -70,6 +70,7 @@ describe.each(databaseKinds)('models on $kind', ({ kind, skip }) => {
       platform: 'onnxruntime_onnx',
       max_batch_size: 8,
       versions: [{ version: '1', state: 'READY', ready: true, reason: '' }],
+      default_version: null,
       labels: ['top_left', 'top_right', 'bottom_left', 'bottom_right'],
       decoder: 'chipq_detections',
       dynamic_batching: { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 2000 },

@@ -28,7 +28,14 @@ const versionStates = (versions: ModelVersions['versions']) =>
   versions.map((v) => `v${v.version} ${v.state}`).join(', ') || '-';
 
 function modelRows(models: ModelSummary[]): string[][] {
-  return models.map((m) => [m.name, m.state, versionStates(m.versions), m.platform, m.reason]);
+  return models.map((m) => [
+    m.name,
+    m.state,
+    versionStates(m.versions),
+    m.default_version === null ? 'newest' : `v${m.default_version}`,
+    m.platform,
+    m.reason,
+  ]);
 }
 
 export async function modelsCommand(args: readonly string[], io: CliIo): Promise<number> {
@@ -53,7 +60,7 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
     case 'list': {
       const list = await callServer(url, () => client.models.list({ signal: io.signal }));
       print(list, () =>
-        renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows(list.models)),
+        renderTable(['model', 'state', 'versions', 'default', 'platform', 'reason'], modelRows(list.models)),
       );
       return exitCodes.ok;
     }
@@ -62,7 +69,7 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
       print(
         model,
         () =>
-          renderTable(['model', 'state', 'versions', 'platform', 'reason'], modelRows([model])) +
+          renderTable(['model', 'state', 'versions', 'default', 'platform', 'reason'], modelRows([model])) +
           `  labels: ${model.labels?.join(', ') ?? '-'}\n`,
       );
       return exitCodes.ok;

@@ -32,7 +32,7 @@ export interface InspectRequest {
   reference?: ImageInput;
   /** Default: the inspector's `defaultModel`. */
   model?: string;
-  /** Default: the newest ready version. */
+  /** Default: the model's `chipq.default_version` parameter (config.pbtxt), else the newest ready version. */
   version?: string;
   /** Overrides the confidence threshold for this image (e.g. 0.01 to compute mAP). */
   confidenceThreshold?: number;
@@ -196,7 +196,7 @@ class DefaultInspector implements Inspector {
       const result = await this.engine.infer(
         {
           model,
-          version: request.version,
+          version: request.version ?? plan.defaultVersion,
           inputs: pre.inputs,
           id: request.id,
           traceparent: request.traceparent,

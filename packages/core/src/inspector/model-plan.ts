@@ -6,6 +6,7 @@
  */
 import type { CallOptions, Engine } from '../engine/engine.js';
 import { ChipqError, isChipqError } from '../errors.js';
+import { defaultVersion } from '../model-repository/default-version.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { readModelEntry } from '../model-repository/model-repository-reader.js';
 import type { VerdictRules } from '../postprocess/verdict-rules.js';
@@ -16,6 +17,8 @@ export interface ModelPlan {
   labels: readonly string[];
   /** The inspector's rules with the model's `chipq.verdict` parameter applied (not yet resolved). */
   rules: VerdictRules;
+  /** The version that serves requests naming none (`chipq.default_version`); undefined: the newest ready. */
+  defaultVersion: string | undefined;
 }
 
 /** The model's own rules: parameter `chipq.verdict`, a JSON object of `VerdictRules`. */
@@ -87,6 +90,11 @@ export class ModelPlanCache {
     const config = await this.engine.modelConfig(model, undefined, options);
     planInputs(config); // fail now, naming the config, rather than on every image
     const rules = { ...this.baseRules, ...modelRules(config) };
-    return { config, labels: await readLabels(this.repository, config, options.signal), rules };
+    return {
+      config,
+      labels: await readLabels(this.repository, config, options.signal),
+      rules,
+      defaultVersion: defaultVersion(config),
+    };
   }
 }

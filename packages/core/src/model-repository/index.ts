@@ -3,6 +3,8 @@
  * config.pbtxt parsed (protobuf text format, unknown fields kept) and written back, Triton's JSON
  * form of a config, the repository and version folders, and version_policy.
  */
+
+export { defaultVersion, defaultVersionParameter } from './default-version.js';
 export type {
   DataType,
   DynamicBatchingConfig,

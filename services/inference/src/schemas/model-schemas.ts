@@ -34,6 +34,11 @@ export const ModelSummarySchema = z
     ready: z.boolean(),
     reason: z.string(),
     versions: z.array(ModelVersionSchema),
+    default_version: z.string().nullable().openapi({
+      description:
+        'The version that serves requests naming none: the `chipq.default_version` parameter of config.pbtxt. null when unset: the newest ready version serves.',
+      example: '1',
+    }),
     inputs: z.array(TensorSchema),
     outputs: z.array(TensorSchema),
     labels: z.array(z.string()).nullable(),

@@ -20,7 +20,10 @@ export const PredictFormSchema = z
     model: modelName
       .optional()
       .openapi({ description: 'Default: the only (or first) model in the repository.' }),
-    version: modelVersion.optional().openapi({ description: 'Default: the newest ready version.' }),
+    version: modelVersion.optional().openapi({
+      description:
+        "Default: the model's default version (`default_version` in GET /models/{name}), else the newest ready version.",
+    }),
     confidence_threshold: confidenceThresholdField,
     ...traceabilityFormFields,
   })

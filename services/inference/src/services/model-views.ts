@@ -3,7 +3,7 @@
  * repository index to the API's model views.
  */
 import type { ModelConfig, ModelIndexEntry, ModelState, TensorConfig } from '@chipq/core';
-import type { ModelRepositoryEntry } from '@chipq/core/model-repository';
+import { defaultVersion, type ModelRepositoryEntry } from '@chipq/core/model-repository';
 import type { ModelDeployment } from '../db/database.js';
 import type {
   DeploymentEventView,
@@ -67,6 +67,7 @@ export function summaryView(entry: ModelRepositoryEntry, index: ModelIndexEntry[
     ready: status.ready,
     reason: status.reason,
     versions,
+    default_version: defaultVersion(config) ?? null,
     inputs: config.input.map(tensor),
     outputs: config.output.map(tensor),
     labels: entry.labels ?? null,
@@ -93,6 +94,7 @@ export function unreadableSummary(name: string, reason: string, index: ModelInde
     ready: false,
     reason,
     versions,
+    default_version: null,
     inputs: [],
     outputs: [],
     labels: null,
