@@ -19,6 +19,8 @@ const skip = browserSkipReason() !== undefined;
 const pair = deeppcbPair('00041000');
 const shots = path.join(repositoryRoot, 'test-output', 'console');
 const model = 'pcb_defect_detector';
+/** The service's bootstrap admin key (CHIPQ_ADMIN_KEY), typed into the Models page. */
+const adminKey = 'console-test-admin-key-0123456789abcdef';
 
 describe.skipIf(skip)('console in Chromium, offline', () => {
   let served: ServedConsole;
@@ -30,7 +32,7 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true });
-    served = await serveConsole();
+    served = await serveConsole({ CHIPQ_ADMIN_KEY: adminKey });
     browser = await launchOffline();
     page = await browser.context.newPage();
     // Two shared cores: generous waits, never timing assertions.
@@ -164,14 +166,19 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
     await card.waitFor();
     expect(await card.locator('tbody tr').count()).toBe(2);
     expect(await card.getByText('yes (newest ready)').count()).toBe(1);
-    await page.getByLabel('Admin key').fill('s3cret-admin-key');
+    // Without a key the service refuses, and the page says why.
+    await card.getByRole('button', { name: 'Unload' }).click();
+    await card.getByRole('alert').waitFor();
+    expect(await card.getByRole('alert').textContent()).toMatch(/401|key|auth/i);
+
+    await page.getByLabel('Admin key').fill(adminKey);
     await page.getByRole('button', { name: 'Use key' }).click();
-    expect(await page.evaluate(() => sessionStorage.getItem('chipq.adminKey'))).toBe('s3cret-admin-key');
+    expect(await page.evaluate(() => sessionStorage.getItem('chipq.adminKey'))).toBe(adminKey);
     expect(await page.evaluate(() => localStorage.getItem('chipq.adminKey'))).toBeNull();
 
     const unload = page.waitForRequest((r) => r.url().endsWith(`/models/${model}/unload`));
     await card.getByRole('button', { name: 'Unload' }).click();
-    expect((await unload).headers().authorization).toBe('Bearer s3cret-admin-key');
+    expect((await unload).headers().authorization).toBe(`Bearer ${adminKey}`);
     await card.locator('.toolbar .state', { hasText: 'UNAVAILABLE' }).waitFor();
     await card.getByRole('button', { name: 'Load', exact: true }).click();
     await card.locator('.toolbar .state', { hasText: 'READY' }).waitFor({ timeout: 120_000 });

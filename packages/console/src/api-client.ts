@@ -1,6 +1,6 @@
 // The console's one SDK client, on this page's origin (the service serves the console).
-// Every call carries the admin key as a Bearer token when one is saved for this tab, so
-// admin-only calls (load, unload) work once the service checks keys.
+// Every call carries the key saved for this tab (the SDK's `apiKey`, sent as a Bearer token):
+// load and unload need an admin key, and reads need a key once the service has issued any.
 import { ChipqApiError, type ChipqClient, createChipqClient } from '@chipq/sdk';
 import { readAdminKey } from './admin-key.js';
 
@@ -8,7 +8,7 @@ export function apiClient(): ChipqClient {
   const key = readAdminKey();
   return createChipqClient({
     baseUrl: window.location.origin,
-    headers: key === undefined ? {} : { authorization: `Bearer ${key}` },
+    ...(key === undefined ? {} : { apiKey: key }),
   });
 }
 

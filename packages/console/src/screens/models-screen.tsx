@@ -57,7 +57,8 @@ function AdminKey() {
         </button>
       )}
       <span class="muted">
-        Sent as a Bearer token for load and unload; kept in this tab's session storage only.
+        Sent as a Bearer token with every call (load and unload need an admin key); kept in this tab's session
+        storage only.
       </span>
     </form>
   );
