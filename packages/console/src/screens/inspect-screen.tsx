@@ -87,7 +87,9 @@ export function InspectScreen() {
           <label>
             Version
             <select name="version" value={version} onChange={(e) => setVersion(e.currentTarget.value)}>
-              <option value="">newest ready</option>
+              <option value="">
+                default{chosen?.default_version ? ` (${chosen.default_version})` : ' (newest ready)'}
+              </option>
               {versions.map((v) => (
                 <option key={v.version} value={v.version} disabled={!v.ready}>
                   {v.version} ({v.state})

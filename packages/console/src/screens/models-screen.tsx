@@ -1,5 +1,5 @@
-// Models and health: the service's readiness, each model's versions and state (the newest
-// ready version serves requests that name none), load and unload with the admin key asked for
+// Models and health: the service's readiness, each model's versions and state (and the
+// default version, which serves requests that name none), load and unload with the admin key asked for
 // here and kept for this tab only, and charts of the selected model.
 import { ChipqApiError, type Health, type ModelSummary } from '@chipq/sdk';
 import { useState } from 'preact/hooks';
@@ -68,10 +68,13 @@ function ModelCard(props: { model: ModelSummary; selected: boolean; onChanged: (
   const { model } = props;
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
+  // config.pbtxt's chipq.default_version when set, else the newest ready version serves.
   const newestReady = model.versions
     .filter((v) => v.ready)
-    .map((v) => Number(v.version))
-    .sort((a, b) => b - a)[0];
+    .map((v) => v.version)
+    .sort((a, b) => Number(b) - Number(a))[0];
+  const defaultVersion = model.default_version ?? newestReady;
+  const defaultNote = model.default_version === null ? 'yes (newest ready)' : 'yes (configured)';
   async function act(action: 'load' | 'unload') {
     setBusy(action);
     setError(undefined);
@@ -127,7 +130,7 @@ function ModelCard(props: { model: ModelSummary; selected: boolean; onChanged: (
               <td>
                 <span class={`state state-${v.state.toLowerCase()}`}>{v.state}</span>
               </td>
-              <td>{Number(v.version) === newestReady ? 'yes (newest ready)' : ''}</td>
+              <td>{v.version === defaultVersion ? defaultNote : ''}</td>
               <td>{v.reason || '—'}</td>
             </tr>
           ))}
