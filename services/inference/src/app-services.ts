@@ -95,6 +95,7 @@ export function createAppServices(deps: AppDeps) {
       activity: deps.databaseActivity,
       inspector,
       environment: config.environment,
+      tritonHttpUrl: config.engine === 'triton' ? config.tritonHttpUrl : undefined,
     }),
     modelMonitoring: createModelMonitoringService({ db, inspector, catalog, summaries }),
   };

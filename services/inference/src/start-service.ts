@@ -61,6 +61,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   const { config } = options;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = options.metrics ?? createServiceMetrics();
+  for (const warning of config.startupWarnings) logger.warn(warning);
   const opened: Array<() => Promise<unknown>> = [];
   try {
     const database = await openDatabase({

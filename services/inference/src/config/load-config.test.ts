@@ -41,7 +41,35 @@ describe('loadConfig', () => {
       { given: { DATABASE_URL: 'postgres://u@h/db' }, want: { databaseUrl: 'postgres://u@h/db' } },
     ],
     ['threshold', { given: { MODEL_CONFIDENCE_THRESHOLD: '0.5' }, want: { confidenceThreshold: 0.5 } }],
-    // Both are named by the 413 answers they configure, so they must exist.
+    [
+      "the seed's driver suffix",
+      {
+        given: { DATABASE_URL: 'postgresql+asyncpg://u@h/db' },
+        want: { databaseUrl: 'postgresql://u@h/db' },
+      },
+    ],
+    [
+      "the seed's model name",
+      { given: { TRITON_MODEL_NAME: 'm' }, want: { defaultModel: 'm', startupWarnings: [] } },
+    ],
+    [
+      'DEFAULT_MODEL over the seed name, with a warning',
+      {
+        given: { DEFAULT_MODEL: 'a', TRITON_MODEL_NAME: 'b' },
+        want: {
+          defaultModel: 'a',
+          startupWarnings: [expect.stringContaining('TRITON_MODEL_NAME=b has no effect')],
+        },
+      },
+    ],
+    [
+      'TRITON_HTTP_URL with Triton',
+      {
+        given: { ENGINE: 'triton', TRITON_SERVER_URL: 'h:8001', TRITON_HTTP_URL: 'http://h:8000/' },
+        want: { tritonHttpUrl: 'http://h:8000', startupWarnings: [] },
+      },
+    ],
+
     [
       'batch body limit',
       { given: { BATCH_MAX_BODY: '64MiB' }, want: { batchMaxBodyBytes: 64 * 1024 * 1024 } },
@@ -82,7 +110,7 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toEqual([
       'PORT: expected an integer between 1 and 65535, got "abc"',
-      'DATABASE_URL: expected a postgres:// or postgresql:// URL, got "mysql://x"',
+      'DATABASE_URL: expected a postgres:// or postgresql:// URL (a driver suffix such as postgresql+asyncpg:// is accepted), got "mysql://x"',
       'ENGINE: expected one of onnx, triton, got "tensorrt"',
       'MODEL_CONFIDENCE_THRESHOLD: expected a number between 0 and 1, got "1.5"',
     ]);

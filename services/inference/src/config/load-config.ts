@@ -12,6 +12,7 @@ import {
   parseIntegerInRange,
   parseNumberInRange,
 } from './env-values.js';
+import { seedVariableWarnings, withoutDriverSuffix } from './seed-variables.js';
 
 export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
@@ -22,7 +23,10 @@ export interface ServiceConfig {
   port: number;
   /** `HOST`, default `127.0.0.1` (this machine only); `0.0.0.0` to listen on every interface. */
   host: string;
-  /** `DATABASE_URL`; undefined means embedded PGlite under `dataDir`. */
+  /**
+   * `DATABASE_URL`; undefined means embedded PGlite under `dataDir`. A driver suffix
+   * (`postgresql+asyncpg://`, the seed's form) is accepted and dropped.
+   */
   databaseUrl: string | undefined;
   /** `DATA_DIR`, default `./.chipq/data`: PGlite files and queued batch images (`blobs/`). */
   dataDir: string;
@@ -32,6 +36,8 @@ export interface ServiceConfig {
   engine: 'onnx' | 'triton';
   /** `TRITON_SERVER_URL` (gRPC, `host:port`), required when `ENGINE=triton`. */
   tritonServerUrl: string | undefined;
+  /** `TRITON_HTTP_URL` (`http://host:8000`): Triton's HTTP endpoint, checked by health when `ENGINE=triton`. */
+  tritonHttpUrl: string | undefined;
   /** `TRITON_TIMEOUT` in ms (plain numbers are seconds), default 30 s. */
   tritonTimeoutMs: number;
   /** `MODEL_REPOSITORY`, default `./models`, resolved against the working directory. */
@@ -47,7 +53,7 @@ export interface ServiceConfig {
   /** `IMAGE_TARGET_WIDTH` / `IMAGE_TARGET_HEIGHT`: used when a model has dynamic dims. */
   imageTargetWidth: number | undefined;
   imageTargetHeight: number | undefined;
-  /** `DEFAULT_MODEL`: used when a request names no model. Default: the only loaded model. */
+  /** `DEFAULT_MODEL` (or the seed's `TRITON_MODEL_NAME`): used when a request names no model. Default: the only loaded model. */
   defaultModel: string | undefined;
   /** `MODEL_CONFIDENCE_THRESHOLD` in [0, 1], default 0.75. */
   confidenceThreshold: number;
@@ -65,6 +71,8 @@ export interface ServiceConfig {
   adminKey: string | undefined;
   /** `RATE_LIMIT`: requests per minute per API key (or per client address without one), default 6000; 0 turns limits off. */
   rateLimitPerMinute: number;
+  /** Seed variables that have no effect, one sentence each: logged as warnings at start-up. */
+  startupWarnings: string[];
 }
 
 export class ConfigError extends Error {
@@ -104,17 +112,27 @@ const envSchema = z.object({
   HOST: text,
   DATABASE_URL: field(
     (t): Parsed<string> =>
-      /^postgres(ql)?:\/\/\S+$/.test(t.trim())
-        ? { ok: true, value: t.trim() }
-        : { ok: false, message: `expected a postgres:// or postgresql:// URL, got ${JSON.stringify(t)}` },
+      /^postgres(ql)?(\+[a-z0-9_]+)?:\/\/\S+$/i.test(t.trim())
+        ? { ok: true, value: withoutDriverSuffix(t.trim()) }
+        : {
+            ok: false,
+            message: `expected a postgres:// or postgresql:// URL (a driver suffix such as postgresql+asyncpg:// is accepted), got ${JSON.stringify(t)}`,
+          },
   ),
   DATA_DIR: text,
   IMAGE_STORE_DIR: text,
   ENGINE: oneOf(['onnx', 'triton'] as const),
   TRITON_SERVER_URL: text,
+  TRITON_HTTP_URL: field(
+    (t): Parsed<string> =>
+      /^https?:\/\/\S+$/.test(t.trim())
+        ? { ok: true, value: t.trim().replace(/\/+$/, '') }
+        : { ok: false, message: `expected an http:// or https:// URL, got ${JSON.stringify(t)}` },
+  ),
   TRITON_TIMEOUT: field(parseDurationMs),
   MODEL_REPOSITORY: text,
   DEFAULT_MODEL: text,
+  TRITON_MODEL_NAME: text,
   IMAGE_MAX_SIZE: field(parseByteSize),
   BATCH_MAX_BODY: field(parseByteSize),
   MODEL_UPLOAD_MAX_SIZE: field(parseByteSize),
@@ -158,6 +176,7 @@ export function loadConfig(
   if (engine === 'triton' && e.TRITON_SERVER_URL === undefined) {
     throw new ConfigError(['TRITON_SERVER_URL: required when ENGINE=triton (e.g. localhost:8001)']);
   }
+  const defaultModel = e.DEFAULT_MODEL ?? e.TRITON_MODEL_NAME;
   return {
     port: e.PORT ?? 8080,
     host: e.HOST ?? '127.0.0.1',
@@ -166,6 +185,7 @@ export function loadConfig(
     imageStoreDir: e.IMAGE_STORE_DIR === undefined ? undefined : path.resolve(cwd, e.IMAGE_STORE_DIR),
     engine,
     tritonServerUrl: e.TRITON_SERVER_URL,
+    tritonHttpUrl: e.TRITON_HTTP_URL,
     tritonTimeoutMs: e.TRITON_TIMEOUT ?? 30_000,
     modelRepository: path.resolve(cwd, e.MODEL_REPOSITORY ?? 'models'),
     imageMaxBytes: e.IMAGE_MAX_SIZE ?? 10 * 1024 * 1024,
@@ -174,7 +194,7 @@ export function loadConfig(
     imageMaxPixels: e.IMAGE_MAX_PIXELS,
     imageTargetWidth: e.IMAGE_TARGET_WIDTH,
     imageTargetHeight: e.IMAGE_TARGET_HEIGHT,
-    defaultModel: e.DEFAULT_MODEL,
+    defaultModel,
     confidenceThreshold: e.MODEL_CONFIDENCE_THRESHOLD ?? 0.75,
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT ?? 30_000,
     batchConcurrency: e.BATCH_CONCURRENCY ?? 8,
@@ -183,5 +203,6 @@ export function loadConfig(
     environment: e.ENVIRONMENT ?? 'development',
     adminKey: e.CHIPQ_ADMIN_KEY,
     rateLimitPerMinute: e.RATE_LIMIT ?? 6000,
+    startupWarnings: seedVariableWarnings(env, { engine, defaultModel }),
   };
 }

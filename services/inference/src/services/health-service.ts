@@ -20,6 +20,8 @@ export interface HealthServiceOptions {
   activity?: DatabaseActivity | undefined;
   inspector: Inspector;
   environment: string;
+  /** Triton's HTTP endpoint (`TRITON_HTTP_URL`): when set, the engine is ready only if it answers too. */
+  tritonHttpUrl?: string | undefined;
   /** Each check's deadline, default 2 s. */
   checkTimeoutMs?: number;
 }
@@ -46,6 +48,19 @@ async function timed<T>(fn: () => Promise<T>, timeoutMs: number): Promise<Timed<
   }
 }
 
+/** Triton's HTTP readiness (`GET /v2/health/ready`, 200 when ready), within `timeoutMs`. */
+async function httpReady(baseUrl: string, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  try {
+    const response = await fetch(`${baseUrl}/v2/health/ready`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return response.status === 200
+      ? { ok: true, detail: 'ready' }
+      : { ok: false, detail: `not ready (HTTP ${response.status})` };
+  } catch (error) {
+    return { ok: false, detail: `unreachable (${(error as Error).message})` };
+  }
+}
+
 export function createHealthService(options: HealthServiceOptions) {
   const started = Date.now();
   const timeoutMs = options.checkTimeoutMs ?? 2000;
@@ -53,6 +68,9 @@ export function createHealthService(options: HealthServiceOptions) {
 
   async function check(): Promise<HealthView> {
     const recent = options.activity?.answeredWithin(timeoutMs);
+    // Alongside the other checks, not after them.
+    const httpCheck =
+      options.tritonHttpUrl === undefined ? undefined : httpReady(options.tritonHttpUrl, timeoutMs);
     const [database, engineReady, index] = await Promise.all([
       recent !== undefined
         ? ({ value: `answered a query ${Math.round(recent)} ms ago`, ms: 0 } as Timed<string>)
@@ -60,6 +78,7 @@ export function createHealthService(options: HealthServiceOptions) {
       timed(() => engine.isReady(), timeoutMs),
       timed(() => engine.repositoryIndex(), timeoutMs),
     ]);
+    const http = await httpCheck;
     const models = (index.value ?? []).map((e) => ({
       name: e.name,
       version: e.version,
@@ -68,7 +87,7 @@ export function createHealthService(options: HealthServiceOptions) {
       reason: e.reason,
     }));
     const databaseOk = database.error === undefined;
-    const engineOk = engineReady.error === undefined && engineReady.value === true;
+    const engineOk = engineReady.error === undefined && engineReady.value === true && (http?.ok ?? true);
     const anyModel = models.some((m) => m.ready);
     const ready = databaseOk && engineOk && anyModel;
     return {
@@ -88,8 +107,9 @@ export function createHealthService(options: HealthServiceOptions) {
           kind: engine.kind,
           status: engineOk ? (anyModel ? 'ok' : 'fail') : 'fail',
           detail:
-            engineReady.error?.message ??
-            (engineReady.value ? (anyModel ? 'ready' : 'ready, but no model is READY') : 'not ready'),
+            (engineReady.error?.message ??
+              (engineReady.value ? (anyModel ? 'ready' : 'ready, but no model is READY') : 'not ready')) +
+            (http ? `; HTTP endpoint ${options.tritonHttpUrl}: ${http.detail}` : ''),
           latency_ms: Math.round(engineReady.ms * 100) / 100,
         },
         models,

@@ -1,0 +1,44 @@
+/**
+ * The environment file of the service chipq replaces (the "seed") keeps working: what chipq can
+ * honour it honours (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME, TRITON_HTTP_URL), and
+ * every seed variable that has no effect gets one clear warning at start-up instead of being
+ * silently ignored.
+ */
+
+/** `postgresql+asyncpg://...` (SQLAlchemy's driver suffix) as `postgresql://...`; other URLs unchanged. */
+export function withoutDriverSuffix(url: string): string {
+  return url.replace(/^(postgres(?:ql)?)\+[a-z0-9_]+:\/\//i, '$1://');
+}
+
+interface SeedContext {
+  engine: 'onnx' | 'triton';
+  defaultModel: string | undefined;
+}
+
+/** One warning per seed variable set in `env` that does nothing in this configuration. */
+export function seedVariableWarnings(env: Record<string, string | undefined>, config: SeedContext): string[] {
+  const set = (name: string) => (env[name] ?? '').trim() !== '';
+  const warnings: string[] = [];
+  if (set('REDIS_URL'))
+    warnings.push(
+      'REDIS_URL is set but has no effect: chipq keeps its shared state (results, the batch queue, deployments) in the database, and counts rate limits (RATE_LIMIT) per replica in memory',
+    );
+  if (set('KAFKA_BOOTSTRAP_SERVERS'))
+    warnings.push('KAFKA_BOOTSTRAP_SERVERS is set but has no effect: chipq publishes no events to Kafka');
+  if (set('OTEL_EXPORTER_OTLP_ENDPOINT'))
+    warnings.push(
+      'OTEL_EXPORTER_OTLP_ENDPOINT is set but has no effect: this build exports no traces (spans stay in process)',
+    );
+  if (set('TRITON_URL'))
+    warnings.push(
+      'TRITON_URL is set but has no effect: chipq reads TRITON_SERVER_URL (gRPC host:port) with ENGINE=triton',
+    );
+  if (set('TRITON_HTTP_URL') && config.engine !== 'triton')
+    warnings.push('TRITON_HTTP_URL is set but has no effect with the embedded engine (set ENGINE=triton)');
+  const seedModel = env.TRITON_MODEL_NAME?.trim();
+  if (seedModel && config.defaultModel !== seedModel)
+    warnings.push(
+      `TRITON_MODEL_NAME=${seedModel} has no effect: DEFAULT_MODEL=${config.defaultModel} names the default model`,
+    );
+  return warnings;
+}
