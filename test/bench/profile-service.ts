@@ -23,6 +23,8 @@ interface ProfileNode {
   children?: number[];
 }
 interface CpuProfile {
+  /** Microseconds on one monotonic clock shared by every thread's profile. */
+  startTime: number;
   nodes: ProfileNode[];
   samples: number[];
   timeDeltas: number[];
@@ -42,12 +44,14 @@ function areaOf(url: string, name: string): string {
   return match ? `chipq ${match[2]}` : url;
 }
 
-/** Self time per area and per function, in ms and % of the profile. */
-export function summariseProfile(profile: CpuProfile, top = 15) {
+/** Self time per area and per function, in ms and % of the profile, from sample time `fromUs` on. */
+export function summariseProfile(profile: CpuProfile, fromUs = 0, top = 15) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= fromUs) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
   const total = [...selfUs.values()].reduce((sum, us) => sum + us, 0);
   const areas = new Map<string, number>();
@@ -86,6 +90,8 @@ async function main(): Promise<void> {
     env: values['database-url'] ? { DATABASE_URL: values['database-url'] } : {},
   });
   const { pairs } = await loadBenchPairs(8);
+  // Only the load is summarised: start-up (initdb, model loading) is the start-up bench's business.
+  const skipUs = (performance.now() - service.spawnedAt) * 1000;
   const result = await httpLoad({
     url: service.url,
     path: '/api/v1/inference/predict',
@@ -98,11 +104,15 @@ async function main(): Promise<void> {
   console.log(
     `load: ${result.throughput.toFixed(1)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.errors} errors; load average ${load.join(' ')} -> ${loadAverage().join(' ')}`,
   );
+  // Main thread first (thread id 0 in node's file name), then the workers.
   const files = (await readdir(out)).filter((file) => file.endsWith('.cpuprofile')).sort();
-  for (const file of files) {
-    const profile = JSON.parse(await readFile(path.join(out, file), 'utf8')) as CpuProfile;
-    const summary = summariseProfile(profile);
-    console.log(`\n== ${file}: ${(summary.totalMs / 1000).toFixed(1)} s sampled`);
+  const profiles = await Promise.all(
+    files.map(async (file) => JSON.parse(await readFile(path.join(out, file), 'utf8')) as CpuProfile),
+  );
+  const loadFromUs = (profiles[0]?.startTime ?? 0) + skipUs;
+  for (const [i, file] of files.entries()) {
+    const summary = summariseProfile(profiles[i] as CpuProfile, loadFromUs);
+    console.log(`\n== ${file}: ${(summary.totalMs / 1000).toFixed(1)} s sampled under load`);
     console.log(formatTable(['area', 'self ms', '%'], summary.areas));
     console.log(formatTable(['function', 'self ms', '%'], summary.functions));
   }

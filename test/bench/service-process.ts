@@ -16,6 +16,8 @@ export const serviceEntry = path.join(repoRoot, 'services/inference/dist/main.js
 export interface ServiceProcess {
   url: string;
   pid: number;
+  /** `performance.now()` when the process was spawned. */
+  spawnedAt: number;
   /** Milliseconds from spawn to the first 200 of /api/v1/monitoring/health. */
   startupMs: number;
   /** Resident set size now, in MB (Linux /proc; `ps` elsewhere). */
@@ -87,6 +89,7 @@ export async function startServiceProcess(
   return {
     url,
     pid,
+    spawnedAt: started,
     startupMs,
     async rssMb() {
       const kb = await procStatus(pid, 'VmRSS');

@@ -64,17 +64,32 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   for (const warning of config.startupWarnings) logger.warn(warning);
   const opened: Array<() => Promise<unknown>> = [];
   try {
-    const database = await openDatabase({
-      databaseUrl: config.databaseUrl,
-      dataDir: config.dataDir,
-      schema: options.databaseSchema,
-      onPoolWait: (seconds) => metrics.dbPoolWait.observe(seconds),
-    });
-    opened.push(() => database.close());
-    const engine = options.inspector === undefined ? await createEngine(config) : undefined;
-    if (engine !== undefined) opened.push(() => engine.close());
-    const inspector = options.inspector ?? (await createOwnInspector(config, engine, options.defaultModel));
-    if (options.inspector === undefined) opened.push(() => inspector.close());
+    // The database and the engine start at the same time: each takes most of start-up on its
+    // own (PGlite in its worker thread, one onnxruntime session per instance in theirs).
+    const inspectorSteps: Array<() => Promise<unknown>> = [];
+    const startInspector = async (): Promise<Inspector> => {
+      const engine = await createEngine(config);
+      if (engine !== undefined) inspectorSteps.push(() => engine.close());
+      const inspector = await createOwnInspector(config, engine, options.defaultModel);
+      inspectorSteps.push(() => inspector.close());
+      return inspector;
+    };
+    const [databaseStart, inspectorStart] = await Promise.allSettled([
+      openDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+        schema: options.databaseSchema,
+        onPoolWait: (seconds) => metrics.dbPoolWait.observe(seconds),
+      }),
+      options.inspector ?? startInspector(),
+    ]);
+    // Closed in reverse on stop or failure: inspector, engine, then the database.
+    if (databaseStart.status === 'fulfilled') opened.push(() => databaseStart.value.close());
+    opened.push(...inspectorSteps);
+    if (databaseStart.status === 'rejected') throw databaseStart.reason;
+    if (inspectorStart.status === 'rejected') throw inspectorStart.reason;
+    const database = databaseStart.value;
+    const inspector = inspectorStart.value;
     await ensureWritableDir(path.join(config.dataDir, 'blobs'), 'DATA_DIR');
     const services = createAppServices({
       db: database.db,
