@@ -19,7 +19,7 @@ export interface EmbeddedPostgres {
 }
 
 /** Where the build leaves the template (scripts/build-pglite-template.ts); absent when running from source. */
-export const pgliteTemplateFile = fileURLToPath(new URL('./pglite-template.tar.gz', import.meta.url));
+export const pgliteTemplateDir = fileURLToPath(new URL('./pglite-template', import.meta.url));
 
 /**
  * Starts PGlite over `dataDir` (created when missing; `memory://` keeps it in memory) in a
@@ -27,17 +27,20 @@ export const pgliteTemplateFile = fileURLToPath(new URL('./pglite-template.tar.g
  */
 export async function startPglite(
   dataDir: string,
-  options: { templateFile?: string } = {},
+  options: { templateDir?: string } = {},
 ): Promise<EmbeddedPostgres> {
   const resolve = createRequire(import.meta.url).resolve;
-  const templateFile = options.templateFile ?? pgliteTemplateFile;
+  const templateDir = options.templateDir ?? pgliteTemplateDir;
   const workerData: PgliteWorkerData = {
     pglitePath: resolve('@electric-sql/pglite'),
     socketPath: resolve('@electric-sql/pglite-socket'),
     dataDir,
-    templateFile: existsSync(templateFile) ? templateFile : undefined,
+    templateDir: existsSync(templateDir) ? templateDir : undefined,
   };
-  const worker = new Worker(`(${pgliteWorkerMain.toString()})()`, { eval: true, workerData });
+  // esbuild's keepNames (tsx, some bundles) wraps inner functions in `__name(...)`, a helper
+  // the worker's scope lacks: give it a no-op one.
+  const source = `var __name = (target) => target;\n(${pgliteWorkerMain.toString()})()`;
+  const worker = new Worker(source, { eval: true, workerData });
   const exited = new Promise<void>((done) => worker.once('exit', () => done()));
   const ready = await new Promise<PgliteWorkerMessage>((answer, reject) => {
     worker.once('message', answer);
