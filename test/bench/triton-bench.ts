@@ -18,7 +18,16 @@ import { createTritonEngine, type Tensor } from '@chipq/core';
 import { createTritonClient } from '@chipq/core/triton-client';
 import { startTritonServer } from '../triton/support/triton-server.js';
 import { benchModel, benchTensors, repoRoot } from './bench-inputs.js';
-import { type BenchSection, formatTable, type LoadResult, printSection, runLoad } from './bench-util.js';
+import {
+  type BenchSection,
+  formatTable,
+  interleave,
+  type LoadResult,
+  medianRatio,
+  printSection,
+  runLoad,
+} from './bench-util.js';
+import { restInfer } from './triton-rest.js';
 
 export interface TritonBenchOptions {
   concurrencies?: number[];
@@ -237,6 +246,8 @@ export async function runTritonBench(
             durationMs,
           },
         );
+        const rest = restInfer(`http://127.0.0.1:${server.httpPort}`, load.model, load.inputs, concurrency);
+        const overRest = await runLoad(rest.infer, { concurrency, durationMs }).finally(() => rest.close());
         const theirs = await tritonclientLoad(server.grpcUrl, load, concurrency, durationMs);
         const perf = await perfAnalyzerLoad(server.grpcUrl, load, concurrency, durationMs);
         if (typeof perf === 'string') notes.add(perf);
@@ -244,6 +255,7 @@ export async function runTritonBench(
           ['chipq', ours],
           ['grpc-js bare', bare],
           ['chipq engine, shm', shm],
+          ['REST binary, undici bare', overRest],
           ['tritonclient', theirs],
           ['perf_analyzer', perf],
         ] as const) {
@@ -262,6 +274,10 @@ export async function runTritonBench(
           ours.throughput / theirs.throughput;
         ratios[`triton_${load.model}_throughput_chipq_over_bare_grpc_js@c${concurrency}`] =
           ours.throughput / bare.throughput;
+        ratios[`triton_${load.model}_throughput_rest_undici_over_tritonclient@c${concurrency}`] =
+          overRest.throughput / theirs.throughput;
+        ratios[`triton_${load.model}_throughput_rest_undici_over_bare_grpc_js@c${concurrency}`] =
+          overRest.throughput / bare.throughput;
         ratios[`triton_${load.model}_throughput_shm_over_grpc@c${concurrency}`] =
           shm.throughput / ours.throughput;
         ratios[`triton_${load.model}_p50_chipq_over_tritonclient@c${concurrency}`] =
@@ -271,6 +287,24 @@ export async function runTritonBench(
             ours.throughput / perf.throughput;
       }
     }
+    // The goal line: our client's layers over bare grpc-js on add_sub at c=8, where nothing but
+    // the client's own cost shows; interleaved rounds so a load spike hurts both alike.
+    const addSub = workloads[0] as Workload;
+    const goal = await interleave(
+      {
+        chipq: () =>
+          runLoad(() => client.modelInfer({ model: addSub.model, inputs: addSub.inputs }), {
+            concurrency: 8,
+            durationMs,
+          }),
+        bare: () => runLoad(bareInfer(addSub), { concurrency: 8, durationMs }),
+      },
+      3,
+    );
+    ratios['triton_client_over_bare_grpc_js@c8'] = medianRatio(goal.chipq.runs, goal.bare.runs);
+    notes.add(
+      `triton_client_over_bare_grpc_js@c8: add_sub, median of 3 interleaved rounds (chipq ${goal.chipq.median.throughput.toFixed(0)}, bare ${goal.bare.median.throughput.toFixed(0)} infer/s)`,
+    );
     return {
       title: `Triton 2.51 (bundled, Python backend running onnxruntime on CPU): chipq client vs tritonclient ${'2.51.0'} and perf_analyzer; ${detector.model} on ${source}`,
       table: formatTable(['model', 'conc', 'client', 'infer/s', 'p50 ms', 'p99 ms', 'errors'], rows),
