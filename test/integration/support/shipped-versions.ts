@@ -9,7 +9,9 @@ import { join } from 'node:path';
 export const root = join(import.meta.dirname, '..', '..', '..');
 export const models = join(root, 'models');
 export const model = 'pcb_defect_detector';
-export const dataset = join(root, '..', 'shared', 'datasets', 'deeppcb', 'trainval');
+/** `../shared/datasets/deeppcb/trainval` beside the project, or CHIPQ_DEEPPCB_DIR. */
+export const dataset =
+  process.env.CHIPQ_DEEPPCB_DIR ?? join(root, '..', 'shared', 'datasets', 'deeppcb', 'trainval');
 
 /**
  * Every shipped version and the float version it must agree with (a float version names itself).
