@@ -1,13 +1,14 @@
 // One result at its own URL (/results/<id>): what a colleague opens from a shared link.
 import { apiClient } from '../api-client.js';
 import { ResultDetail } from '../components/result-detail.js';
-import { cachedImages } from '../image-cache.js';
+import { useCachedImages } from '../image-cache.js';
 import { reviewStore } from '../review-store.js';
 import { useAsync } from '../use-async.js';
 
 export function ResultScreen(props: { id: string }) {
   const found = useAsync((signal) => apiClient().getResult(props.id, {}, { signal }), [props.id]);
   const review = reviewStore.get(props.id);
+  const images = useCachedImages(props.id);
   return (
     <>
       <h1>Result {props.id.slice(0, 8)}</h1>
@@ -30,7 +31,7 @@ export function ResultScreen(props: { id: string }) {
         </p>
       )}
       {found.data?.kind === 'result' && (
-        <ResultDetail result={found.data} images={cachedImages(found.data.id)} drawn={review?.missed} />
+        <ResultDetail result={found.data} images={images} drawn={review?.missed} />
       )}
     </>
   );

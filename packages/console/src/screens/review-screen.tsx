@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { apiClient, describeError } from '../api-client.js';
 import type { DrawnBox } from '../components/inspection-view.js';
 import { ResultDetail } from '../components/result-detail.js';
-import { cachedImages } from '../image-cache.js';
+import { useCachedImages } from '../image-cache.js';
 import { type ReviewVerdict, reviewStore } from '../review-store.js';
 import { navigate, queryString, useLocation } from '../router.js';
 import { useAsync } from '../use-async.js';
@@ -39,6 +39,7 @@ export function ReviewScreen() {
   const current = list[Math.min(index, list.length - 1)];
   const labels = [...new Set(list.flatMap((r) => r.detections.map((d) => d.defect_type)))];
   const decided = current === undefined ? undefined : reviewStore.get(current.id);
+  const images = useCachedImages(current?.id ?? '');
 
   const go = (step: number) => {
     setIndex((i) => Math.max(0, Math.min(list.length - 1, i + step)));
@@ -157,7 +158,7 @@ export function ReviewScreen() {
           <ResultDetail
             key={current.id}
             result={current}
-            images={cachedImages(current.id)}
+            images={images}
             drawn={missed}
             onDraw={
               drawing
