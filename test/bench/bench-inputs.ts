@@ -10,7 +10,9 @@ import { preprocessPair, resolvePreprocessOptions } from '@chipq/core/preprocess
 import sharp from 'sharp';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
-export const deepPcbFolder = resolve(repoRoot, '../shared/datasets/deeppcb/trainval');
+/** `../shared/datasets/deeppcb/trainval` beside the project, or CHIPQ_DEEPPCB_DIR (a git worktree lives elsewhere). */
+export const deepPcbFolder =
+  process.env.CHIPQ_DEEPPCB_DIR ?? resolve(repoRoot, '../shared/datasets/deeppcb/trainval');
 
 export interface ImagePair {
   id: string;
