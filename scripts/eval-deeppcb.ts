@@ -82,7 +82,8 @@ interface PairResult {
   detections: ScoredDetection[];
   version: string;
   inferMs: number;
-  queueMs: number;
+  /** null on Triton, which reports no per-request queue time. */
+  queueMs: number | null;
   totalMs: number;
 }
 
@@ -108,6 +109,12 @@ async function inspectPair(inspector: Inspector, pair: DeepPcbPair, o: Options):
   }));
   const t = r.timings;
   return { detections, version: r.model.version, inferMs: t.inferMs, queueMs: t.queueMs, totalMs: t.totalMs };
+}
+
+/** Mean queue time, or "unknown" when the engine does not report it (Triton). */
+function meanQueue(results: readonly PairResult[]): string {
+  const known = results.flatMap((r) => (r.queueMs === null ? [] : [r.queueMs]));
+  return known.length === results.length ? `${mean(known).toFixed(1)} ms` : 'unknown';
 }
 
 /** Runs every pair with `concurrency` in flight; returns the results in pair order and the wall time. */
@@ -197,7 +204,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `throughput: ${ips.toFixed(1)} images/s with ${o.concurrency} in flight ` +
-        `(mean infer ${mean(results.map((r) => r.inferMs)).toFixed(1)} ms, queue ${mean(results.map((r) => r.queueMs)).toFixed(1)} ms per image)`,
+        `(mean infer ${mean(results.map((r) => r.inferMs)).toFixed(1)} ms, queue ${meanQueue(results)} per image)`,
     );
     if (single) {
       console.log(

@@ -70,20 +70,3 @@ export class ChipqError extends Error {
 export function isChipqError(value: unknown): value is ChipqError {
   return value instanceof ChipqError;
 }
-
-/** The error an aborted operation throws: DEADLINE_EXCEEDED for timeouts, CANCELLED otherwise. */
-export function abortError(signal: AbortSignal): ChipqError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof ChipqError) return reason;
-  const timedOut = reason instanceof DOMException && reason.name === 'TimeoutError';
-  return timedOut
-    ? new ChipqError('DEADLINE_EXCEEDED', 'the deadline passed before the operation finished', {
-        cause: reason,
-      })
-    : new ChipqError('CANCELLED', 'the operation was cancelled', { cause: reason });
-}
-
-/** Throws the matching ChipqError when `signal` is already aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw abortError(signal);
-}

@@ -16,6 +16,7 @@ export type {
   Engine,
   EngineKind,
   InferResult,
+  InferTiming,
   LoadModelOptions,
 } from './engine/engine.js';
 export { createOnnxEngine } from './engine/onnx/onnx-engine.js';

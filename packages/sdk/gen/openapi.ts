@@ -734,7 +734,9 @@ export type components = {
         Timings: {
             decode_ms: number;
             preprocess_ms: number;
-            queue_ms: number;
+            /** @description Waiting for a batch or an instance; null on Triton, which reports no per-request split. */
+            queue_ms: number | null;
+            /** @description Running the model; on Triton the whole round trip (its queue, compute and the network). */
             infer_ms: number;
             postprocess_ms: number;
             /** @description Inspection time as core measured it (decode to verdict). */

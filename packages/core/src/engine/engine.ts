@@ -28,13 +28,20 @@ export interface InferResult {
   version: string;
   id?: string;
   outputs: Tensor[];
-  /** Where the time went, as the engine saw it. */
-  timing: {
-    /** Waiting for a batch / an instance. */
-    queueMs: number;
-    /** Running the model (including input/output copies). */
-    computeMs: number;
-  };
+  timing: InferTiming;
+}
+
+/** Where the time of one `infer` call went, in milliseconds. */
+export interface InferTiming {
+  /** Waiting for a batch / an instance; null when the engine cannot know (Triton reports no per-request split). */
+  queueMs: number | null;
+  /** Running the model, input and output copies included; null when the engine cannot know (Triton). */
+  computeMs: number | null;
+  /**
+   * The whole call as the caller saw it: queue and compute, plus validation and, on Triton, the
+   * network round trip. Always known. Triton's own queue/compute split is in `statistics()`.
+   */
+  engineMs: number;
 }
 
 export interface LoadModelOptions extends CallOptions {
@@ -47,13 +54,20 @@ export type EngineKind = 'onnx' | 'triton';
 
 export interface Engine {
   readonly kind: EngineKind;
+  /** False, not an error, when the engine is closed (or, for Triton, the server unreachable). */
   isLive(options?: CallOptions): Promise<boolean>;
+  /** False, not an error, when the engine is closed (or, for Triton, the server unreachable). */
   isReady(options?: CallOptions): Promise<boolean>;
   /** Every model the repository holds, loaded or not. */
   repositoryIndex(options?: CallOptions): Promise<ModelIndexEntry[]>;
   /** Loads (or reloads) every version the model's version_policy selects. */
   loadModel(name: string, options?: LoadModelOptions): Promise<void>;
+  /**
+   * Unloads the model: new requests are refused with MODEL_NOT_READY at once; resolves after the
+   * requests already in flight have finished (answered or failed).
+   */
   unloadModel(name: string, options?: CallOptions): Promise<void>;
+  /** False, not an error, for an unknown model or a closed engine. */
   isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean>;
   modelMetadata(name: string, version?: string, options?: CallOptions): Promise<ModelMetadata>;
   /** The config the engine runs the model with (after overrides and defaults). */
@@ -61,6 +75,10 @@ export interface Engine {
   infer(request: InferRequest, options?: CallOptions): Promise<InferResult>;
   /** Statistics for one model (and version) or, with no name, for every loaded model. */
   statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]>;
-  /** Stops accepting work, fails queued requests with ENGINE_UNAVAILABLE, frees resources. */
+  /**
+   * Stops accepting work, fails queued requests with ENGINE_UNAVAILABLE, frees resources.
+   * Afterwards `isLive`, `isReady` and `isModelReady` resolve false, every other method rejects
+   * with ENGINE_UNAVAILABLE, and `close` resolves again (idempotent). Same on every engine.
+   */
   close(): Promise<void>;
 }

@@ -6,7 +6,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ChipqError, throwIfAborted } from '../errors.js';
+import { throwIfAborted } from '../abort.js';
+import { ChipqError } from '../errors.js';
 import type { EvaluationBox } from './match-detections.js';
 
 /** DeepPCB's classes in class-id order: file class `k` is index `k - 1` here. */

@@ -4,9 +4,10 @@
  * Triton), postprocessing and the verdict, and times each stage.
  */
 import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { abortError } from '../abort.js';
 import type { CallOptions, Engine, LoadModelOptions } from '../engine/engine.js';
 import { createOnnxEngine } from '../engine/onnx/onnx-engine.js';
-import { abortError, ChipqError } from '../errors.js';
+import { ChipqError } from '../errors.js';
 import {
   type ModelRepositoryEntry,
   readModelRepository,
@@ -224,7 +225,7 @@ class DefaultInspector implements Inspector {
           decodeMs: read + pre.timing.decodeMs,
           preprocessMs: pre.timing.preprocessMs,
           queueMs: result.timing.queueMs,
-          inferMs: result.timing.computeMs,
+          inferMs: result.timing.computeMs ?? result.timing.engineMs,
           postprocessMs: finished - postStarted,
           totalMs: finished - started,
         },

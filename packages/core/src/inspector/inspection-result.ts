@@ -29,9 +29,12 @@ export interface InspectionTimings {
   decodeMs: number;
   /** Resizing and packing the input tensors. */
   preprocessMs: number;
-  /** Waiting in the engine's queue for a batch / an instance. */
-  queueMs: number;
-  /** Running the model, as the engine measured it (for Triton: the call minus queueing). */
+  /** Waiting in the engine's queue for a batch / an instance; null when the engine cannot know (Triton). */
+  queueMs: number | null;
+  /**
+   * Running the model, as the engine measured it. On Triton, which reports no per-request split,
+   * the whole round trip (its queue, compute and the network); its averages are in the statistics.
+   */
   inferMs: number;
   /** Decoding outputs, NMS, mapping back and the verdict. */
   postprocessMs: number;

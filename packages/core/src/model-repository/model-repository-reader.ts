@@ -10,7 +10,8 @@
 import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ChipqError, throwIfAborted } from '../errors.js';
+import { throwIfAborted } from '../abort.js';
+import { ChipqError } from '../errors.js';
 import type { ModelConfig } from './model-config.js';
 import { parseModelConfig } from './model-config-parser.js';
 

@@ -4,8 +4,8 @@
  * limit, and only then the decode, with EXIF orientation applied and sharp's own pixel guard on.
  */
 import sharp from 'sharp';
+import { untilAborted } from '../abort.js';
 import { ChipqError } from '../errors.js';
-import { abortable } from './abortable.js';
 import type { ResolvedPreprocessOptions } from './preprocess-options.js';
 
 /**
@@ -79,7 +79,7 @@ export async function decodeImage(
   let meta: sharp.Metadata;
   try {
     // The header alone; limitInputPixels off here because we report the limit ourselves, with details.
-    meta = await abortable(sharp(bytes, { limitInputPixels: false }).metadata(), signal);
+    meta = await untilAborted(sharp(bytes, { limitInputPixels: false }).metadata(), signal);
   } catch (error) {
     if (error instanceof ChipqError) throw error;
     if (isBmp(bytes))
@@ -111,7 +111,7 @@ export async function decodeImage(
       .flatten({ background: '#000000' })
       .toColourspace(grey ? 'b-w' : 'srgb')
       .raw({ depth: 'uchar' });
-    const { data, info } = await abortable(pipeline.toBuffer({ resolveWithObject: true }), signal);
+    const { data, info } = await untilAborted(pipeline.toBuffer({ resolveWithObject: true }), signal);
     if (info.channels !== 1 && info.channels !== 3)
       throw unsupported(`decoding gave ${info.channels} channels`);
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -4,9 +4,9 @@
  * transform that maps boxes back.
  */
 import sharp from 'sharp';
+import { untilAborted } from '../abort.js';
 import { ChipqError } from '../errors.js';
 import type { Tensor } from '../kserve/kserve-types.js';
-import { abortable } from './abortable.js';
 import { type DecodedImage, decodedPixels } from './decode-image.js';
 import { computeTransform, type ImageTransform, type Size } from './image-transform.js';
 import type { ImageInputPlan } from './input-plan.js';
@@ -46,7 +46,7 @@ async function resized(
   })
     .resize(width, height, { fit: 'fill', kernel: options.kernel })
     .raw({ depth: 'uchar' });
-  const { data, info } = await abortable(pipeline.toBuffer({ resolveWithObject: true }), signal);
+  const { data, info } = await untilAborted(pipeline.toBuffer({ resolveWithObject: true }), signal);
   // sharp hands 1-channel raw input back as 3 channels after some operations; accept both.
   if ((info.channels !== 1 && info.channels !== 3) || info.width !== width || info.height !== height) {
     throw new ChipqError(

@@ -52,8 +52,12 @@ export const TimingsSchema = z
   .object({
     decode_ms: z.number(),
     preprocess_ms: z.number(),
-    queue_ms: z.number(),
-    infer_ms: z.number(),
+    queue_ms: z.number().nullable().openapi({
+      description: 'Waiting for a batch or an instance; null on Triton, which reports no per-request split.',
+    }),
+    infer_ms: z.number().openapi({
+      description: 'Running the model; on Triton the whole round trip (its queue, compute and the network).',
+    }),
     postprocess_ms: z.number(),
     total_ms: z.number().openapi({ description: 'Inspection time as core measured it (decode to verdict).' }),
     service_ms: z

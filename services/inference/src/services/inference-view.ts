@@ -58,7 +58,7 @@ export function toInferenceView(
       ? {
           decode_ms: inference.decode_ms ?? 0,
           preprocess_ms: inference.preprocess_ms ?? 0,
-          queue_ms: inference.queue_ms ?? 0,
+          queue_ms: inference.queue_ms,
           infer_ms: inference.infer_ms ?? 0,
           postprocess_ms: inference.postprocess_ms ?? 0,
           total_ms: inference.total_ms ?? 0,

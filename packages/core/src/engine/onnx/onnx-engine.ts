@@ -3,7 +3,9 @@
  * management semantics (explicit load/unload, reload without losing availability, a failed reload
  * keeps the loaded model) and its dynamic batcher, so a model moves to Triton unchanged.
  */
-import { abortError, ChipqError, isChipqError, throwIfAborted } from '../../errors.js';
+
+import { abortError, throwIfAborted, untilAborted } from '../../abort.js';
+import { ChipqError, isChipqError } from '../../errors.js';
 import type {
   InferRequest,
   ModelIndexEntry,
@@ -66,18 +68,18 @@ class OnnxEngine implements Engine {
   }
 
   async isLive(options?: CallOptions): Promise<boolean> {
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     return !this.#closed;
   }
 
   async isReady(options?: CallOptions): Promise<boolean> {
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     return !this.#closed;
   }
 
   async repositoryIndex(options?: CallOptions): Promise<ModelIndexEntry[]> {
     this.#ensureOpen();
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     return buildRepositoryIndex(this.#options.repository, this.#slots);
   }
 
@@ -128,31 +130,32 @@ class OnnxEngine implements Engine {
       await model.release();
     });
     // The unload goes on when the caller stops waiting: requests in flight still finish.
-    return raceSignal(unload, signal);
+    return untilAborted(unload, signal);
   }
 
   async isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean> {
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     const model = this.#slots.get(name)?.model;
     if (this.#closed || !model) return false;
     return version === undefined || version === '' || model.versions.has(Number(version));
   }
 
   async modelMetadata(name: string, version?: string, options?: CallOptions): Promise<ModelMetadata> {
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     const model = await this.#loaded(name);
     if (version !== undefined && version !== '') model.version(version);
     return model.metadata();
   }
 
   async modelConfig(name: string, version?: string, options?: CallOptions): Promise<ModelConfig> {
-    abortIfNeeded(options);
+    throwIfAborted(options?.signal);
     const model = await this.#loaded(name);
     return model.version(version).config;
   }
 
   async infer(request: InferRequest, options: CallOptions = {}): Promise<InferResult> {
-    abortIfNeeded(options);
+    const started = performance.now();
+    throwIfAborted(options?.signal);
     const model = await this.#loaded(request.model);
     const version = model.version(request.version);
     let validated: ReturnType<typeof validateRequest>;
@@ -171,14 +174,15 @@ class OnnxEngine implements Engine {
       model: request.model,
       version: String(version.version),
       outputs: result.outputs,
-      timing: { queueMs: result.queueMs, computeMs: result.computeMs },
+      timing: { queueMs: result.queueMs, computeMs: result.computeMs, engineMs: performance.now() - started },
     };
     if (request.id !== undefined) answer.id = request.id;
     return answer;
   }
 
   async statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]> {
-    abortIfNeeded(options);
+    this.#ensureOpen();
+    throwIfAborted(options?.signal);
     if (name === undefined || name === '') {
       const models = [...this.#slots.values()].flatMap((slot) => (slot.model ? [slot.model] : []));
       return models.flatMap((model) => [...model.versions.values()].map((v) => v.statistics.snapshot()));
@@ -269,21 +273,7 @@ function closedError(): ChipqError {
   return new ChipqError('ENGINE_UNAVAILABLE', 'the engine is closed');
 }
 
-function abortIfNeeded(options: CallOptions | undefined): void {
-  if (options?.signal?.aborted) throw abortError(options.signal);
-}
-
 function toChipqError(error: unknown, code: 'MODEL_CONFIG_INVALID'): ChipqError {
   if (isChipqError(error)) return error;
   return new ChipqError(code, (error as Error)?.message ?? String(error), { cause: error });
-}
-
-/** `work`'s outcome, or the abort error of `signal` if it fires first (work goes on). */
-function raceSignal<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -3,7 +3,9 @@
  * statistics. Requests are validated by the engine, queued here, joined into batches along
  * dim 0, run on a free instance and split back per request.
  */
-import { ChipqError, throwIfAborted } from '../../errors.js';
+
+import { throwIfAborted } from '../../abort.js';
+import { ChipqError } from '../../errors.js';
 import type { Tensor } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { ValidatedRequest } from '../request-validation.js';

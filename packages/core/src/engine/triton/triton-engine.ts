@@ -5,6 +5,7 @@
  * and smooths the two places where Triton answers differently from the embedded engine (an
  * ambiguous load failure, and a failed model vanishing from the repository index).
  */
+import { untilAborted } from '../../abort.js';
 import { ChipqError, isChipqError } from '../../errors.js';
 import type {
   InferRequest,
@@ -62,6 +63,8 @@ class TritonEngine implements Engine {
    * order concurrent repository calls for one model.
    */
   readonly #modelQueue = new KeyedSerializer();
+  /** Inferences sent and not yet answered, per model: unloadModel waits for them (engine contract). */
+  readonly #inFlight = new Map<string, Set<Promise<unknown>>>();
   /** Input tensors through /dev/shm when `sharedMemory: 'system'`. */
   readonly #sharedMemory: SharedMemoryPool | undefined;
 
@@ -101,16 +104,20 @@ class TritonEngine implements Engine {
     return this.#modelQueue.run(name, () => this.#load(name, options, call));
   }
 
-  /** Resolves once Triton accepted the unload: new requests are refused at once, those in flight finish. */
+  /**
+   * Triton refuses new requests at once and lets those in flight finish; this resolves after the
+   * unload was accepted and this engine's own requests to the model have been answered.
+   */
   async unloadModel(name: string, options?: CallOptions): Promise<void> {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
-    return this.#modelQueue.run(name, async () => {
+    await this.#modelQueue.run(name, async () => {
       this.#configs.forget(name);
       this.#statistics.forget(name);
       this.#loadFailures.delete(name);
       this.#overridden.delete(name);
       await this.#client.repositoryModelUnload(name, call);
     });
+    await untilAborted(Promise.allSettled([...(this.#inFlight.get(name) ?? [])]), call.signal);
   }
 
   async #load(name: string, options: LoadModelOptions, call: TritonCallOptions): Promise<void> {
@@ -135,7 +142,9 @@ class TritonEngine implements Engine {
     }
   }
 
+  /** False, not an error, for an unknown model or a closed engine. */
   async isModelReady(name: string, version?: string, options?: CallOptions): Promise<boolean> {
+    if (this.#closing.signal.aborted) return false;
     return this.#client.modelReady(name, version ?? '', this.#call(options));
   }
 
@@ -149,8 +158,8 @@ class TritonEngine implements Engine {
 
   /**
    * Checks the request against the model's config, then sends it once. Triton does not report
-   * per-request times, so `timing.queueMs` is 0 and `computeMs` is the round trip as seen here;
-   * Triton's own split is in `statistics()`.
+   * per-request times, so `timing.queueMs` and `computeMs` are null and `engineMs` is the round
+   * trip as seen here; Triton's own split is in `statistics()`.
    */
   async infer(request: InferRequest, options?: CallOptions): Promise<InferResult> {
     const started = performance.now();
@@ -161,9 +170,9 @@ class TritonEngine implements Engine {
     const shared = this.#sharedMemory ? await this.#sharedMemory.write(request.inputs, call) : undefined;
     let answered = false;
     try {
-      const response = await this.#client.modelInfer(
-        request,
-        shared ? { ...call, sharedMemory: shared.refs } : call,
+      const response = await this.#track(
+        request.model,
+        this.#client.modelInfer(request, shared ? { ...call, sharedMemory: shared.refs } : call),
       );
       answered = true;
       this.#statistics.answered(response.model, response.version);
@@ -171,7 +180,7 @@ class TritonEngine implements Engine {
         model: response.model,
         version: response.version,
         outputs: response.outputs,
-        timing: { queueMs: 0, computeMs: performance.now() - started },
+        timing: { queueMs: null, computeMs: null, engineMs: performance.now() - started },
       };
       if (request.id !== undefined) result.id = response.id;
       return result;
@@ -201,6 +210,22 @@ class TritonEngine implements Engine {
     );
     await this.#sharedMemory?.close();
     this.#client.close();
+  }
+
+  /** Counts `work` as in flight for `model` until it settles. */
+  async #track<T>(model: string, work: Promise<T>): Promise<T> {
+    let calls = this.#inFlight.get(model);
+    if (!calls) {
+      calls = new Set();
+      this.#inFlight.set(model, calls);
+    }
+    calls.add(work);
+    try {
+      return await work;
+    } finally {
+      calls.delete(work);
+      if (calls.size === 0 && this.#inFlight.get(model) === calls) this.#inFlight.delete(model);
+    }
   }
 
   /** One deadline and one signal (caller's, deadline, close) for everything a call does. */

@@ -7,7 +7,7 @@
  * A fetch is shared by the callers waiting for it, so it runs under no caller's signal; each
  * caller stops waiting on its own signal.
  */
-import { abortError } from '../../errors.js';
+import { untilAborted } from '../../abort.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { TritonClient } from '../../triton-client/triton-client.js';
 
@@ -39,22 +39,4 @@ export class TritonModelConfigs {
   forget(model: string): void {
     for (const key of this.#cache.keys()) if (key.startsWith(`${model}\0`)) this.#cache.delete(key);
   }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

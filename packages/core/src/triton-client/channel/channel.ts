@@ -9,7 +9,8 @@ import { Client, connectivityState, credentials, type Metadata, type ServiceErro
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type { HealthDefinition } from '../../../gen/triton/grpc/health/v1/Health.js';
 import type { GRPCInferenceServiceDefinition } from '../../../gen/triton/inference/GRPCInferenceService.js';
-import { abortError, ChipqError, throwIfAborted } from '../../errors.js';
+import { abortError, throwIfAborted } from '../../abort.js';
+import { ChipqError } from '../../errors.js';
 import { callMetadata } from './call-metadata.js';
 import type { ResolvedChannelOptions } from './channel-options.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';

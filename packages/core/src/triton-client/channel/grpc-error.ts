@@ -5,7 +5,8 @@
  * error stays as `cause`, with its code and details in `details` for logs.
  */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { abortError, ChipqError, type ErrorCode } from '../../errors.js';
+import { abortError } from '../../abort.js';
+import { ChipqError, type ErrorCode } from '../../errors.js';
 
 export interface GrpcErrorContext {
   /** RPC name as in the proto, e.g. `ModelInfer`. */

@@ -12,7 +12,7 @@
  * Delays grow exponentially with full jitter (AWS's "exponential backoff and jitter"), so many
  * clients that lost the same server do not reconnect in lockstep, and never outlive the deadline.
  */
-import { abortError } from '../../errors.js';
+import { abortError } from '../../abort.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 4. */

@@ -36,6 +36,7 @@ export const conformanceCases = [
   'metadata',
   'model config',
   'infer add_sub',
+  'timing',
   'infer uint8_pair',
   'batch of several images in one request',
   'model without batching',

@@ -19,8 +19,25 @@ export function registerInferenceCases({ test }: ConformanceContext): void {
       ['OUTPUT0', 'FP32', [1, 4], [11, 22, 33, 44]],
       ['OUTPUT1', 'FP32', [1, 4], [-9, -18, -27, -36]],
     ]);
-    expect(result.timing.queueMs).toBeGreaterThanOrEqual(0);
-    expect(result.timing.computeMs).toBeGreaterThanOrEqual(0);
+  });
+
+  test('timing', async (engine) => {
+    await engine.loadModel('add_sub', LOAD);
+    const { timing } = await engine.infer({
+      model: 'add_sub',
+      inputs: [fp32('INPUT0', [1, 4], [1, 2, 3, 4]), fp32('INPUT1', [1, 4], [1, 1, 1, 1])],
+    });
+    // The whole call is always known; its parts are known together or not at all, and fit inside it.
+    expect(timing.engineMs).toBeGreaterThan(0);
+    expect(timing.queueMs === null).toBe(timing.computeMs === null);
+    if (timing.queueMs !== null && timing.computeMs !== null) {
+      expect(timing.queueMs).toBeGreaterThanOrEqual(0);
+      expect(timing.computeMs).toBeGreaterThan(0);
+      expect(timing.queueMs + timing.computeMs).toBeLessThanOrEqual(timing.engineMs);
+    }
+    // Triton reports no per-request split: unknown is null, never a made-up 0.
+    if (engine.kind === 'triton') expect(timing.queueMs).toBeNull();
+    else expect(timing.queueMs).not.toBeNull();
   });
 
   test('infer uint8_pair', async (engine) => {

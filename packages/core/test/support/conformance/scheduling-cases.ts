@@ -118,11 +118,14 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
   test('unload with requests in flight', async (engine) => {
     await engine.loadModel('slow', LOAD);
     const request = slowRequest();
-    const running = engine.infer(request);
+    const settled: string[] = [];
+    const running = engine.infer(request).finally(() => settled.push('running'));
     // The second request is queued: it may still run or fail as not ready, never hang or fail otherwise.
-    const queued = codeOf(engine.infer(request));
+    const queued = codeOf(engine.infer(request)).finally(() => settled.push('queued'));
     await settle();
     await engine.unloadModel('slow', LOAD);
+    // unloadModel resolves only after the requests in flight have finished, on every engine.
+    expect(settled.sort()).toEqual(['queued', 'running']);
     expect(values((await running).outputs[0])).toHaveLength(1);
     expect(['resolved', 'MODEL_NOT_READY', 'ENGINE_UNAVAILABLE']).toContain(await queued);
     expect(await codeOf(engine.infer(request))).toBe('MODEL_NOT_READY');
@@ -137,6 +140,23 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     await engine.close();
     expect(['resolved', 'ENGINE_UNAVAILABLE']).toContain(await running);
     expect(await queued).toBe('ENGINE_UNAVAILABLE');
-    expect(await codeOf(engine.infer(request))).toBe('ENGINE_UNAVAILABLE');
+    // After close, every engine answers the same: probes say false, everything else refuses.
+    expect([await engine.isLive(), await engine.isReady(), await engine.isModelReady('slow')]).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    const refused = {
+      infer: await codeOf(engine.infer(request)),
+      repositoryIndex: await codeOf(engine.repositoryIndex()),
+      loadModel: await codeOf(engine.loadModel('add_sub')),
+      unloadModel: await codeOf(engine.unloadModel('slow')),
+      modelMetadata: await codeOf(engine.modelMetadata('slow')),
+      modelConfig: await codeOf(engine.modelConfig('slow')),
+      statistics: await codeOf(engine.statistics()),
+      statisticsOfModel: await codeOf(engine.statistics('slow')),
+    };
+    for (const code of Object.values(refused)) expect(code).toBe('ENGINE_UNAVAILABLE');
+    await expect(engine.close()).resolves.toBeUndefined();
   });
 }

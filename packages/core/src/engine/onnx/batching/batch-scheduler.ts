@@ -8,7 +8,9 @@
  * passes (DEADLINE_EXCEEDED). If that happens while its batch runs, the caller is answered at once
  * and the batch's result for it is dropped: the other requests of the batch are unaffected.
  */
-import { abortError, ChipqError } from '../../../errors.js';
+
+import { abortError } from '../../../abort.js';
+import { ChipqError } from '../../../errors.js';
 import { type BatchPolicy, decideBatch } from './batch-policy.js';
 import { type Clock, systemClock } from './clock.js';
 
