@@ -50,7 +50,8 @@ function observeStages(metrics: ServiceMetrics, outcome: InspectionResult): void
   const name = outcome.model.name;
   metrics.observeStage('decode', name, timings.decodeMs);
   metrics.observeStage('preprocess', name, timings.preprocessMs);
-  metrics.observeStage('queue', name, timings.queueMs);
+  // Unknown on Triton (no per-request split): not observed rather than counted as 0.
+  if (timings.queueMs !== null) metrics.observeStage('queue', name, timings.queueMs);
   metrics.observeStage('infer', name, timings.inferMs);
   metrics.observeStage('postprocess', name, timings.postprocessMs);
 }
