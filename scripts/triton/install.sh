@@ -5,13 +5,14 @@
 #
 #   scripts/triton/install.sh            # install or verify
 #   CHIPQ_TRITON_HOME=/path install.sh   # install elsewhere (default: <repo>/.triton)
-#   CHIPQ_TRITON_PYTHON=/path/python3.11 # interpreter (default: pyenv's 3.11.7, it has libpython3.11.so)
+#   CHIPQ_TRITON_PYTHON=/path/python3.11 # interpreter (default: the first Python 3.11 with a shared
+#                                        # libpython that scripts/find-python311.sh finds)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 home="${CHIPQ_TRITON_HOME:-$repo/.triton}"
-python="${CHIPQ_TRITON_PYTHON:-/root/.pyenv/versions/3.11.7/bin/python3.11}"
+python="${CHIPQ_TRITON_PYTHON:-$("$repo/scripts/find-python311.sh" --shared)}"
 venv="$home/venv"
 server="$home/server"
 stamp="$home/installed.sha256"

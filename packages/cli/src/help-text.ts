@@ -3,7 +3,7 @@
  * contract scripts rely on; packages/cli/README.md repeats it.
  */
 
-export const exitCodeText = `Exit codes:
+const exitCodeText = `Exit codes:
   0  every image was inspected and none FAILed (PASS and REVIEW only); other commands: success
   1  at least one image FAILed (turn off with --no-fail-exit)
   2  usage error: bad arguments, options or manifest; nothing was inspected

@@ -6,7 +6,7 @@ import type { DrawnBox } from './components/inspection-view.js';
 
 export type ReviewVerdict = 'accept' | 'reject';
 
-export interface ReviewDecision {
+interface ReviewDecision {
   decision: ReviewVerdict;
   /** Boxes drawn for defects the model missed, in image pixels. */
   missed: DrawnBox[];
@@ -30,7 +30,7 @@ function readAll(): Record<string, ReviewDecision> {
   }
 }
 
-export const browserReviewStore: ReviewStore = {
+const browserReviewStore: ReviewStore = {
   where: 'this browser only (the service has no review endpoint yet)',
   get: (resultId) => readAll()[resultId],
   async submit(resultId, decision) {

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-export const chromiumPath = process.env.CHIPQ_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumPath = process.env.CHIPQ_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Why the browser suites cannot run here, or undefined when they can. In CI a missing browser fails. */
 export function browserSkipReason(): string | undefined {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { repositoryRoot } from './console-service.js';
 
 /** `../shared/datasets/deeppcb/trainval` beside the project, or CHIPQ_DEEPPCB_DIR. */
-export const deeppcbDir =
+const deeppcbDir =
   process.env.CHIPQ_DEEPPCB_DIR ??
   path.resolve(repositoryRoot, '..', 'shared', 'datasets', 'deeppcb', 'trainval');
 

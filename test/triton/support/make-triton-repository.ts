@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The Python-backend model that wraps each model.onnx. */
-export const onnxModelPy = resolve(here, '../../../scripts/triton/onnx_model.py');
+const onnxModelPy = resolve(here, '../../../scripts/triton/onnx_model.py');
 
 export interface MakeTritonRepositoryOptions {
   /** Models to convert. Default: every folder of the sources that holds a config.pbtxt. */
@@ -82,7 +82,7 @@ async function convertModel(from: string, to: string): Promise<void> {
  * `backend: "python"`, every instance group runs on the CPU (no `gpus`), and a config without
  * instance groups gets one KIND_CPU group (Triton would pick KIND_GPU on a GPU machine).
  */
-export function toPythonBackendConfig(text: string): string {
+function toPythonBackendConfig(text: string): string {
   const depth = depthAt(text);
   let out = text.replace(/\b(platform|backend)\s*:\s*"[^"]*"\s*\n?/g, (match, _f, offset: number) =>
     depth[offset] === 0 ? '' : match,

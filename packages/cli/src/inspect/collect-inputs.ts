@@ -10,7 +10,7 @@ import type { InspectItem } from './inspect-item.js';
 import { matchPair, type PairRule } from './pair-rule.js';
 
 /** Extensions of the formats core decodes. */
-export const imageExtensions = ['png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'gif'] as const;
+const imageExtensions = ['png', 'jpg', 'jpeg', 'tif', 'tiff', 'webp', 'gif'] as const;
 
 export interface CollectedInputs {
   items: InspectItem[];

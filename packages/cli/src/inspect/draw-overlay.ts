@@ -40,7 +40,7 @@ function label(text: string, x: number, y: number, size: number, background: str
 }
 
 /** The SVG drawn over an image of `width` x `height`. */
-export function overlaySvg(record: InspectRecord, width: number, height: number): string {
+function overlaySvg(record: InspectRecord, width: number, height: number): string {
   const unit = Math.max(1, Math.min(width, height) / 320);
   const size = Math.round(Math.max(10, Math.min(width, height) / 40));
   const shapes: string[] = [];

@@ -5,7 +5,7 @@
  */
 import type { Traceability } from './inspect-item.js';
 
-export interface BackendInput {
+interface BackendInput {
   image: Uint8Array;
   reference?: Uint8Array;
   /** File names, for servers that keep them. */

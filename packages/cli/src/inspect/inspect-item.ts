@@ -14,8 +14,6 @@ export interface Traceability {
   tags?: Record<string, string>;
 }
 
-export const traceabilityFields = ['lot_id', 'wafer_id', 'die_x', 'die_y', 'station_id'] as const;
-
 export interface InspectItem {
   /** Position in the input order; results are written in this order. */
   index: number;

@@ -11,7 +11,7 @@ import { apiKeyOption } from '../server-client.js';
 import { type PairRule, parsePairRule } from './pair-rule.js';
 import { resultsFormat } from './results-writer.js';
 
-export const inspectArgs = {
+const inspectArgs = {
   embedded: { type: 'boolean' },
   server: { type: 'string' },
   'api-key': { type: 'string' },
@@ -30,7 +30,7 @@ export const inspectArgs = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type InspectTarget =
+type InspectTarget =
   | { kind: 'embedded'; models: string }
   | { kind: 'server'; url: string; apiKey: string | undefined };
 
@@ -123,7 +123,7 @@ function target(values: Record<string, string | boolean | undefined>, io: CliIo)
 }
 
 /** An http(s) URL, without a trailing slash. */
-export function checkUrl(text: string): string {
+function checkUrl(text: string): string {
   let url: URL;
   try {
     url = new URL(text);

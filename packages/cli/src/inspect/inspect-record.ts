@@ -37,7 +37,7 @@ export interface InspectRecord extends Traceability {
 }
 
 /** A path as the user will recognise it: relative to the working folder when inside it. */
-export function displayPath(path: string, cwd: string): string {
+function displayPath(path: string, cwd: string): string {
   const inside = relative(cwd, path);
   return inside === '' || inside.startsWith('..') || inside.startsWith(sep) ? path : inside;
 }

@@ -23,7 +23,7 @@ export function resultsFormat(path: string): ResultsFormat {
   throw usageError(`expected --out to end in .jsonl or .csv (or to be - for JSONL on stdout), got ${path}`);
 }
 
-export const csvColumns = [
+const csvColumns = [
   'image',
   'reference',
   'status',
@@ -52,7 +52,7 @@ export const csvColumns = [
 ] as const;
 
 /** One CSV row: counts per class (`short:2;open:1`) and compact detections (`short 0.93 [x1 y1 x2 y2]`). */
-export function csvRow(record: InspectRecord): string {
+function csvRow(record: InspectRecord): string {
   const perClass = new Map<string, number>();
   for (const d of record.defects) perClass.set(d.class, (perClass.get(d.class) ?? 0) + 1);
   const cells: Partial<Record<(typeof csvColumns)[number], string | number | null>> = {

@@ -14,7 +14,7 @@ export type TypedArrayConstructor = {
 };
 
 /** The typed array that carries each data type; BYTES (strings) has none: raw tensors only. */
-export const tensorArrayTypes: Readonly<Record<Exclude<DataType, 'BYTES'>, TypedArrayConstructor>> = {
+const tensorArrayTypes: Readonly<Record<Exclude<DataType, 'BYTES'>, TypedArrayConstructor>> = {
   BOOL: Uint8Array,
   UINT8: Uint8Array,
   INT8: Int8Array,

@@ -16,7 +16,7 @@ import type {
 import { formatTextMessage } from './text-format-writer.js';
 
 /** `'FP32'` -> `TYPE_FP32`, `'BYTES'` -> `TYPE_STRING`, as enum values. */
-export function dataTypeEnum(dataType: DataType): TextEnum {
+function dataTypeEnum(dataType: DataType): TextEnum {
   return { $enum: dataType === 'BYTES' ? 'TYPE_STRING' : `TYPE_${dataType}` };
 }
 
@@ -73,7 +73,7 @@ function tensorToText(tensor: TensorConfig, kind: 'input' | 'output'): TextMessa
   return withExtra(text, tensor.extra, `${kind} ${tensor.name}`);
 }
 
-export function versionPolicyToText(policy: VersionPolicy): TextMessage {
+function versionPolicyToText(policy: VersionPolicy): TextMessage {
   if (policy.kind === 'all') return { all: {} };
   if (policy.kind === 'latest') return { latest: { num_versions: policy.numVersions } };
   return { specific: { versions: policy.versions } };

@@ -18,7 +18,7 @@ import {
 } from './text-node-reader.js';
 
 /** Triton's DataType enum names; TYPE_STRING is KServe's BYTES. */
-export const DATA_TYPES: Record<string, DataType> = {
+const DATA_TYPES: Record<string, DataType> = {
   TYPE_BOOL: 'BOOL',
   TYPE_UINT8: 'UINT8',
   TYPE_UINT16: 'UINT16',

@@ -11,7 +11,7 @@
 import { textFormatError } from './text-format-error.js';
 import { type Token, tokenize } from './text-format-tokenizer.js';
 
-export interface TextPosition {
+interface TextPosition {
   line: number;
   column: number;
 }

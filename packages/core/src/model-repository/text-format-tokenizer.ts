@@ -8,7 +8,7 @@
  */
 import { textFormatError } from './text-format-error.js';
 
-export type TokenKind = 'identifier' | 'number' | 'string' | 'symbol' | 'end';
+type TokenKind = 'identifier' | 'number' | 'string' | 'symbol' | 'end';
 
 export interface Token {
   kind: TokenKind;

@@ -50,7 +50,7 @@ function formatMessageBody(message: TextMessage, depth: number): string {
 }
 
 /** One scalar: quoted string, number (inf/nan spelled as text format does), bool or bare enum. */
-export function formatScalar(value: TextValue, field = ''): string {
+function formatScalar(value: TextValue, field = ''): string {
   if (typeof value === 'string') return quoteString(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') {
@@ -76,7 +76,7 @@ export function formatScalar(value: TextValue, field = ''): string {
 }
 
 /** A double-quoted string; control characters as octal escapes, other Unicode as UTF-8 text. */
-export function quoteString(value: string): string {
+function quoteString(value: string): string {
   let out = '"';
   for (const char of value) {
     const code = char.codePointAt(0) as number;

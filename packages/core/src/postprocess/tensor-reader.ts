@@ -24,7 +24,7 @@ export function findOutput(outputs: Tensor[], name: string, decoder: string): Te
 }
 
 /** The tensor's elements as numbers (FP16 bits decoded, 64-bit integers narrowed). */
-export function numbersOf(tensor: Tensor): ArrayLike<number> {
+function numbersOf(tensor: Tensor): ArrayLike<number> {
   const { data } = tensor;
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) return Array.from(data, Number);
   if (tensor.datatype === 'FP16' || tensor.datatype === 'BF16') {

@@ -38,7 +38,7 @@ export function decodedPixels(image: DecodedImage): Uint8Array {
 }
 
 /** @internal Wraps pixels as a DecodedImage (tests and decodeImage only). */
-export function makeDecodedImage(pixels: Uint8Array, info: DecodedImage): DecodedImage {
+function makeDecodedImage(pixels: Uint8Array, info: DecodedImage): DecodedImage {
   const image = Object.freeze({ ...info });
   pixelStore.set(image, pixels);
   return image;

@@ -21,7 +21,7 @@ export interface PackSource {
  * 0.114, rounded): the training pipeline decodes with PIL, so the model saw these values.
  * sharp's own greyscale weighs in linear light and would shift them.
  */
-export function luma(r: number, g: number, b: number): number {
+function luma(r: number, g: number, b: number): number {
   return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
 }
 

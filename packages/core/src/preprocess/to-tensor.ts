@@ -19,7 +19,7 @@ export interface TensorWithTransform {
 }
 
 /** The tensor's spatial size: the model's dims, with -1 taken from `targetSize` or the image. */
-export function tensorSizeFor(
+function tensorSizeFor(
   image: Size,
   plan: ImageInputPlan,
   options: Pick<ResolvedPreprocessOptions, 'targetSize'>,

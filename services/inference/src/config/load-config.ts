@@ -14,7 +14,7 @@ import {
 } from './env-values.js';
 import { seedVariableWarnings, withoutDriverSuffix } from './seed-variables.js';
 
-export const logLevels = ['debug', 'info', 'warn', 'error'] as const;
+const logLevels = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 /** The resolved configuration: every field required, paths absolute. */

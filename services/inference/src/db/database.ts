@@ -2,13 +2,13 @@
  * Kysely's view of our tables (the migrations in `migrations/` are the source of truth; these
  * types follow them by hand and the integration tests run every query against the real schema).
  */
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 /** Inference and batch status, as in the platform's database. */
 export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled' | 'timeout';
-export type Severity = 'low' | 'medium' | 'high' | 'critical';
+type Severity = 'low' | 'medium' | 'high' | 'critical';
 export type VerdictStatus = 'PASS' | 'FAIL' | 'REVIEW';
-export type DetectionMethod = 'ml_automated' | 'manual_review' | 'hybrid' | 'rule_based';
+type DetectionMethod = 'ml_automated' | 'manual_review' | 'hybrid' | 'rule_based';
 export type DeploymentEvent =
   | 'deployed'
   | 'deploy_failed'
@@ -22,7 +22,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json = ColumnType<Record<string, string>, string | undefined, string>;
 
-export interface BatchesTable {
+interface BatchesTable {
   id: string;
   status: JobStatus;
   model_name: string | null;
@@ -42,7 +42,7 @@ export interface BatchesTable {
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface InferencesTable {
+interface InferencesTable {
   id: string;
   batch_id: string | null;
   batch_item_id: string | null;
@@ -82,7 +82,7 @@ export interface InferencesTable {
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export interface DetectionsTable {
+interface DetectionsTable {
   id: ColumnType<string, never, never>;
   inference_id: string;
   ordinal: number;
@@ -99,7 +99,7 @@ export interface DetectionsTable {
   created_at: Timestamp;
 }
 
-export interface BatchItemsTable {
+interface BatchItemsTable {
   id: string;
   batch_id: string;
   position: number;
@@ -125,7 +125,7 @@ export interface BatchItemsTable {
   finished_at: NullableTimestamp;
 }
 
-export interface ModelDeploymentsTable {
+interface ModelDeploymentsTable {
   id: string;
   model_name: string;
   model_version: string | null;
@@ -141,7 +141,7 @@ export interface ModelDeploymentsTable {
 
 export type Scope = 'read' | 'infer' | 'admin';
 
-export interface ApiKeysTable {
+interface ApiKeysTable {
   id: string;
   name: string;
   scopes: Scope[];
@@ -166,9 +166,7 @@ export type Detection = Selectable<DetectionsTable>;
 export type NewDetection = Insertable<DetectionsTable>;
 export type Batch = Selectable<BatchesTable>;
 export type NewBatch = Insertable<BatchesTable>;
-export type BatchUpdate = Updateable<BatchesTable>;
 export type BatchItem = Selectable<BatchItemsTable>;
 export type NewBatchItem = Insertable<BatchItemsTable>;
 export type ModelDeployment = Selectable<ModelDeploymentsTable>;
-export type NewModelDeployment = Insertable<ModelDeploymentsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;

@@ -1,5 +1,4 @@
 /** Hono's environment for the service: the variables middleware sets on each request. */
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Caller } from '../auth/caller.js';
 import type { Scope } from '../auth/scopes.js';
 
@@ -15,5 +14,3 @@ export interface AppEnv {
     requiredScope: Scope;
   };
 }
-
-export type ApiRouter = OpenAPIHono<AppEnv>;

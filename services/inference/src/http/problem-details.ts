@@ -60,18 +60,13 @@ const statusAndTitle: Record<ProblemCode, [number, string]> = {
   RATE_LIMITED: [429, 'Rate limit exceeded'],
 };
 
-/** HTTP status for a code. */
-export function statusForCode(code: ProblemCode): number {
-  return statusAndTitle[code][0];
-}
-
 /** Which statuses each code can produce, for the OpenAPI responses. */
 export function codesForStatus(status: number): ProblemCode[] {
   return (Object.keys(statusAndTitle) as ProblemCode[]).filter((code) => statusAndTitle[code][0] === status);
 }
 
 /** `urn:chipq:problem:model-not-found`: a stable type URI per code. */
-export function problemType(code: ProblemCode): string {
+function problemType(code: ProblemCode): string {
   return `urn:chipq:problem:${code.toLowerCase().replaceAll('_', '-')}`;
 }
 

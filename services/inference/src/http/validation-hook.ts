@@ -22,10 +22,7 @@ interface HookResult {
 }
 
 /** Converts zod issues into our field errors (`field` is the dotted path, `(root)` for the body itself). */
-export function fieldErrors(
-  target: string,
-  issues: NonNullable<HookResult['error']>['issues'],
-): FieldError[] {
+function fieldErrors(target: string, issues: NonNullable<HookResult['error']>['issues']): FieldError[] {
   const where = locations[target as keyof typeof locations] ?? 'body';
   return issues.map((issue) => ({
     field: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),

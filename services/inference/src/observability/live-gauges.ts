@@ -6,7 +6,7 @@
  */
 import { Gauge, type Registry } from 'prom-client';
 
-export interface PoolStats {
+interface PoolStats {
   total: number;
   idle: number;
   waiting: number;

@@ -11,13 +11,13 @@ const secretKey = /authorization|cookie|passw(or)?d|secret|token|key/i;
 const notSecret = /^(key_?id|key_?name|keys?_?count|idempotency_?key)$/i;
 const maxDepth = 8;
 
-export const redacted = '[Redacted]';
+const redacted = '[Redacted]';
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return secretKey.test(key) && !notSecret.test(key);
 }
 
-export function safeLogValue(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
+function safeLogValue(value: unknown, seen = new WeakSet<object>(), depth = 0): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') {
     return typeof value === 'function' || typeof value === 'symbol' ? String(value) : value;

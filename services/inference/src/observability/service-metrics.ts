@@ -10,18 +10,18 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom
 import { type LiveSources, registerLiveGauges } from './live-gauges.js';
 
 /** 0.01 s to 10 s, with 2 s on a bucket edge because the platform alerts on p95 > 2 s. */
-export const latencyBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
-export const confidenceBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 1];
+const latencyBuckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10];
+const confidenceBuckets = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.9, 0.95, 1];
 /** Stages run from tens of microseconds (postprocess) to seconds (a queue under load). */
-export const stageBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const stageBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Powers of two up to Triton's max_batch_size 32 (ADR-003), and one above. */
-export const batchSizeBuckets = [1, 2, 4, 8, 16, 32, 64];
+const batchSizeBuckets = [1, 2, 4, 8, 16, 32, 64];
 /** 16 KiB to 64 MiB by fours: a 640x640 PNG is ~0.5 MiB, IMAGE_MAX_SIZE defaults to 10 MiB. */
-export const imageByteBuckets = [16, 64, 256, 1024, 4096, 16384, 65536].map((k) => k * 1024);
+const imageByteBuckets = [16, 64, 256, 1024, 4096, 16384, 65536].map((k) => k * 1024);
 
 /** The stages of one inspection, in order; `store` is the service's database write. */
-export const stages = ['decode', 'preprocess', 'queue', 'infer', 'postprocess', 'store'] as const;
-export type Stage = (typeof stages)[number];
+const stages = ['decode', 'preprocess', 'queue', 'infer', 'postprocess', 'store'] as const;
+type Stage = (typeof stages)[number];
 
 type ModelLabels = 'model_name' | 'model_version';
 

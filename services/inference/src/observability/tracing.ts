@@ -8,7 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { matchedRoute } from './matched-route.js';
 import { currentRequestContext } from './request-context.js';
 
-export const tracer = trace.getTracer('@chipq/inference-service');
+const tracer = trace.getTracer('@chipq/inference-service');
 
 /** Runs `fn` in a span named `name`; records a thrown error on the span and rethrows it. */
 export async function withSpan<T>(

@@ -6,7 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/app-env.js';
 
-export const apiInfo = {
+const apiInfo = {
   title: 'chipq inference API',
   version: '1.0.0',
   description:

@@ -17,7 +17,7 @@ export interface ModelFilter {
 }
 
 export const stages = ['decode', 'preprocess', 'queue', 'infer', 'postprocess', 'total', 'service'] as const;
-export type Stage = (typeof stages)[number];
+type Stage = (typeof stages)[number];
 
 export interface ModelWindowRow {
   model_name: string | null;

@@ -68,7 +68,7 @@ export const BatchAcceptedSchema = z
   })
   .openapi('BatchAccepted');
 
-export const ProgressSchema = z
+const ProgressSchema = z
   .object({
     total: z.number().int(),
     queued: z.number().int(),
@@ -82,7 +82,7 @@ export const ProgressSchema = z
   })
   .openapi('BatchProgress');
 
-export const BatchItemSchema = z
+const BatchItemSchema = z
   .object({
     id: z.uuid(),
     position: z.number().int(),

@@ -7,7 +7,7 @@ import { z } from '@hono/zod-openapi';
 
 export const jobStatuses = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'timeout'] as const;
 
-export const DetectionSchema = z
+const DetectionSchema = z
   .object({
     class_id: z.number().int().openapi({ example: 1 }),
     defect_type: z
@@ -36,7 +36,7 @@ export const DetectionSchema = z
   })
   .openapi('Detection');
 
-export const VerdictSchema = z
+const VerdictSchema = z
   .object({
     status: z.enum(['PASS', 'FAIL', 'REVIEW']),
     rule: z.string().openapi({ description: 'The rule that decided the verdict.', example: 'killer-class' }),
@@ -48,7 +48,7 @@ export const VerdictSchema = z
   })
   .openapi('Verdict');
 
-export const TimingsSchema = z
+const TimingsSchema = z
   .object({
     decode_ms: z.number(),
     preprocess_ms: z.number(),
@@ -67,7 +67,7 @@ export const TimingsSchema = z
   })
   .openapi('Timings');
 
-export const TraceabilitySchema = z
+const TraceabilitySchema = z
   .object({
     lot_id: z.string().nullable(),
     wafer_id: z.string().nullable(),

@@ -29,7 +29,7 @@ export const SummaryQuerySchema = z
 
 const StageSchema = z.object({ p50: z.number(), p95: z.number(), p99: z.number() });
 
-export const ModelSummaryMetricsSchema = z.object({
+const ModelSummaryMetricsSchema = z.object({
   model: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
   requests: z.number().int(),
   completed: z.number().int(),

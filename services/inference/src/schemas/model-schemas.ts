@@ -4,7 +4,7 @@ import { modelName, modelVersion, uploadedFile } from './common-schemas.js';
 
 export const modelStates = ['READY', 'UNAVAILABLE', 'LOADING', 'UNLOADING'] as const;
 
-export const TensorSchema = z
+const TensorSchema = z
   .object({
     name: z.string().openapi({ example: 'image' }),
     data_type: z.string().openapi({ example: 'UINT8' }),
@@ -25,7 +25,7 @@ export const ModelVersionSchema = z
   })
   .openapi('ModelVersion');
 
-export const ModelSummarySchema = z
+const ModelSummarySchema = z
   .object({
     name: z.string().openapi({ example: 'pcb_defect_detector' }),
     platform: z.string().openapi({ example: 'onnxruntime_onnx' }),
@@ -53,7 +53,7 @@ export const ModelSummarySchema = z
   })
   .openapi('ModelSummary');
 
-export const DeploymentEventSchema = z
+const DeploymentEventSchema = z
   .object({
     id: z.uuid(),
     event: z.enum(['deployed', 'deploy_failed', 'loaded', 'load_failed', 'unloaded', 'unload_failed']),

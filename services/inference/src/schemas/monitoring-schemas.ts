@@ -79,7 +79,7 @@ export const ModelHealthSchema = z
 
 const StageSchema = z.object({ p50: z.number(), p95: z.number(), p99: z.number() });
 
-export const EngineStatisticsSchema = z
+const EngineStatisticsSchema = z
   .object({
     version: z.string(),
     inference_count: z.number().int(),
@@ -117,7 +117,7 @@ export const ModelMetricsSchema = z
 
 const TimeRangeSchema = z.object({ from: z.iso.datetime(), to: z.iso.datetime(), minutes: z.number().int() });
 
-export const AnomalySchema = z
+const AnomalySchema = z
   .object({
     metric: z.enum(['latency_p95_ms', 'error_rate', 'defect_rate']),
     window: TimeRangeSchema,

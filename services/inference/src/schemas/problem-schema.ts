@@ -7,7 +7,7 @@ import { z } from '@hono/zod-openapi';
 import { accessErrorCodes } from '../http/access-error.js';
 import { codesForStatus, problemContentType } from '../http/problem-details.js';
 
-export const FieldErrorSchema = z
+const FieldErrorSchema = z
   .object({
     field: z.string().openapi({ example: 'die_x' }),
     in: z.enum(['body', 'query', 'path', 'header']),
@@ -16,7 +16,7 @@ export const FieldErrorSchema = z
   })
   .openapi('FieldError');
 
-export const ProblemSchema = z
+const ProblemSchema = z
   .object({
     type: z.string().openapi({
       description: 'A stable URI per code: `urn:chipq:problem:<code in kebab-case>`.',

@@ -13,8 +13,8 @@
  */
 import type { WindowStats } from '../repositories/metrics-repository.js';
 
-export type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
-export type AnomalyMetric = 'latency_p95_ms' | 'error_rate' | 'defect_rate';
+type AnomalySeverity = 'low' | 'medium' | 'high' | 'critical';
+type AnomalyMetric = 'latency_p95_ms' | 'error_rate' | 'defect_rate';
 
 export interface MetricCheck {
   metric: AnomalyMetric;

@@ -20,7 +20,7 @@ import {
 } from '../repositories/api-key-repository.js';
 
 /** The id logs and stored results show for CHIPQ_ADMIN_KEY. */
-export const bootstrapKeyId = 'env-admin';
+const bootstrapKeyId = 'env-admin';
 
 export interface ApiKeyServiceOptions {
   db: Kysely<Database>;

@@ -22,7 +22,7 @@ import { toInferenceView } from './inference-view.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { type Traceability, traceabilityColumns } from './traceability.js';
 
-export interface BatchItemInput {
+interface BatchItemInput {
   image: Uint8Array;
   reference?: Uint8Array | undefined;
   filename?: string | undefined;

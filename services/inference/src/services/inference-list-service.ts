@@ -7,12 +7,12 @@ import { findInferences } from '../repositories/inference-repository.js';
 import type { InferenceListQuery, InferenceListView } from '../schemas/inference-list-schemas.js';
 import { toInferenceView } from './inference-view.js';
 
-export function encodeCursor(key: InferenceKey): string {
+function encodeCursor(key: InferenceKey): string {
   return Buffer.from(`${key.createdAt}|${key.id}`, 'utf8').toString('base64url');
 }
 
 /** Throws INVALID_INPUT for anything `encodeCursor` did not make. */
-export function decodeCursor(cursor: string): InferenceKey {
+function decodeCursor(cursor: string): InferenceKey {
   const [createdAt, id, extra] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const valid =
     extra === undefined &&

@@ -52,7 +52,7 @@ function zeros(dataType: DataType, length: number): TensorData {
 }
 
 /** Zero inputs for a batch of one, as the config describes them. */
-export function smokeInputs(config: ModelConfig): Tensor[] {
+function smokeInputs(config: ModelConfig): Tensor[] {
   return config.input.map((input) => {
     const dims = input.dims.map((d) => (d < 0 ? variableDim : d));
     const shape = config.maxBatchSize > 0 ? [1, ...dims] : dims;
@@ -62,7 +62,7 @@ export function smokeInputs(config: ModelConfig): Tensor[] {
 }
 
 /** Config dims vs an actual output shape; -1 matches anything. */
-export function shapeMismatch(config: ModelConfig, name: string, shape: number[]): string | undefined {
+function shapeMismatch(config: ModelConfig, name: string, shape: number[]): string | undefined {
   const declared = config.output.find((o) => o.name === name);
   if (declared === undefined) return undefined;
   const actual = config.maxBatchSize > 0 ? shape.slice(1) : shape;

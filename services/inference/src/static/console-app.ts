@@ -17,7 +17,7 @@ import { immutableCache, revalidateCache } from './cache-control.js';
 const serverPaths = /^\/(?:api|docs|metrics|openapi\.json)(?:\/|$)/;
 
 /** The console's build folder, or undefined when @chipq/console is absent or not built. */
-export function findConsoleDist(): string | undefined {
+function findConsoleDist(): string | undefined {
   try {
     const manifest = createRequire(import.meta.url).resolve('@chipq/console/package.json');
     const dist = path.join(path.dirname(manifest), 'dist');

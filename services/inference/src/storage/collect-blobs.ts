@@ -10,7 +10,7 @@ import type { Database } from '../db/database.js';
 import type { BlobStore } from './blob-store.js';
 
 /** Hashes referenced by queued or processing batch items. */
-export async function liveBlobHashes(db: Kysely<Database>): Promise<Set<string>> {
+async function liveBlobHashes(db: Kysely<Database>): Promise<Set<string>> {
   const rows = await db
     .selectFrom('batch_items')
     .select(['image_sha256', 'reference_sha256'])

@@ -28,7 +28,7 @@ export interface VersionInferResult {
 }
 
 /** The scheduler settings a config asks for. */
-export function batchPolicyOf(config: ModelConfig): BatchPolicy {
+function batchPolicyOf(config: ModelConfig): BatchPolicy {
   const dynamic = config.dynamicBatching;
   return {
     maxBatchSize: config.maxBatchSize,
@@ -39,7 +39,7 @@ export function batchPolicyOf(config: ModelConfig): BatchPolicy {
 }
 
 /** Instances the config asks for: the sum of its instance groups' counts, at least 1. */
-export function instanceCountOf(config: ModelConfig): number {
+function instanceCountOf(config: ModelConfig): number {
   return Math.max(
     1,
     config.instanceGroup.reduce((sum, group) => sum + group.count, 0),

@@ -35,7 +35,7 @@ export interface SessionOptions {
 }
 
 /** The config.pbtxt parameter keys read here, as Triton's onnxruntime backend names them. */
-export const onnxRuntimeParameters = {
+const onnxRuntimeParameters = {
   intraOpThreads: 'intra_op_thread_count',
   interOpThreads: 'inter_op_thread_count',
   executionMode: 'execution_mode',

@@ -91,10 +91,3 @@ function codeFor(status: number, detail: string, context: GrpcErrorContext): Err
       return 'INTERNAL';
   }
 }
-
-/** Whether `error` says the server could not be reached (what the circuit breaker counts). */
-export function isUnavailable(error: unknown): boolean {
-  return error instanceof ChipqError
-    ? error.code === 'ENGINE_UNAVAILABLE'
-    : isGrpcError(error) && error.code === GrpcStatus.UNAVAILABLE;
-}

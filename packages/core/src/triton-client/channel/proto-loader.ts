@@ -19,7 +19,7 @@ import type { HealthDefinition } from '../../../gen/triton/grpc/health/v1/Health
 import type { GRPCInferenceServiceDefinition } from '../../../gen/triton/inference/GRPCInferenceService.js';
 import { ChipqError } from '../../errors.js';
 
-export const protoLoaderOptions: Options = {
+const protoLoaderOptions: Options = {
   keepCase: true,
   longs: String,
   enums: String,
@@ -60,7 +60,7 @@ export function loadTritonProtoDescriptors(protoDir: string = defaultProtoDir())
  * the published package, `src/triton-client/channel/` when run from source. Bundlers that inline @chipq/core
  * lose that layout; they pass `protoDir` instead.
  */
-export function defaultProtoDir(): string {
+function defaultProtoDir(): string {
   let dir = moduleDir();
   for (let up = 0; up < 5; up++) {
     if (existsSync(join(dir, 'proto', 'grpc_service.proto'))) return join(dir, 'proto');

@@ -26,7 +26,7 @@ import type {
 } from '../../model-repository/model-config.js';
 
 /** `TYPE_FP32` -> `FP32`; Triton's `TYPE_STRING` is KServe's `BYTES`. */
-export function dataTypeFromConfig(value: string): DataType {
+function dataTypeFromConfig(value: string): DataType {
   const name = value.replace(/^TYPE_/, '');
   return (name === 'STRING' ? 'BYTES' : name) as DataType;
 }

@@ -26,7 +26,7 @@ function arrayType(datatype: string, what: string): TypedArrayConstructor {
 }
 
 /** Number of elements of `shape`; throws on negative or non-integer dimensions. */
-export function elementCount(shape: readonly number[], what: string): number {
+function elementCount(shape: readonly number[], what: string): number {
   let count = 1;
   for (const dim of shape) {
     if (!Number.isSafeInteger(dim) || dim < 0) {
@@ -41,7 +41,7 @@ export function elementCount(shape: readonly number[], what: string): number {
 }
 
 /** Checks that `tensor.data` is the array type of its data type and holds exactly its shape's elements. */
-export function checkTensor(tensor: Tensor): void {
+function checkTensor(tensor: Tensor): void {
   const what = `input '${tensor.name}'`;
   const type = arrayType(tensor.datatype, what);
   if (!(tensor.data instanceof type)) {
@@ -60,7 +60,7 @@ export function checkTensor(tensor: Tensor): void {
 }
 
 /** The little-endian bytes of a typed array: a view without copying on little-endian hosts. */
-export function toRawBytes(data: TensorData): Buffer {
+function toRawBytes(data: TensorData): Buffer {
   const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   if (littleEndianHost || data.BYTES_PER_ELEMENT === 1) return view;
   return swapBytes(Buffer.from(view), data.BYTES_PER_ELEMENT);

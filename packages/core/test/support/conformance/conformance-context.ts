@@ -22,7 +22,7 @@ export const fp32 = (name: string, shape: number[], values: number[]): Tensor =>
   shape,
   data: Float32Array.from(values),
 });
-export const u8 = (name: string, shape: number[], values: number[]): Tensor => ({
+const u8 = (name: string, shape: number[], values: number[]): Tensor => ({
   name,
   datatype: 'UINT8',
   shape,

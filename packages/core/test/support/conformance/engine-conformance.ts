@@ -24,7 +24,7 @@ export const fixtureRepository = resolve(
 );
 
 /** Every case, in the order it runs (`close` last: it closes the engine). */
-export const conformanceCases = [
+const conformanceCases = [
   'live and ready',
   'repository index',
   'load failure',
@@ -50,7 +50,7 @@ export const conformanceCases = [
   'unload with requests in flight',
   'close',
 ] as const;
-export type ConformanceCase = (typeof conformanceCases)[number];
+type ConformanceCase = (typeof conformanceCases)[number];
 
 export interface EngineConformanceOptions {
   /** Shown in the suite's title, e.g. `onnx` or `triton`. */
