@@ -65,6 +65,7 @@ export function createAppServices(deps: AppDeps) {
           metrics,
           concurrency: config.batchConcurrency,
           leaseMs: config.batchLeaseMs,
+          maxAttempts: config.batchMaxAttempts,
           ...deps.worker,
         });
   const catalog = createModelCatalog({ inspector, db, repository: config.modelRepository });

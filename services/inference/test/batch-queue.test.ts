@@ -137,6 +137,22 @@ describe.each(databaseKinds)('batch queue on $kind', ({ kind, skip }) => {
     expect(await finish(t, batchId, dead!.id, 'alive')).toBe(true);
   });
 
+  it.skipIf(skip)('fails a poison item with its reason once its claims reach maxAttempts', async () => {
+    const batchId = await newBatch(t, 1);
+    // Three workers each claimed it and died before storing anything (their leases expired).
+    for (const owner of ['dead-1', 'dead-2', 'dead-3']) {
+      const [claimed] = await claimBatchItems(t.db, { owner, limit: 1, leaseMs: -1000, maxAttempts: 3 });
+      expect(claimed?.attempts).toBe(Number(owner.at(-1)));
+    }
+    expect(await claimBatchItems(t.db, { owner: 'next', limit: 1, leaseMs: 60_000, maxAttempts: 3 })).toEqual(
+      [],
+    );
+    const [item] = (await listBatchItems(t.db, batchId, { limit: 1 })).items;
+    expect(item).toMatchObject({ status: 'failed', attempts: 3, error_code: 'INFERENCE_FAILED' });
+    expect(item?.error_message).toMatch(/gave up after 3 attempts/);
+    expect(await findBatch(t.db, batchId)).toMatchObject({ status: 'failed', failed_count: 1 });
+  });
+
   it.skipIf(skip)('cancels queued and in-flight items and says what it stopped', async () => {
     const batchId = await newBatch(t, 4);
     const claimed = await claimBatchItems(t.db, { owner: 'a', limit: 2, leaseMs: 60_000 });

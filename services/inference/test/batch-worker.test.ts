@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/observability/logger.js';
 import { createServiceMetrics } from '../src/observability/service-metrics.js';
+import { claimBatchItems } from '../src/repositories/batch-queue-repository.js';
 import { BatchWorker, type BatchWorkerOptions } from '../src/services/batch-worker.js';
 import { createInspectionRunner } from '../src/services/inspection-runner.js';
 import type { RunningService } from '../src/start-service.js';
@@ -88,4 +89,65 @@ describe.skipIf(!hasPostgres)('batch worker wake-ups on postgres', () => {
     );
     expect(done).toBe(true);
   });
+});
+
+describe.each(databaseKinds)('batch recovery on $kind', ({ kind, skip }) => {
+  it.skipIf(skip)('picks up an item orphaned by a crashed replica within one (default) lease', async () => {
+    const { environment, service } = await startApiOnly(kind);
+    const id = await submit(service, [pair]);
+    // A replica claimed the item with the configured lease, then died (no heartbeat, no outcome).
+    const [orphan] = await claimBatchItems(service.database.db, {
+      owner: 'crashed-replica',
+      limit: 1,
+      leaseMs: environment.config.batchLeaseMs,
+    });
+    expect(orphan).toBeDefined();
+    const worker = workerFor(service, { leaseMs: environment.config.batchLeaseMs, pollMs: 100 });
+    worker.start();
+    cleanups.push(() => worker.stop({ drainMs: 0 }));
+    // Bounded: well under the 60 s lease items used to wait, above the 10 s default and CI noise.
+    const batch = await waitFor(
+      async () => {
+        const view = await batchView(service, id);
+        return view.status === 'completed' ? view : undefined;
+      },
+      'the orphaned item to be claimed again and completed',
+      25 * 40,
+    );
+    expect(batch.items[0]).toMatchObject({ status: 'completed', attempts: 2 });
+  });
+
+  it.skipIf(skip)(
+    'keeps the items of an unloaded model waiting, then runs them once it is loaded',
+    async () => {
+      const { service } = await startApiOnly(kind);
+      await service.inspector.engine.unloadModel('diff_detector');
+      const worker = workerFor(service, { pollMs: 50, retryDelayMs: 100 });
+      worker.start();
+      cleanups.push(() => worker.stop({ drainMs: 0 }));
+      const id = await submit(service, [pair, pair]);
+      const waiting = await waitFor(
+        async () => {
+          const view = await batchView(service, id);
+          const shown = view.items.every(
+            (i: { status: string; error: { code: string } | null }) =>
+              i.status === 'queued' && i.error?.code === 'MODEL_NOT_READY',
+          );
+          return shown ? view : undefined;
+        },
+        'both items to wait for the model, showing why',
+        200,
+      );
+      expect(waiting.status).not.toBe('failed');
+      await service.inspector.engine.loadModel('diff_detector');
+      const done = await waitFor(async () => {
+        const view = await batchView(service, id);
+        return view.status === 'completed' ? view : undefined;
+      }, 'the batch to complete once the model is loaded');
+      expect(done.progress).toMatchObject({ completed: 2, failed: 0 });
+      expect(
+        done.items.every((i: { attempts: number; error: unknown }) => i.attempts === 1 && i.error === null),
+      ).toBe(true);
+    },
+  );
 });

@@ -61,8 +61,10 @@ export interface ServiceConfig {
   inferenceTimeoutMs: number;
   /** `BATCH_CONCURRENCY`: batch items in flight per replica, default 8 (lets dynamic batching form batches). */
   batchConcurrency: number;
-  /** `BATCH_LEASE`: how long a claimed batch item stays owned without a heartbeat, default 60 s. */
+  /** `BATCH_LEASE`: how long a claimed batch item stays owned without a heartbeat, default 10 s. */
   batchLeaseMs: number;
+  /** `BATCH_MAX_ATTEMPTS`: claims before an item whose worker keeps dying is failed, default 3. */
+  batchMaxAttempts: number;
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** `ENVIRONMENT`, default `development`. */
@@ -143,6 +145,7 @@ const envSchema = z.object({
   INFERENCE_TIMEOUT: field(parseDurationMs),
   BATCH_CONCURRENCY: field((t) => parseIntegerInRange(t, 1, 256)),
   BATCH_LEASE: field(parseDurationMs),
+  BATCH_MAX_ATTEMPTS: field((t) => parseIntegerInRange(t, 1, 100)),
   LOG_LEVEL: oneOf(logLevels),
   ENVIRONMENT: text,
   CHIPQ_ADMIN_KEY: field(
@@ -198,7 +201,8 @@ export function loadConfig(
     confidenceThreshold: e.MODEL_CONFIDENCE_THRESHOLD ?? 0.75,
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT ?? 30_000,
     batchConcurrency: e.BATCH_CONCURRENCY ?? 8,
-    batchLeaseMs: e.BATCH_LEASE ?? 60_000,
+    batchLeaseMs: e.BATCH_LEASE ?? 10_000,
+    batchMaxAttempts: e.BATCH_MAX_ATTEMPTS ?? 3,
     logLevel: e.LOG_LEVEL ?? 'info',
     environment: e.ENVIRONMENT ?? 'development',
     adminKey: e.CHIPQ_ADMIN_KEY,

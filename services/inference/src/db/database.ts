@@ -117,6 +117,8 @@ interface BatchItemsTable {
   attempts: Generated<number>;
   lease_owner: string | null;
   lease_expires_at: NullableTimestamp;
+  /** Not claimed before this time (an item waiting for its model or engine); null: at once. */
+  available_at: NullableTimestamp;
   inference_id: string | null;
   error_code: string | null;
   error_message: string | null;

@@ -23,11 +23,21 @@ export interface ClaimOptions {
   limit: number;
   /** Lease length; a negative value claims with an already expired lease (tests). */
   leaseMs: number;
+  /**
+   * Claims an item may take, default unlimited. An item whose lease expired after this many
+   * (each time its worker died before storing an outcome: a poison item) ends `failed`.
+   */
+  maxAttempts?: number;
 }
 
-/** Claims up to `limit` queued items, or processing items whose lease has expired, oldest first. */
+/**
+ * Claims up to `limit` items, oldest first: queued ones that are available (not waiting for a
+ * retry time), and processing ones whose lease has expired (their worker died). Before that,
+ * items that used up `maxAttempts` are failed with the reason.
+ */
 export async function claimBatchItems(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedItem[]> {
   if (options.limit <= 0) return [];
+  if (options.maxAttempts !== undefined) await failExhaustedItems(db, options.maxAttempts);
   const { rows } = await sql<{ id: string }>`
     update batch_items set
       status = 'processing',
@@ -37,7 +47,8 @@ export async function claimBatchItems(db: Kysely<Database>, options: ClaimOption
       started_at = coalesce(started_at, now())
     where id in (
       select id from batch_items
-      where status = 'queued' or (status = 'processing' and lease_expires_at < now())
+      where (status = 'queued' and (available_at is null or available_at <= now()))
+        or (status = 'processing' and lease_expires_at < now())
       order by created_at, position
       limit ${options.limit}
       for update skip locked
@@ -122,6 +133,7 @@ export async function finishBatchItem(
       inference_id: outcome.inferenceId,
       error_code: outcome.errorCode ?? null,
       error_message: outcome.errorMessage ?? null,
+      available_at: null,
       finished_at: sql<Date>`now()`,
       lease_owner: null,
       lease_expires_at: null,
@@ -133,7 +145,66 @@ export async function finishBatchItem(
   return true;
 }
 
-/** Puts this owner's unfinished items back in the queue (graceful shutdown); returns their ids. */
+/**
+ * Fails, with the reason, every item whose lease expired after `maxAttempts` claims: each time,
+ * the worker holding it stopped before storing an outcome (a crash on this very item, most
+ * likely). Item and batch counters change in one transaction; returns how many were failed.
+ */
+export async function failExhaustedItems(db: Kysely<Database>, maxAttempts: number): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<{ batch_id: string }>`
+      update batch_items set
+        status = 'failed', finished_at = now(), lease_owner = null, lease_expires_at = null,
+        error_code = 'INFERENCE_FAILED',
+        error_message = 'gave up after ' || attempts || ' attempts: each time, the worker processing it stopped before storing an outcome (a crash on this item?)'
+      where id in (
+        select id from batch_items
+        where status = 'processing' and lease_expires_at < now() and attempts >= ${maxAttempts}
+        for update skip locked
+      )
+      returning batch_id`.execute(trx);
+    const perBatch = new Map<string, number>();
+    for (const { batch_id } of rows) perBatch.set(batch_id, (perBatch.get(batch_id) ?? 0) + 1);
+    for (const [batchId, failed] of perBatch) await addFinishedItems(trx, batchId, { failed });
+    return rows.length;
+  });
+}
+
+/**
+ * Returns a held item to the queue until `delayMs` from now, with `reason` shown as its error
+ * while it waits (its model is not loaded, its engine unreachable). The claim is not counted
+ * as an attempt: waiting is not the item's fault. False when the item is no longer held.
+ */
+export async function deferBatchItem(
+  db: Kysely<Database>,
+  owner: string,
+  itemId: string,
+  delayMs: number,
+  reason: { code: string; message: string },
+): Promise<boolean> {
+  const rows = await db
+    .updateTable('batch_items')
+    .set({
+      status: 'queued',
+      lease_owner: null,
+      lease_expires_at: null,
+      attempts: sql<number>`greatest(attempts - 1, 0)`,
+      available_at: sql<Date>`now() + ${delayMs} * interval '1 millisecond'`,
+      error_code: reason.code,
+      error_message: `waiting to retry: ${reason.message}`,
+    })
+    .where('id', '=', itemId)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', 'processing')
+    .returning('id')
+    .execute();
+  return rows.length > 0;
+}
+
+/**
+ * Puts this owner's unfinished items back in the queue (graceful shutdown), not counting the
+ * claim as an attempt; returns their ids.
+ */
 export async function releaseBatchItems(
   db: Kysely<Database>,
   owner: string,
@@ -141,7 +212,12 @@ export async function releaseBatchItems(
 ): Promise<string[]> {
   let query = db
     .updateTable('batch_items')
-    .set({ status: 'queued', lease_owner: null, lease_expires_at: null })
+    .set({
+      status: 'queued',
+      lease_owner: null,
+      lease_expires_at: null,
+      attempts: sql<number>`greatest(attempts - 1, 0)`,
+    })
     .where('lease_owner', '=', owner)
     .where('status', '=', 'processing');
   if (ids !== undefined) {

@@ -10,12 +10,14 @@ import os from 'node:os';
 import { ChipqError, isChipqError } from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { timedStore } from '../observability/timed-store.js';
 import {
   type ClaimedItem,
   claimBatchItems,
+  deferBatchItem,
   finishBatchItem,
   releaseBatchItems,
   renewLeases,
@@ -35,8 +37,15 @@ export interface BatchWorkerOptions {
   metrics: ServiceMetrics;
   /** Items in flight at once, default 8. */
   concurrency?: number;
-  /** Lease on a claimed item, default 60 s; renewed every third of it. */
+  /**
+   * Lease on a claimed item, default 10 s, renewed by a heartbeat every third of it: an item
+   * orphaned by a crash is claimed again within one lease of the crash.
+   */
   leaseMs?: number;
+  /** Claims an item may take before it is failed as poison (its worker died each time), default 3. */
+  maxAttempts?: number;
+  /** How long an item waits before a retry when its model is not loaded or its engine is unreachable, default 2 s. */
+  retryDelayMs?: number;
   /** How often to look for work when idle (other replicas' batches, expired leases), default 1 s. */
   pollMs?: number;
   /** This worker's id in `lease_owner`, default `<host>:<pid>:<random>`. */
@@ -69,7 +78,15 @@ export class BatchWorker {
 
   constructor(options: BatchWorkerOptions) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#o = { concurrency: 8, leaseMs: 60_000, pollMs: 1000, blobGcIntervalMs: 600_000, ...options };
+    this.#o = {
+      concurrency: 8,
+      leaseMs: 10_000,
+      maxAttempts: 3,
+      retryDelayMs: 2000,
+      pollMs: 1000,
+      blobGcIntervalMs: 600_000,
+      ...options,
+    };
   }
 
   get inFlightCount(): number {
@@ -146,6 +163,7 @@ export class BatchWorker {
             owner: this.owner,
             limit: free,
             leaseMs: this.#o.leaseMs,
+            maxAttempts: this.#o.maxAttempts,
           });
         } catch (error) {
           this.#o.logger.error('could not claim batch items', { error });
@@ -191,31 +209,58 @@ export class BatchWorker {
     }
     // Cancelled or reclaimed elsewhere: the guarded update below would refuse anyway.
     if (reason !== undefined) return;
+    if (!ran.ok && waitingCodes.has(ran.error.code)) {
+      // Not the item's fault (model unloaded, engine down, queue full): wait, then retry.
+      const { code, message } = ran.error;
+      await this.#untilStored(signal, () =>
+        deferBatchItem(this.#o.db, this.owner, item.id, this.#o.retryDelayMs, { code, message }),
+      );
+      return;
+    }
     const record = batchItemRecord(item, ran);
     const stored = await timedStore(this.#o.metrics, ran.model, { 'chipq.batch.id': item.batch_id }, () =>
-      this.#o.db.transaction().execute((trx) =>
-        finishBatchItem(
-          trx,
-          {
-            itemId: item.id,
-            batchId: item.batch_id,
-            owner: this.owner,
-            status: ran.ok ? 'completed' : 'failed',
-            inferenceId: record.id,
-            errorCode: ran.ok ? null : ran.error.code,
-            errorMessage: ran.ok ? null : ran.error.message,
-          },
-          (trx) => {
-            if (ran.ok) {
-              const { inference, detections } = completedRecord(record, ran.outcome);
-              return insertInference(trx, inference, detections);
-            }
-            return insertInference(trx, failedRecord(record, ran.error));
-          },
+      this.#untilStored(signal, () =>
+        this.#o.db.transaction().execute((trx) =>
+          finishBatchItem(
+            trx,
+            {
+              itemId: item.id,
+              batchId: item.batch_id,
+              owner: this.owner,
+              status: ran.ok ? 'completed' : 'failed',
+              inferenceId: record.id,
+              errorCode: ran.ok ? null : ran.error.code,
+              errorMessage: ran.ok ? null : ran.error.message,
+            },
+            (trx) => {
+              if (ran.ok) {
+                const { inference, detections } = completedRecord(record, ran.outcome);
+                return insertInference(trx, inference, detections);
+              }
+              return insertInference(trx, failedRecord(record, ran.error));
+            },
+          ),
         ),
       ),
     );
     if (stored) this.processed += 1;
+  }
+
+  /**
+   * Runs `write`, retrying while the database cannot be reached (restarting, failing over) so
+   * an outcome computed during an outage is stored when it is back, not lost or recomputed.
+   * Gives up when the worker stops or the item's lease is lost; the lease then brings it back.
+   */
+  async #untilStored<T>(signal: AbortSignal, write: () => Promise<T>): Promise<T> {
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1000)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) || !this.#running || signal.aborted) throw error;
+        this.#o.logger.warn('database unavailable: retrying to store a batch item', { error });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   async #inspect(item: ClaimedItem, signal: AbortSignal): Promise<InspectionRun> {
@@ -254,6 +299,13 @@ export class BatchWorker {
     }
   }
 }
+
+/** Failures that say "not now" rather than "this item is bad": the item waits and retries. */
+const waitingCodes: ReadonlySet<string> = new Set([
+  'MODEL_NOT_READY',
+  'ENGINE_UNAVAILABLE',
+  'RESOURCE_EXHAUSTED',
+]);
 
 function reasonError(reason: AbortReason): ChipqError {
   return new ChipqError(

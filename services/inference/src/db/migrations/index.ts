@@ -7,9 +7,12 @@ import type { Migration } from 'kysely';
 import * as initialSchema from './2026-11-22-initial-schema.js';
 import * as batchProgressCounters from './2026-11-25-batch-progress-counters.js';
 import * as keys from './2026-11-25-keys.js';
+import * as queueAvailableAt from './2026-11-25-queue-available-at.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-initial-schema': initialSchema,
   '2026-11-25-batch-progress-counters': batchProgressCounters,
   '2026-11-25-keys': keys,
+  // Sorted after 'keys' on purpose: Kysely runs migrations in name order.
+  '2026-11-25-queue-available-at': queueAvailableAt,
 };
