@@ -49,6 +49,17 @@ export default defineConfig({
         },
       },
       {
+        // Faults injected into real dependencies (a PostgreSQL server the test starts and
+        // restarts): one file at a time, they own their servers.
+        test: {
+          name: 'fault',
+          include: ['test/fault/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'triton',
           include: ['test/triton/**/*.test.ts'],

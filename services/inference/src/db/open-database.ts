@@ -66,6 +66,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Opened
   // process. The pool drops that client and the next query reconnects (or fails with a 503).
   const activity = new DatabaseActivity();
   pool.on('error', () => activity.unreachable());
+  // A checked-out client (inside a transaction, between statements) has no pool listener: its
+  // 'error' on a server shutdown would be an uncaught exception. The statement fails instead.
+  pool.on('connect', (client) => client.on('error', () => activity.unreachable()));
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: timedPool(pool, options.onPoolWait) }),
     log(event) {
