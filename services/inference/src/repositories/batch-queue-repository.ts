@@ -185,10 +185,7 @@ export async function deferBatchItem(
   const rows = await db
     .updateTable('batch_items')
     .set({
-      status: 'queued',
-      lease_owner: null,
-      lease_expires_at: null,
-      attempts: sql<number>`greatest(attempts - 1, 0)`,
+      ...backInTheQueue(),
       available_at: sql<Date>`now() + ${delayMs} * interval '1 millisecond'`,
       error_code: reason.code,
       error_message: `waiting to retry: ${reason.message}`,
@@ -199,6 +196,16 @@ export async function deferBatchItem(
     .returning('id')
     .execute();
   return rows.length > 0;
+}
+
+/** An item returned to the queue by its holder; the claim does not count as an attempt. */
+function backInTheQueue() {
+  return {
+    status: 'queued' as const,
+    lease_owner: null,
+    lease_expires_at: null,
+    attempts: sql<number>`greatest(attempts - 1, 0)`,
+  };
 }
 
 /**
@@ -212,12 +219,7 @@ export async function releaseBatchItems(
 ): Promise<string[]> {
   let query = db
     .updateTable('batch_items')
-    .set({
-      status: 'queued',
-      lease_owner: null,
-      lease_expires_at: null,
-      attempts: sql<number>`greatest(attempts - 1, 0)`,
-    })
+    .set(backInTheQueue())
     .where('lease_owner', '=', owner)
     .where('status', '=', 'processing');
   if (ids !== undefined) {
