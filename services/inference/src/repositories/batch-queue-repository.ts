@@ -150,7 +150,7 @@ export async function finishBatchItem(
  * the worker holding it stopped before storing an outcome (a crash on this very item, most
  * likely). Item and batch counters change in one transaction; returns how many were failed.
  */
-export async function failExhaustedItems(db: Kysely<Database>, maxAttempts: number): Promise<number> {
+async function failExhaustedItems(db: Kysely<Database>, maxAttempts: number): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ batch_id: string }>`
       update batch_items set
