@@ -19,7 +19,7 @@ export interface EmbeddedPostgres {
 }
 
 /** Where the build leaves the template (scripts/build-pglite-template.ts); absent when running from source. */
-export const pgliteTemplateDir = fileURLToPath(new URL('./pglite-template', import.meta.url));
+const pgliteTemplateDir = fileURLToPath(new URL('./pglite-template', import.meta.url));
 
 /**
  * Starts PGlite over `dataDir` (created when missing; `memory://` keeps it in memory) in a
