@@ -15,6 +15,7 @@ import { type OpenedDatabase, openDatabase } from './db/open-database.js';
 import type { AppEnv } from './http/app-env.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
+import { cleanStaging } from './services/clean-staging.js';
 
 export interface StartServiceOptions {
   config: ServiceConfig;
@@ -26,6 +27,8 @@ export interface StartServiceOptions {
   defaultModel?: string;
   /** PostgreSQL schema (tests). Default `public`. */
   databaseSchema?: string;
+  /** Staging entries younger than this survive start-up (another replica's deploy). Default 10 minutes. */
+  stagingGraceMs?: number;
   /** Worker overrides, or `false` for an API-only replica. */
   worker?: AppDeps['worker'];
 }
@@ -64,6 +67,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
   for (const warning of config.startupWarnings) logger.warn(warning);
   const opened: Array<() => Promise<unknown>> = [];
   try {
+    await cleanStaging(config.modelRepository, logger, options.stagingGraceMs);
     // The database and the engine start at the same time: each takes most of start-up on its
     // own (PGlite in its worker thread, one onnxruntime session per instance in theirs).
     const inspectorSteps: Array<() => Promise<unknown>> = [];

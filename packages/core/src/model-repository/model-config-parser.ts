@@ -3,7 +3,9 @@
  * maps the fields chipq uses, applies Triton's defaults, validates what Triton would refuse, and
  * keeps every other field in `extra` so nothing is lost on the way back to Triton.
  */
+import { ChipqError } from '../errors.js';
 import type { ModelConfig, TensorConfig } from './model-config.js';
+import { checkModelConfigLimits, modelConfigLimits } from './model-config-limits.js';
 import {
   parseDynamicBatching,
   parseInstanceGroup,
@@ -67,6 +69,12 @@ const INT32_MAX = 0x7fff_ffff;
  */
 export function parseModelConfig(text: string, options: ParseModelConfigOptions = {}): ModelConfig {
   const file = options.file ?? 'config.pbtxt';
+  if (text.length > modelConfigLimits.textBytes)
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `${file}: is ${text.length} characters, more than ${modelConfigLimits.textBytes}`,
+      { details: { file, field: 'config', limit: modelConfigLimits.textBytes } },
+    );
   const groups = groupFields(parseTextFormat(text, file));
   const single = (name: string) => singleValue(groups, name, file, name);
   const string = (name: string) => {
@@ -103,6 +111,7 @@ export function parseModelConfig(text: string, options: ParseModelConfigOptions 
   if (dynamicBatching) config.dynamicBatching = parseDynamicBatching(dynamicBatching, maxBatchSize, file);
   const modelFile = string('default_model_filename');
   if (modelFile !== undefined) config.defaultModelFilename = modelFile;
+  checkModelConfigLimits(config, file);
   return config;
 }
 

@@ -92,14 +92,14 @@ describe('readModelRepository', () => {
     );
     await expect(readModelEntry(root, 'detector')).rejects.toMatchObject({
       code: 'MODEL_CONFIG_INVALID',
-      message: `${join(root, 'detector', 'config.pbtxt')}: label_filename gone.txt does not exist`,
+      message: `${join('detector', 'config.pbtxt')}: label_filename gone.txt does not exist`,
     });
   });
 
   it('fails naming the file, line and column of a bad config', async () => {
     await put('good/config.pbtxt', DETECTOR.replace('"detector"', '"good"'));
     await put('bad/config.pbtxt', 'name: "bad"\nmax_batch_size: -1\n');
-    const file = join(root, 'bad', 'config.pbtxt');
+    const file = join('bad', 'config.pbtxt'); // relative to the repository: no server paths in errors
     await expect(readModelRepository(root)).rejects.toMatchObject({
       code: 'MODEL_CONFIG_INVALID',
       details: { file, line: 2, column: 17, field: 'max_batch_size' },

@@ -8,8 +8,8 @@
  * It reports what is on disk; choosing which versions to load is `selectVersions`' job.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
 import { throwIfAborted } from '../abort.js';
 import { ChipqError } from '../errors.js';
 import type { ModelConfig } from './model-config.js';
@@ -100,7 +100,9 @@ async function readModelFolder(
   const configFile = join(path, 'config.pbtxt');
   const text = await readOptional(configFile, signal);
   if (text === undefined) return undefined;
-  const config = parseModelConfig(text, { file: configFile, defaultName: name });
+  // Messages name files relative to the repository: error answers must not show server paths.
+  const shownConfig = join(name, 'config.pbtxt');
+  const config = parseModelConfig(text, { file: shownConfig, defaultName: name });
   const listing = await listFolder(path, 'MODEL_CONFIG_INVALID', `model folder ${path}`);
   const modelFilename = config.defaultModelFilename || DEFAULT_MODEL_FILENAME;
   const versions: ModelVersionEntry[] = [];
@@ -109,6 +111,7 @@ async function readModelFolder(
     const versionPath = join(path, folder.name);
     const files = await listFolder(versionPath, 'MODEL_CONFIG_INVALID', `version folder ${versionPath}`);
     if (files.some((file) => file.name === modelFilename)) {
+      await confine(root, join(versionPath, modelFilename), shownConfig, 'default_model_filename');
       versions.push({
         version: Number(folder.name),
         path: versionPath,
@@ -118,28 +121,50 @@ async function readModelFolder(
   }
   versions.sort((a, b) => a.version - b.version);
   const entry: ModelRepositoryEntry = { name, path, config, versions };
-  const labels = await readLabels(path, config, signal);
+  const labels = await readLabels(root, path, shownConfig, config, signal);
   if (labels) entry.labels = labels;
   const card = await readOptional(join(path, 'README.md'), signal);
   if (card !== undefined) entry.card = card;
   return entry;
 }
 
+/**
+ * Throws MODEL_CONFIG_INVALID when `file` resolves (through symlinks) outside the repository: a
+ * model may not read files elsewhere on the machine. Symlinks within the repository (version
+ * folders kept in a shared store beside the models) stay allowed. Missing files pass.
+ */
+async function confine(folder: string, file: string, configFile: string, field: string): Promise<void> {
+  const real = await realpath(file).catch(() => undefined);
+  if (real === undefined) return;
+  const base = await realpath(folder);
+  if (!real.startsWith(base + sep))
+    throw new ChipqError(
+      'MODEL_CONFIG_INVALID',
+      `${configFile}: ${field} leads outside the model repository`,
+      {
+        details: { file: configFile, field, limit: 'the model repository' },
+      },
+    );
+}
+
 /** The declared label file must exist (Triton fails the load otherwise); `labels.txt` is optional. */
 async function readLabels(
+  root: string,
   path: string,
+  shownConfig: string,
   config: ModelConfig,
   signal?: AbortSignal,
 ): Promise<string[] | undefined> {
   const declared = config.output.find((output) => output.labelFilename)?.labelFilename;
   const file = join(path, declared ?? 'labels.txt');
+  await confine(root, file, shownConfig, declared ? 'output.label_filename' : 'labels.txt');
   const text = await readOptional(file, signal);
   if (text === undefined && declared) {
     throw new ChipqError(
       'MODEL_CONFIG_INVALID',
-      `${join(path, 'config.pbtxt')}: label_filename ${declared} does not exist`,
+      `${shownConfig}: label_filename ${declared} does not exist`,
       {
-        details: { file: join(path, 'config.pbtxt'), field: 'output.label_filename' },
+        details: { file: shownConfig, field: 'output.label_filename' },
       },
     );
   }

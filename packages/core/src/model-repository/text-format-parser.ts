@@ -11,6 +11,9 @@
 import { textFormatError } from './text-format-error.js';
 import { type Token, tokenize } from './text-format-tokenizer.js';
 
+/** Deepest nesting of messages accepted (config.pbtxt needs 4 or 5). */
+const maxNestingDepth = 32;
+
 interface TextPosition {
   line: number;
   column: number;
@@ -88,11 +91,27 @@ export function parseTextFormat(text: string, file: string): TextMessageNode {
     return `[${name}]`;
   };
 
+  // Messages nest by recursion: a bound keeps a hostile 10,000-deep config a clear error, not a stack overflow.
+  let depth = 0;
+  const nested = (token: Token, close: string, path: string, at: TextPosition): TextMessageNode => {
+    if (++depth > maxNestingDepth)
+      throw textFormatError(
+        file,
+        token.line,
+        token.column,
+        `messages nest deeper than ${maxNestingDepth} levels`,
+        path || undefined,
+      );
+    const message = parseFields(close, path, at);
+    depth--;
+    return message;
+  };
+
   const parseValue = (path: string, allowList: boolean): TextNode => {
     const token = next();
     const at = { line: token.line, column: token.column };
-    if (isSymbol(token, '{')) return parseFields('}', path, at);
-    if (isSymbol(token, '<')) return parseFields('>', path, at);
+    if (isSymbol(token, '{')) return nested(token, '}', path, at);
+    if (isSymbol(token, '<')) return nested(token, '>', path, at);
     if (isSymbol(token, '[') && allowList) {
       const items: TextNode[] = [];
       while (!isSymbol(peek(), ']')) {

@@ -50,6 +50,9 @@ async function existing(repository: string, name: string): Promise<ModelReposito
   }
 }
 
+/** Largest labels.txt accepted: one label per class, so 1 MiB is far beyond any real model. */
+const maxLabelsLength = 1024 * 1024;
+
 function fieldError(field: string, message: string): ChipqError {
   return new ChipqError('INVALID_INPUT', `${field}: ${message}`, {
     details: { errors: [{ field, in: 'body', message, code: 'custom' }] },
@@ -105,6 +108,10 @@ export function createModelDeployer(options: {
         (current === undefined ? undefined : await readFile(path.join(current.path, 'config.pbtxt'), 'utf8'));
       if (configText === undefined)
         throw fieldError('config', `required for a new model ("${name}" is not in the repository)`);
+      if (request.labelsText !== undefined && request.labelsText.length > maxLabelsLength)
+        throw new ChipqError('MODEL_CONFIG_INVALID', `labels: longer than ${maxLabelsLength} characters`, {
+          details: { field: 'labels', limit: maxLabelsLength },
+        });
       const config = parseModelConfig(configText, { file: 'config.pbtxt', defaultName: name });
       if (config.name !== name)
         throw fieldError('config', `names model "${config.name}", but the deploy is for "${name}"`);
