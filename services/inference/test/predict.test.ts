@@ -85,19 +85,19 @@ describe.each(databaseKinds)('predict on $kind', ({ kind, skip }) => {
     });
     expect(['PASS', 'FAIL', 'REVIEW']).toContain(result.verdict.status);
     expect(result.verdict.rule).not.toBe('');
-    for (const stage of [
-      'decode_ms',
-      'preprocess_ms',
-      'queue_ms',
-      'infer_ms',
-      'postprocess_ms',
-      'total_ms',
-      'service_ms',
-    ]) {
-      expect(result.timings[stage]).toBeGreaterThanOrEqual(0);
-    }
+    // Stages that did work took some time (the queue may be empty); totals cover their parts.
+    const t = result.timings;
+    for (const stage of ['decode_ms', 'preprocess_ms', 'infer_ms', 'postprocess_ms'])
+      expect(t[stage], stage).toBeGreaterThan(0);
+    expect(t.queue_ms).toBeGreaterThanOrEqual(0);
+    const parts = t.decode_ms + t.preprocess_ms + t.queue_ms + t.infer_ms + t.postprocess_ms;
+    expect(t.total_ms).toBeGreaterThanOrEqual(parts * 0.99);
+    expect(t.service_ms).toBeGreaterThanOrEqual(t.total_ms * 0.99);
     expect(response.headers.get('content-location')).toBe(`/api/v1/inference/${result.id}`);
-    expect(response.headers.get('x-request-id')).toBeTruthy();
+    // Generated per request (Hono's requestId: a UUID), and the one the problem bodies carry.
+    expect(response.headers.get('x-request-id')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    );
 
     const read = await request(`/inference/${result.id}`);
     expect(read.status).toBe(200);
