@@ -38,9 +38,21 @@ export type WorkerReply =
 
 /** The worker's entry point; `workerData.ortPath` is the resolved onnxruntime-node module. */
 export function onnxWorkerMain(): void {
-  // `require` is a global in an eval worker; reached through globalThis because bundlers
+  // `require` is a global in Node's eval workers; reached through globalThis because bundlers
   // (tsup/esbuild) rename a bare `require` in ESM output to a shim the worker does not have.
-  const load = (globalThis as unknown as { require: NodeJS.Require }).require;
+  // Bun's eval workers have no `require`: there a require is made from node:module, which
+  // `process.getBuiltinModule` reaches without one (Bun, Node >= 20.16). Paths loaded are absolute.
+  const scope = globalThis as unknown as {
+    require?: NodeJS.Require;
+    process: { getBuiltinModule?: (id: string) => unknown };
+  };
+  let load = scope.require;
+  if (!load) {
+    const builtin = scope.process.getBuiltinModule;
+    if (!builtin)
+      throw new Error('this runtime gives worker threads neither require nor process.getBuiltinModule');
+    load = (builtin('node:module') as typeof import('node:module')).createRequire('/');
+  }
   const threads = load('node:worker_threads') as typeof import('node:worker_threads');
   const port = threads.parentPort as import('node:worker_threads').MessagePort;
   const ort = load(threads.workerData.ortPath) as typeof Ort;
