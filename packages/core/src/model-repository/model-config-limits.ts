@@ -43,7 +43,7 @@ function limitError(file: string, field: string, message: string, limit: number 
 }
 
 /** Throws MODEL_CONFIG_INVALID unless `name` is a plain file name inside the model's folder. */
-export function checkFileName(name: string, file: string, field: string): void {
+function checkFileName(name: string, file: string, field: string): void {
   if (name.length > modelConfigLimits.fileNameLength)
     throw limitError(
       file,
