@@ -293,6 +293,20 @@ describe('chipq against a server on a real port', () => {
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toContain('add_sub v2 deployed; not loaded');
 
+    const promote = await chipq(
+      ['models', 'promote', 'diff_detector', '--version', '1', '--reason', 'chosen by QA', ...admin],
+      dir.path,
+    );
+    expect(promote.stderr).toBe('');
+    expect(promote.stdout).toContain('diff_detector: default v- -> v1 (promoted by env-admin)');
+    const noReason = await chipq(['models', 'rollback', 'diff_detector', ...admin], dir.path);
+    expect(noReason.code).toBe(2);
+    const rollback = await chipq(
+      ['models', 'rollback', 'diff_detector', '--reason', 'undo', ...admin],
+      dir.path,
+    );
+    expect(rollback.stderr).toContain('CONFLICT');
+
     const health = await chipq(['health', '--server', server.url], dir.path);
     expect(health.code).toBe(0);
     expect(health.stdout).toMatch(/ready true/);

@@ -206,6 +206,21 @@ describe('sdk against the in-process service', () => {
     await expect(slowClient.models.list()).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
+  it('promotes a version to the default and refuses a rollback with nothing before it', async () => {
+    const change = await client.models.promote('diff_detector', '1', 'first choice');
+    expect(change).toMatchObject({
+      action: 'promoted',
+      from_version: null,
+      to_version: '1',
+      api_key_id: 'env-admin',
+    });
+    expect((await client.models.get('diff_detector')).default_version).toBe('1');
+    await expect(client.models.rollback('diff_detector', 'undo')).rejects.toMatchObject({
+      name: 'ChipqApiError',
+      status: 409,
+    });
+  });
+
   it('deploys a new version from a file path (node helper)', async () => {
     const dir = path.join(env.repository, 'add_sub');
     const model = await fileFromPath(path.join(dir, '1', 'model.onnx'));

@@ -19,7 +19,7 @@ export const mainHelp = `chipq - visual defect detection on PCB and semiconducto
 
 Usage:
   chipq inspect <files, folders or globs> [options]   inspect images, write results and overlays
-  chipq models list|get|load|unload|deploy [options]  manage a server's models
+  chipq models list|get|load|unload|deploy|promote|rollback [options]  manage a server's models
   chipq keys create|list|revoke [options]             manage a server's API keys (admin key)
   chipq health [options]                              a server's liveness and readiness
   chipq --version
@@ -67,7 +67,7 @@ Examples:
   chipq inspect --manifest lot-42.csv --out - | jq 'select(.verdict == "FAIL")'
 `;
 
-export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy> [options]
+export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy|promote|rollback> [options]
 
   chipq models list                          every model and its versions' states
   chipq models get NAME                      a model's details
@@ -75,10 +75,13 @@ export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy> [op
   chipq models unload NAME                   unload a model
   chipq models deploy NAME --onnx FILE [--config config.pbtxt] [--labels labels.txt] [--version N] [--no-load]
                                              upload a new version; validated before it is served
+  chipq models promote NAME --version N --reason TEXT
+                                             make version N the default on every replica (recorded)
+  chipq models rollback NAME --reason TEXT   restore the default the latest promotion replaced
 
 Options:
   --server URL     the chipq server (default: $CHIPQ_SERVER_URL)
-  --api-key KEY    API key (default: $CHIPQ_API_KEY); load, unload and deploy need the admin scope
+  --api-key KEY    API key (default: $CHIPQ_API_KEY); load, unload, deploy, promote and rollback need the admin scope
   --json           print the server's JSON answer instead of a table
 
 ${exitCodeText}`;

@@ -260,6 +260,50 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/{name}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make a version the default
+         * @description Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the database, not in the process). The version must be in the repository and READY. The switch and its history row (who, when, why, from, to) are one transaction; `GET /models/{name}` shows the default and its history.
+         *
+         *     Needs an API key with the `admin` scope.
+         */
+        post: operations["promoteModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore the previous default version
+         * @description Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). Atomic and recorded like a promotion. 409 when there is nothing to roll back to or that version is not READY.
+         *
+         *     Needs an API key with the `admin` scope.
+         */
+        post: operations["rollbackModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/deploy": {
         parameters: {
             query?: never;
@@ -916,7 +960,7 @@ export type components = {
             reason: string;
             versions: components["schemas"]["ModelVersion"][];
             /**
-             * @description The version that serves requests naming none: the `chipq.default_version` parameter of config.pbtxt. null when unset: the newest ready version serves.
+             * @description The version that serves requests naming none, stored in the database and shared by every replica: seeded from the `chipq.default_version` parameter of config.pbtxt, then changed only by promote and rollback. null when neither sets one: the newest ready version serves.
              * @example 1
              */
             default_version: string | null;
@@ -966,6 +1010,8 @@ export type components = {
             card: string | null;
             /** @description The latest deployment, load and unload events, newest first. */
             deployments: components["schemas"]["DeploymentEvent"][];
+            /** @description The latest changes of the default version (seed, promotions, rollbacks), newest first. */
+            default_changes: components["schemas"]["DefaultVersionChange"][];
         };
         DeploymentEvent: {
             /** Format: uuid */
@@ -984,6 +1030,25 @@ export type components = {
             /** Format: date-time */
             created_at: string;
         };
+        DefaultVersionChange: {
+            /** Format: uuid */
+            id: string;
+            model: string;
+            /**
+             * @description `seeded`: first read from config.pbtxt; `promoted` and `rolled_back`: by an admin.
+             * @enum {string}
+             */
+            action: "seeded" | "promoted" | "rolled_back";
+            /** @description The default before the change. */
+            from_version: string | null;
+            to_version: string;
+            reason: string;
+            /** @description Id of the API key that asked (never the secret). */
+            api_key_id: string | null;
+            request_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
         ModelVersions: {
             name: string;
             versions: components["schemas"]["ModelVersion"][];
@@ -995,6 +1060,22 @@ export type components = {
             ready: boolean;
             reason: string;
             versions: components["schemas"]["ModelVersion"][];
+        };
+        PromoteRequest: {
+            /** @example 2 */
+            version: string;
+            /**
+             * @description Why, kept in the history.
+             * @example better recall on lot 42
+             */
+            reason: string;
+        };
+        RollbackRequest: {
+            /**
+             * @description Why, kept in the history.
+             * @example false alarms on lot 43
+             */
+            reason: string;
         };
         DeployResult: {
             name: string;
@@ -2139,6 +2220,184 @@ export interface operations {
             };
             /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    promoteModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PromoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The change, as recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultVersionChange"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rollbackModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackRequest"];
+            };
+        };
+        responses: {
+            /** @description The change, as recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefaultVersionChange"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -25,6 +25,7 @@ import type {
   CancelResult,
   CreatedApiKey,
   CreateKeyInput,
+  DefaultVersionChange,
   DeployResult,
   Health,
   InferenceList,
@@ -161,6 +162,31 @@ export function createChipqClient(options: ChipqClientOptions) {
       unload(name: string, call?: CallOptions): Promise<ModelStatus> {
         return unwrap(
           http.POST('/api/v1/models/{name}/unload', { params: { path: { name } }, ...send(false, call) }),
+        );
+      },
+      /** Makes `version` the default on every replica (admin). Never retried: a repeat is a 409. */
+      promote(
+        name: string,
+        version: string,
+        reason: string,
+        call?: CallOptions,
+      ): Promise<DefaultVersionChange> {
+        return unwrap(
+          http.POST('/api/v1/models/{name}/promote', {
+            params: { path: { name } },
+            body: { version, reason },
+            ...send(false, call),
+          }),
+        );
+      },
+      /** Restores the default the latest promotion replaced (admin). Never retried: a repeat walks further back. */
+      rollback(name: string, reason: string, call?: CallOptions): Promise<DefaultVersionChange> {
+        return unwrap(
+          http.POST('/api/v1/models/{name}/rollback', {
+            params: { path: { name } },
+            body: { reason },
+            ...send(false, call),
+          }),
         );
       },
     },

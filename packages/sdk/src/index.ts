@@ -35,6 +35,7 @@ export type {
   CancelResult,
   CreatedApiKey,
   CreateKeyInput,
+  DefaultVersionChange,
   DeployResult,
   Detection,
   FieldError,

@@ -24,6 +24,7 @@ export type ModelSummary = Schemas['ModelSummary'];
 export type ModelDetail = Schemas['ModelDetail'];
 export type ModelVersions = Schemas['ModelVersions'];
 export type ModelStatus = Schemas['ModelStatus'];
+export type DefaultVersionChange = Schemas['DefaultVersionChange'];
 export type DeployResult = Schemas['DeployResult'];
 export type Health = Schemas['Health'];
 export type ModelHealth = Schemas['ModelHealth'];

@@ -13,6 +13,7 @@ import { createServiceMetrics, type ServiceMetrics } from './observability/servi
 import { createApiKeyService } from './services/api-key-service.js';
 import { createBatchService } from './services/batch-service.js';
 import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
+import { createDefaultVersionService } from './services/default-version-service.js';
 import { createHealthService } from './services/health-service.js';
 import { createInferenceListService } from './services/inference-list-service.js';
 import { createInspectionRunner } from './services/inspection-runner.js';
@@ -46,6 +47,11 @@ export function createAppServices(deps: AppDeps) {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = deps.metrics ?? createServiceMetrics();
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const defaults = createDefaultVersionService({
+    db,
+    engine: inspector.engine,
+    repository: config.modelRepository,
+  });
   const run = createInspectionRunner({
     inspector,
     metrics,
@@ -53,6 +59,7 @@ export function createAppServices(deps: AppDeps) {
     timeoutMs: config.inferenceTimeoutMs,
     confidenceThreshold: config.confidenceThreshold,
     defaultModel: deps.defaultModel ?? config.defaultModel,
+    defaultVersion: defaults.stored,
   });
   const worker =
     deps.worker === false
@@ -68,7 +75,7 @@ export function createAppServices(deps: AppDeps) {
           maxAttempts: config.batchMaxAttempts,
           ...deps.worker,
         });
-  const catalog = createModelCatalog({ inspector, db, repository: config.modelRepository });
+  const catalog = createModelCatalog({ inspector, db, defaults, repository: config.modelRepository });
   const batches = createBatchService({ db, blobs, catalog, imageMaxBytes: config.imageMaxBytes, worker });
   const summaries = createMetricsSummaryService(db);
   return {
@@ -78,6 +85,7 @@ export function createAppServices(deps: AppDeps) {
     metrics,
     worker,
     catalog,
+    defaults,
     batches,
     summaries,
     predict: createPredictService({

@@ -59,6 +59,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     '/',
     modelRoutes({
       catalog: services.catalog,
+      defaults: services.defaults,
       deployer: services.deployer,
       maxModelBytes: services.config.modelUploadMaxBytes,
     }),

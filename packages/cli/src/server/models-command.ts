@@ -1,5 +1,5 @@
 /**
- * `chipq models list|get|load|unload|deploy`: a server's model repository through @chipq/sdk.
+ * `chipq models list|get|load|unload|deploy|promote|rollback`: a server's model repository through @chipq/sdk.
  * Tables for people, `--json` for scripts (the server's answer as it is).
  */
 import { readFile } from 'node:fs/promises';
@@ -20,6 +20,7 @@ const modelsArgs = {
   config: { type: 'string' },
   labels: { type: 'string' },
   version: { type: 'string' },
+  reason: { type: 'string' },
   'no-load': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -126,9 +127,29 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
       );
       return exitCodes.ok;
     }
+    case 'promote':
+    case 'rollback': {
+      const model = needName();
+      const reason = stringOption(parsed, 'reason');
+      if (reason === undefined) throw usageError(`chipq models ${action}: say why with --reason TEXT`);
+      const version = stringOption(parsed, 'version');
+      if (action === 'promote' && version === undefined)
+        throw usageError('chipq models promote: name the version with --version N');
+      const change = await callServer(url, () =>
+        action === 'promote'
+          ? client.models.promote(model, version as string, reason, { signal: io.signal })
+          : client.models.rollback(model, reason, { signal: io.signal }),
+      );
+      print(
+        change,
+        () =>
+          `${change.model}: default v${change.from_version ?? '-'} -> v${change.to_version} (${change.action} by ${change.api_key_id ?? 'anonymous'})\n`,
+      );
+      return exitCodes.ok;
+    }
     default:
       throw usageError(
-        `chipq models: unknown action ${JSON.stringify(action)} (list, get, load, unload, deploy)`,
+        `chipq models: unknown action ${JSON.stringify(action)} (list, get, load, unload, deploy, promote, rollback)`,
       );
   }
 }

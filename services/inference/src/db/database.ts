@@ -153,8 +153,30 @@ interface ApiKeysTable {
   revoked_at: NullableTimestamp;
 }
 
+export interface ModelDefaultVersionsTable {
+  model_name: string;
+  version: string;
+  updated_at: Timestamp;
+}
+
+export type DefaultVersionAction = 'seeded' | 'promoted' | 'rolled_back';
+
+export interface ModelDefaultChangesTable {
+  id: string;
+  model_name: string;
+  action: DefaultVersionAction;
+  from_version: string | null;
+  to_version: string;
+  reason: string;
+  api_key_id: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
+  model_default_versions: ModelDefaultVersionsTable;
+  model_default_changes: ModelDefaultChangesTable;
   batches: BatchesTable;
   inferences: InferencesTable;
   detections: DetectionsTable;
@@ -172,3 +194,4 @@ export type BatchItem = Selectable<BatchItemsTable>;
 export type NewBatchItem = Insertable<BatchItemsTable>;
 export type ModelDeployment = Selectable<ModelDeploymentsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
+export type ModelDefaultChange = Selectable<ModelDefaultChangesTable>;

@@ -8,16 +8,21 @@ import { fileBytes } from '../http/read-predict-input.js';
 import { validationHook } from '../http/validation-hook.js';
 import { NameParamsSchema } from '../schemas/common-schemas.js';
 import {
+  DefaultChangeSchema,
   DeployFormSchema,
   DeployResultSchema,
   ModelDetailSchema,
   ModelListSchema,
   ModelStatusSchema,
   ModelVersionsSchema,
+  PromoteBodySchema,
+  RollbackBodySchema,
 } from '../schemas/model-schemas.js';
 import { problemResponses } from '../schemas/problem-schema.js';
+import type { DefaultVersionService } from '../services/default-version-service.js';
 import type { ModelCatalog } from '../services/model-catalog.js';
 import type { ModelDeployer } from '../services/model-deployer.js';
+import { defaultChangeView } from '../services/model-views.js';
 import { secured } from './secured.js';
 
 const tags = ['models'];
@@ -138,11 +143,55 @@ const deployRoute = createRoute(
   }),
 );
 
+const promoteRoute = createRoute(
+  secured('admin', {
+    method: 'post',
+    path: '/models/{name}/promote',
+    operationId: 'promoteModel',
+    tags,
+    summary: 'Make a version the default',
+    description:
+      'Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the ' +
+      'database, not in the process). The version must be in the repository and READY. The switch and its history row (who, when, why, ' +
+      'from, to) are one transaction; `GET /models/{name}` shows the default and its history.',
+    request: {
+      params: NameParamsSchema,
+      body: { required: true, content: { 'application/json': { schema: PromoteBodySchema } } },
+    },
+    responses: {
+      200: json(DefaultChangeSchema, 'The change, as recorded.'),
+      ...problemResponses(400, 404, 409, 422),
+    },
+  }),
+);
+
+const rollbackRoute = createRoute(
+  secured('admin', {
+    method: 'post',
+    path: '/models/{name}/rollback',
+    operationId: 'rollbackModel',
+    tags,
+    summary: 'Restore the previous default version',
+    description:
+      'Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). ' +
+      'Atomic and recorded like a promotion. 409 when there is nothing to roll back to or that version is not READY.',
+    request: {
+      params: NameParamsSchema,
+      body: { required: true, content: { 'application/json': { schema: RollbackBodySchema } } },
+    },
+    responses: {
+      200: json(DefaultChangeSchema, 'The change, as recorded.'),
+      ...problemResponses(400, 404, 409, 422),
+    },
+  }),
+);
+
 /** Who asked, as stored with the deployment events. */
 const audit = (c: Context<AppEnv>) => ({ requestId: c.get('requestId'), apiKeyId: c.get('caller').keyId });
 
 export function modelRoutes(deps: {
   catalog: ModelCatalog;
+  defaults: DefaultVersionService;
   deployer: ModelDeployer;
   maxModelBytes: number;
 }): OpenAPIHono<AppEnv> {
@@ -169,6 +218,19 @@ export function modelRoutes(deps: {
   app.openapi(unloadRoute, async (c) =>
     c.json(await catalog.unload(c.req.valid('param').name, audit(c)), 200),
   );
+  app.openapi(promoteRoute, async (c) => {
+    const { version, reason } = c.req.valid('json');
+    const change = await deps.defaults.promote(c.req.valid('param').name, version, reason, audit(c));
+    return c.json(defaultChangeView(change), 200);
+  });
+  app.openapi(rollbackRoute, async (c) => {
+    const change = await deps.defaults.rollback(
+      c.req.valid('param').name,
+      c.req.valid('json').reason,
+      audit(c),
+    );
+    return c.json(defaultChangeView(change), 200);
+  });
   app.openapi(deployRoute, async (c) => {
     const form = c.req.valid('form');
     const result = await deployer.deploy({

@@ -36,7 +36,7 @@ const ModelSummarySchema = z
     versions: z.array(ModelVersionSchema),
     default_version: z.string().nullable().openapi({
       description:
-        'The version that serves requests naming none: the `chipq.default_version` parameter of config.pbtxt. null when unset: the newest ready version serves.',
+        'The version that serves requests naming none, stored in the database and shared by every replica: seeded from the `chipq.default_version` parameter of config.pbtxt, then changed only by promote and rollback. null when neither sets one: the newest ready version serves.',
       example: '1',
     }),
     inputs: z.array(TensorSchema),
@@ -65,6 +65,46 @@ const DeploymentEventSchema = z
   })
   .openapi('DeploymentEvent');
 
+export const DefaultChangeSchema = z
+  .object({
+    id: z.uuid(),
+    model: z.string(),
+    action: z.enum(['seeded', 'promoted', 'rolled_back']).openapi({
+      description: '`seeded`: first read from config.pbtxt; `promoted` and `rolled_back`: by an admin.',
+    }),
+    from_version: z.string().nullable().openapi({ description: 'The default before the change.' }),
+    to_version: z.string(),
+    reason: z.string(),
+    api_key_id: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Id of the API key that asked (never the secret).' }),
+    request_id: z.string().nullable(),
+    created_at: z.iso.datetime(),
+  })
+  .openapi('DefaultVersionChange');
+
+export const PromoteBodySchema = z
+  .object({
+    version: modelVersion,
+    reason: z
+      .string()
+      .min(1)
+      .max(2000)
+      .openapi({ description: 'Why, kept in the history.', example: 'better recall on lot 42' }),
+  })
+  .openapi('PromoteRequest');
+
+export const RollbackBodySchema = z
+  .object({
+    reason: z
+      .string()
+      .min(1)
+      .max(2000)
+      .openapi({ description: 'Why, kept in the history.', example: 'false alarms on lot 43' }),
+  })
+  .openapi('RollbackRequest');
+
 export const ModelDetailSchema = ModelSummarySchema.extend({
   config: z
     .record(z.string(), z.unknown())
@@ -73,6 +113,9 @@ export const ModelDetailSchema = ModelSummarySchema.extend({
   deployments: z
     .array(DeploymentEventSchema)
     .openapi({ description: 'The latest deployment, load and unload events, newest first.' }),
+  default_changes: z.array(DefaultChangeSchema).openapi({
+    description: 'The latest changes of the default version (seed, promotions, rollbacks), newest first.',
+  }),
 }).openapi('ModelDetail');
 
 export const ModelListSchema = z.object({ models: z.array(ModelSummarySchema) }).openapi('ModelList');
@@ -128,3 +171,4 @@ export type ModelDetail = z.infer<typeof ModelDetailSchema>;
 export type ModelVersionView = z.infer<typeof ModelVersionSchema>;
 export type ModelStatusView = z.infer<typeof ModelStatusSchema>;
 export type DeploymentEventView = z.infer<typeof DeploymentEventSchema>;
+export type DefaultChangeView = z.infer<typeof DefaultChangeSchema>;

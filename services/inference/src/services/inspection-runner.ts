@@ -35,6 +35,11 @@ export interface InspectionRunnerOptions {
   confidenceThreshold: number;
   /** Model for jobs that name none; default: the inspector's own default. */
   defaultModel?: string | undefined;
+  /**
+   * The model's default version for jobs that name none (the database's, shared by replicas);
+   * undefined: the inspector's (config.pbtxt, else the newest ready).
+   */
+  defaultVersion?: ((model: string) => Promise<string | undefined>) | undefined;
 }
 
 export type InspectionRunner = (job: InspectionJob) => Promise<InspectionRun>;
@@ -83,11 +88,13 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
         'chipq.service.inspect',
         { 'chipq.model': model ?? '(default)' },
         async (span) => {
+          const version =
+            job.version ?? (model === undefined ? undefined : await options.defaultVersion?.(model));
           const result = await inspector.inspect({
             image: job.image,
             reference: job.reference,
             model,
-            version: job.version,
+            version,
             confidenceThreshold: job.confidenceThreshold ?? options.confidenceThreshold,
             signal: job.signal,
             timeoutMs: options.timeoutMs,

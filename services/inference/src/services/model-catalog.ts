@@ -20,17 +20,27 @@ import type {
   ModelSummary,
   ModelVersionView,
 } from '../schemas/model-schemas.js';
-import { deploymentView, statusView, summaryView, unreadableSummary, versionViews } from './model-views.js';
+import type { DefaultVersionService } from './default-version-service.js';
+import {
+  defaultChangeView,
+  deploymentView,
+  statusView,
+  summaryView,
+  unreadableSummary,
+  versionViews,
+} from './model-views.js';
 
 export interface ModelCatalogOptions {
   inspector: Inspector;
   db: Kysely<Database>;
+  /** The default version per model, as stored in the database. */
+  defaults: DefaultVersionService;
   /** The model repository folder (MODEL_REPOSITORY). */
   repository: string;
 }
 
 export function createModelCatalog(options: ModelCatalogOptions) {
-  const { inspector, db, repository } = options;
+  const { inspector, db, defaults, repository } = options;
   const engine = inspector.engine;
 
   async function indexOf(name?: string): Promise<ModelIndexEntry[]> {
@@ -46,7 +56,11 @@ export function createModelCatalog(options: ModelCatalogOptions) {
     for (const name of names) {
       const own = index.filter((e) => e.name === name);
       try {
-        summaries.push(summaryView(await readModelEntry(repository, name), own));
+        const summary = summaryView(await readModelEntry(repository, name), own);
+        summaries.push({
+          ...summary,
+          default_version: (await defaults.stored(name)) ?? summary.default_version,
+        });
       } catch (error) {
         // A folder without config.pbtxt is not a model; a broken one is listed with the reason.
         if (isChipqError(error) && error.code === 'MODEL_NOT_FOUND' && own.length === 0) continue;
@@ -63,8 +77,11 @@ export function createModelCatalog(options: ModelCatalogOptions) {
       indexOf(name),
       listDeploymentEvents(db, name),
     ]);
+    const stored = await defaults.current(name);
     return {
       ...summaryView(entry, index),
+      default_version: stored ?? null,
+      default_changes: (await defaults.history(name)).map(defaultChangeView),
       config: modelConfigToJson(entry.config),
       card: entry.card ?? null,
       deployments: events.map(deploymentView),

@@ -4,8 +4,9 @@
  */
 import type { ModelConfig, ModelIndexEntry, ModelState, TensorConfig } from '@chipq/core';
 import { defaultVersion, type ModelRepositoryEntry } from '@chipq/core/model-repository';
-import type { ModelDeployment } from '../db/database.js';
+import type { ModelDefaultChange, ModelDeployment } from '../db/database.js';
 import type {
+  DefaultChangeView,
   DeploymentEventView,
   ModelStatusView,
   ModelSummary,
@@ -111,6 +112,20 @@ export function deploymentView(row: ModelDeployment): DeploymentEventView {
     version: row.model_version,
     error: row.error_code === null ? null : { code: row.error_code, message: row.error_message ?? '' },
     detail: row.detail,
+    request_id: row.request_id,
+    created_at: row.created_at.toISOString(),
+  };
+}
+
+export function defaultChangeView(row: ModelDefaultChange): DefaultChangeView {
+  return {
+    id: row.id,
+    model: row.model_name,
+    action: row.action,
+    from_version: row.from_version,
+    to_version: row.to_version,
+    reason: row.reason,
+    api_key_id: row.api_key_id,
     request_id: row.request_id,
     created_at: row.created_at.toISOString(),
   };

@@ -8,6 +8,7 @@ import * as initialSchema from './2026-11-22-initial-schema.js';
 import * as batchProgressCounters from './2026-11-25-batch-progress-counters.js';
 import * as keys from './2026-11-25-keys.js';
 import * as queueAvailableAt from './2026-11-25-queue-available-at.js';
+import * as defaultVersions from './2026-11-26-default-versions.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-initial-schema': initialSchema,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-keys': keys,
   // Sorted after 'keys' on purpose: Kysely runs migrations in name order.
   '2026-11-25-queue-available-at': queueAvailableAt,
+  '2026-11-26-default-versions': defaultVersions,
 };
