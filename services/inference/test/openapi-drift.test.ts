@@ -45,6 +45,8 @@ describe('the OpenAPI document', () => {
       '/api/v1/models/deploy',
       '/api/v1/models/{name}',
       '/api/v1/models/{name}/load',
+      '/api/v1/models/{name}/promote',
+      '/api/v1/models/{name}/rollback',
       '/api/v1/models/{name}/status',
       '/api/v1/models/{name}/unload',
       '/api/v1/models/{name}/versions',
