@@ -10,6 +10,7 @@ import { ConfigError, loadConfig } from './config/load-config.js';
 import { listen } from './listen.js';
 import { createLogger } from './observability/logger.js';
 import { createServiceMetrics } from './observability/service-metrics.js';
+import { startTelemetry } from './observability/telemetry.js';
 import { shutdownDrainMs as drainMs } from './shutdown-drain.js';
 import { startService } from './start-service.js';
 
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
     database: config.databaseUrl === undefined ? `pglite at ${config.dataDir}` : 'postgres',
     model_repository: config.modelRepository,
   });
+  // Before anything creates spans: the SDK registers the global tracer provider.
+  const telemetry = startTelemetry();
+  logger.info(telemetry === undefined ? 'traces off (no OTEL_EXPORTER_OTLP_ENDPOINT)' : 'traces on (OTLP)');
   const service = await startService({
     config,
     logger,
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     logger.info('shutting down', { signal });
     await listening.close(drainMs);
     await service.stop({ drainMs });
+    await telemetry?.shutdown().catch((error: unknown) => logger.warn('could not flush traces', { error }));
     logger.info('stopped');
     process.exit(0);
   };

@@ -106,7 +106,12 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       worker: options.worker,
       defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
     });
-    metrics.watch({ models: () => inspector.engine.repositoryIndex(), pool: database.poolStats });
+    const running = inspector.engine;
+    metrics.watch({
+      models: () => running.repositoryIndex(),
+      pool: database.poolStats,
+      engineQueue: () => running.queueDepths?.(),
+    });
     const app = createApp(services);
     services.worker?.start();
     const close = [...opened].reverse();

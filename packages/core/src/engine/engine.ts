@@ -42,6 +42,8 @@ export interface InferTiming {
    * network round trip. Always known. Triton's own queue/compute split is in `statistics()`.
    */
   engineMs: number;
+  /** Batch elements in the model execution that ran this request; absent when the engine does not say (Triton). */
+  batchSize?: number;
 }
 
 export interface LoadModelOptions extends CallOptions {
@@ -75,6 +77,11 @@ export interface Engine {
   infer(request: InferRequest, options?: CallOptions): Promise<InferResult>;
   /** Statistics for one model (and version) or, with no name, for every loaded model. */
   statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]>;
+  /**
+   * Requests waiting in this process for a batch or an instance, per loaded model. The embedded
+   * engine has it; Triton's own queue shows on its metrics port (nv_inference_pending_request_count).
+   */
+  queueDepths?(): Map<string, number>;
   /**
    * Stops accepting work, fails queued requests with ENGINE_UNAVAILABLE, frees resources.
    * Afterwards `isLive`, `isReady` and `isModelReady` resolve false, every other method rejects

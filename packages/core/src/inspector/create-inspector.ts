@@ -25,6 +25,7 @@ import {
 } from './inspector-options.js';
 import { ModelPlanCache } from './model-plan.js';
 import { type ImageInput, readImageInput } from './read-image-input.js';
+import { recordStageSpans } from './stage-spans.js';
 
 export interface InspectRequest {
   /** The tested image: encoded bytes (PNG, JPEG, TIFF, WebP, GIF) or a file path. */
@@ -63,7 +64,9 @@ export interface Inspector {
   close(): Promise<void>;
 }
 
-const tracer = trace.getTracer('@chipq/core');
+// Looked up at each use, not once at import: an SDK registered later (often through another copy
+// of @opentelemetry/api, CJS beside ESM) never reaches a tracer taken before it.
+const tracer = () => trace.getTracer('@chipq/core');
 
 /**
  * Creates an inspector over a model repository. With no `engine`, starts the embedded ONNX
@@ -139,7 +142,7 @@ class DefaultInspector implements Inspector {
   }
 
   inspect(request: InspectRequest): Promise<InspectionResult> {
-    return tracer.startActiveSpan('chipq.inspect', async (span) => {
+    return tracer().startActiveSpan('chipq.inspect', async (span) => {
       try {
         const result = await this.#inspect(request);
         span.setAttributes({
@@ -194,6 +197,7 @@ class DefaultInspector implements Inspector {
         options: this.options.preprocess,
         signal,
       });
+      const preprocessEnd = performance.now();
       const result = await this.engine.infer(
         {
           model,
@@ -204,7 +208,8 @@ class DefaultInspector implements Inspector {
         },
         { signal, timeoutMs: Math.max(1, deadline - Date.now()) },
       );
-      const postStarted = performance.now();
+      const engineEnded = performance.now();
+      const postStarted = engineEnded;
       const rules = resolveVerdictRules({
         ...plan.rules,
         ...(threshold === undefined ? {} : { confidenceThreshold: threshold }),
@@ -215,6 +220,17 @@ class DefaultInspector implements Inspector {
       });
       const verdict = decideVerdict(postprocess(result.outputs, pre.transform, post), rules);
       const finished = performance.now();
+      recordStageSpans({
+        started,
+        decodeEnd: started + read + pre.timing.decodeMs,
+        preprocessEnd,
+        engineStarted: preprocessEnd,
+        queueMs: result.timing.queueMs,
+        engineEnded,
+        postStarted,
+        finished,
+        batchSize: result.timing.batchSize,
+      });
       return {
         model: { name: result.model, version: result.version },
         image: pre.image,
@@ -228,6 +244,7 @@ class DefaultInspector implements Inspector {
           inferMs: result.timing.computeMs ?? result.timing.engineMs,
           postprocessMs: finished - postStarted,
           totalMs: finished - started,
+          ...(result.timing.batchSize === undefined ? {} : { batchSize: result.timing.batchSize }),
         },
       };
     } catch (error) {

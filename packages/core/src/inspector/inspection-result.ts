@@ -40,6 +40,8 @@ export interface InspectionTimings {
   postprocessMs: number;
   /** From the call to the answer. */
   totalMs: number;
+  /** Not a time: images in the model execution that ran this one (dynamic batching); absent when the engine does not say (Triton). */
+  batchSize?: number;
 }
 
 export interface InspectionResult {

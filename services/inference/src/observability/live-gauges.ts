@@ -18,7 +18,7 @@ export interface LiveSources {
   /** The database pool's counts. */
   pool?: () => PoolStats;
   /** Requests waiting in the engine's queues, per model. */
-  engineQueue?: () => Map<string, number>;
+  engineQueue?: () => Map<string, number> | undefined;
 }
 
 export function registerLiveGauges(registers: Registry[]) {

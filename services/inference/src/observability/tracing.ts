@@ -8,7 +8,9 @@ import type { MiddlewareHandler } from 'hono';
 import { matchedRoute } from './matched-route.js';
 import { currentRequestContext } from './request-context.js';
 
-const tracer = trace.getTracer('@chipq/inference-service');
+// Looked up at each use, not once at import: an SDK registered later (often through another copy
+// of @opentelemetry/api, CJS beside ESM) never reaches a tracer taken before it.
+const tracer = () => trace.getTracer('@chipq/inference-service');
 
 /** Runs `fn` in a span named `name`; records a thrown error on the span and rethrows it. */
 export async function withSpan<T>(
@@ -16,7 +18,7 @@ export async function withSpan<T>(
   attributes: Record<string, string | number | boolean>,
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+  return tracer().startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await fn(span);
     } catch (error) {

@@ -59,6 +59,7 @@ function observeStages(metrics: ServiceMetrics, outcome: InspectionResult): void
   if (timings.queueMs !== null) metrics.observeStage('queue', name, timings.queueMs);
   metrics.observeStage('infer', name, timings.inferMs);
   metrics.observeStage('postprocess', name, timings.postprocessMs);
+  if (timings.batchSize !== undefined) metrics.batchSize.observe({ model_name: name }, timings.batchSize);
 }
 
 export function createInspectionRunner(options: InspectionRunnerOptions): InspectionRunner {

@@ -174,10 +174,26 @@ class OnnxEngine implements Engine {
       model: request.model,
       version: String(version.version),
       outputs: result.outputs,
-      timing: { queueMs: result.queueMs, computeMs: result.computeMs, engineMs: performance.now() - started },
+      timing: {
+        queueMs: result.queueMs,
+        computeMs: result.computeMs,
+        engineMs: performance.now() - started,
+        batchSize: result.batchSize,
+      },
     };
     if (request.id !== undefined) answer.id = request.id;
     return answer;
+  }
+
+  queueDepths(): Map<string, number> {
+    const depths = new Map<string, number>();
+    for (const [name, slot] of this.#slots) {
+      if (slot.model === undefined) continue;
+      let queued = 0;
+      for (const version of slot.model.versions.values()) queued += version.queued;
+      depths.set(name, queued);
+    }
+    return depths;
   }
 
   async statistics(name?: string, version?: string, options?: CallOptions): Promise<ModelStatistics[]> {

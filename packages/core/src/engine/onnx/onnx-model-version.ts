@@ -25,6 +25,8 @@ export interface VersionInferResult {
   outputs: Tensor[];
   queueMs: number;
   computeMs: number;
+  /** Batch elements in the execution that ran the request. */
+  batchSize: number;
 }
 
 /** The scheduler settings a config asks for. */
@@ -100,18 +102,23 @@ export class OnnxModelVersion {
   ): Promise<VersionInferResult> {
     const started = performance.now();
     try {
-      const { result, queueMs } = await this.#scheduler.submit(request, {
+      const { result, queueMs, batchSize } = await this.#scheduler.submit(request, {
         batchSize: request.batchSize,
         shapeKey: request.shapeKey,
         ...options,
       });
       const { inputNs, inferNs, outputNs } = result.times;
       this.statistics.recordSuccess((performance.now() - started) * 1e6, queueMs * 1e6, result.times);
-      return { outputs: result.outputs, queueMs, computeMs: (inputNs + inferNs + outputNs) / 1e6 };
+      return { outputs: result.outputs, queueMs, computeMs: (inputNs + inferNs + outputNs) / 1e6, batchSize };
     } catch (error) {
       this.statistics.recordFailure((performance.now() - started) * 1e6);
       throw error;
     }
+  }
+
+  /** Requests waiting for a batch or an instance. */
+  get queued(): number {
+    return this.#scheduler.queued;
   }
 
   /** Fails queued requests with `error` and refuses new ones; running batches finish. */

@@ -8,6 +8,7 @@
  * passes (DEADLINE_EXCEEDED). If that happens while its batch runs, the caller is answered at once
  * and the batch's result for it is dropped: the other requests of the batch are unaffected.
  */
+import { context, type SpanContext, trace } from '@opentelemetry/api';
 
 import { abortError } from '../../../abort.js';
 import { ChipqError } from '../../../errors.js';
@@ -38,16 +39,24 @@ export interface Scheduled<R> {
   result: R;
   /** Time from submit to the start of its batch, in milliseconds. */
   queueMs: number;
+  /** Batch elements in the execution that ran this request (its own and its batch-mates'). */
+  batchSize: number;
 }
 
 interface Entry<P, R> extends SubmitOptions {
   payload: P;
   enqueuedAt: number;
+  /** The submitter's span, linked from the batch's span. */
+  span: SpanContext | undefined;
   settled: boolean;
   resolve: (value: Scheduled<R>) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
 }
+
+// Looked up at each use, not once at import: an SDK registered later (often through another copy
+// of @opentelemetry/api, CJS beside ESM) never reaches a tracer taken before it.
+const tracer = () => trace.getTracer('@chipq/core');
 
 export class BatchScheduler<P, R> {
   readonly #options: BatchSchedulerOptions<P, R>;
@@ -79,6 +88,7 @@ export class BatchScheduler<P, R> {
         ...options,
         payload,
         enqueuedAt: this.#clock.now(),
+        span: trace.getSpanContext(context.active()),
         settled: false,
         resolve,
         reject,
@@ -152,6 +162,17 @@ export class BatchScheduler<P, R> {
 
   #dispatch(batch: Array<Entry<P, R>>, instance: number): void {
     const startedAt = this.#clock.now();
+    const batchSize = batch.reduce((sum, entry) => sum + entry.batchSize, 0);
+    // One span per execution, linked to each request's span (a no-op without an OpenTelemetry SDK).
+    const span = tracer().startSpan('batch', {
+      root: true,
+      attributes: {
+        'chipq.batch.size': batchSize,
+        'chipq.batch.requests': batch.length,
+        'chipq.instance': instance,
+      },
+      links: batch.flatMap((entry) => (entry.span === undefined ? [] : [{ context: entry.span }])),
+    });
     this.#running += 1;
     const run = Promise.resolve().then(() =>
       this.#options.execute(
@@ -164,7 +185,9 @@ export class BatchScheduler<P, R> {
         (results) => {
           batch.forEach((entry, index) => {
             const result = results[index] as R;
-            this.#settle(entry, () => entry.resolve({ result, queueMs: startedAt - entry.enqueuedAt }));
+            this.#settle(entry, () =>
+              entry.resolve({ result, queueMs: startedAt - entry.enqueuedAt, batchSize }),
+            );
           });
         },
         (error: unknown) => {
@@ -172,6 +195,7 @@ export class BatchScheduler<P, R> {
         },
       )
       .finally(() => {
+        span.end();
         this.#running -= 1;
         this.#free.push(instance);
         this.#free.sort((a, b) => a - b);
