@@ -131,7 +131,7 @@ describe('OTLP traces of a predict', () => {
     // Named by the matched route, not `POST /*`.
     const [server] = byName('POST /api/v1/inference/predict');
     expect(server, spans.map((s) => s.name).join(', ')).toBeDefined();
-    expect(byName('GET /api/v1/inference/:id')).toHaveLength(1);
+    expect(byName('GET /api/v1/inference/:id'), spans.map((s) => s.name).join(', ')).toHaveLength(1);
     expect(spans.some((s) => s.name.endsWith(' /*'))).toBe(false);
     expect(server).toMatchObject({ traceId: callerTrace, parentSpanId: callerSpan });
 

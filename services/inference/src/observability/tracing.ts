@@ -41,11 +41,14 @@ export function tracingMiddleware(): MiddlewareHandler {
     const parent = propagation.extract(context.active(), carrier);
     await context.with(parent, () =>
       withSpan(
-        `${c.req.method} ${matchedRoute(c)}`,
-        { 'http.request.method': c.req.method, 'http.route': matchedRoute(c), 'url.path': c.req.path },
+        `${c.req.method}`,
+        { 'http.request.method': c.req.method, 'url.path': c.req.path },
         async (span) => {
           await next();
-          span.setAttribute('http.response.status_code', c.res.status);
+          // Named once routing has run: the route that answered, never `METHOD /*`.
+          const route = matchedRoute(c);
+          span.updateName(`${c.req.method} ${route}`);
+          span.setAttributes({ 'http.route': route, 'http.response.status_code': c.res.status });
         },
       ),
     );
