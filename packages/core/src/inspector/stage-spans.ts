@@ -16,7 +16,8 @@ export interface StageMarks {
   decodeEnd: number;
   preprocessEnd: number;
   engineStarted: number;
-  queueMs: number;
+  /** null when the engine cannot split queue from compute (Triton): no queue span then. */
+  queueMs: number | null;
   engineEnded: number;
   postStarted: number;
   finished: number;
@@ -30,8 +31,8 @@ export function recordStageSpans(marks: StageMarks): void {
     tracer().startSpan(name, { startTime: start, attributes }, parent).end(Math.max(start, end));
   span('decode', marks.started, marks.decodeEnd);
   span('preprocess', marks.decodeEnd, marks.preprocessEnd);
-  const inferStart = marks.engineStarted + marks.queueMs;
-  span('queue', marks.engineStarted, inferStart);
+  const inferStart = marks.engineStarted + (marks.queueMs ?? 0);
+  if (marks.queueMs !== null) span('queue', marks.engineStarted, inferStart);
   span(
     'infer',
     inferStart,
