@@ -153,7 +153,7 @@ interface ApiKeysTable {
   revoked_at: NullableTimestamp;
 }
 
-export interface ModelDefaultVersionsTable {
+interface ModelDefaultVersionsTable {
   model_name: string;
   version: string;
   updated_at: Timestamp;
@@ -161,7 +161,7 @@ export interface ModelDefaultVersionsTable {
 
 export type DefaultVersionAction = 'seeded' | 'promoted' | 'rolled_back';
 
-export interface ModelDefaultChangesTable {
+interface ModelDefaultChangesTable {
   id: string;
   model_name: string;
   action: DefaultVersionAction;

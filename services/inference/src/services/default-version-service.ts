@@ -148,7 +148,7 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
  * The version a rollback restores: promotions push the default they replaced, rollbacks pop
  * one, so repeated rollbacks walk back through the promotions in order.
  */
-export function rollbackTarget(changes: readonly ModelDefaultChange[]): string | undefined {
+function rollbackTarget(changes: readonly ModelDefaultChange[]): string | undefined {
   const replaced: string[] = [];
   for (const change of changes) {
     if (change.action === 'promoted' && change.from_version !== null) replaced.push(change.from_version);
