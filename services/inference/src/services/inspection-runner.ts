@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { InspectionResult, Inspector } from '@chipq/core';
 import { ChipqError, isChipqError } from '@chipq/core';
+import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { withSpan } from '../observability/tracing.js';
 
@@ -45,9 +46,14 @@ export interface InspectionRunnerOptions {
 export type InspectionRunner = (job: InspectionJob) => Promise<InspectionRun>;
 
 function toChipqError(error: unknown): ChipqError {
-  return isChipqError(error)
-    ? error
-    : new ChipqError('INTERNAL', 'the inspection failed unexpectedly', { cause: error });
+  if (isChipqError(error)) return error;
+  // The stored default version is read from the database inside the inspection: an outage
+  // there is a 503 to retry, not an internal error.
+  if (isDatabaseUnavailable(error))
+    return new ChipqError('DATABASE_UNAVAILABLE', 'the database cannot be reached; retry shortly', {
+      cause: error,
+    });
+  return new ChipqError('INTERNAL', 'the inspection failed unexpectedly', { cause: error });
 }
 
 function observeStages(metrics: ServiceMetrics, outcome: InspectionResult): void {
