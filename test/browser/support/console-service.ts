@@ -11,7 +11,7 @@ import { type Listening, listen } from '../../../services/inference/src/listen.j
 import { createLogger } from '../../../services/inference/src/observability/logger.js';
 import { type RunningService, startService } from '../../../services/inference/src/start-service.js';
 
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface ServedConsole {
   url: string;
