@@ -80,6 +80,9 @@ interface InferencesTable {
   created_at: Timestamp;
   /** The API key that asked for it (its id, never the secret); null when access was open. */
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The experiment and arm that served it; null outside any experiment. */
+  experiment_id: ColumnType<string | null, string | null | undefined, string | null>;
+  experiment_arm: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 interface DetectionsTable {
@@ -173,7 +176,73 @@ interface ModelDefaultChangesTable {
   created_at: Timestamp;
 }
 
+type ExperimentMode = 'split' | 'shadow';
+type ExperimentUnit = 'lot_id' | 'wafer_id' | 'request';
+type ExperimentStatus = 'running' | 'stopped';
+type ExperimentArmRole = 'control' | 'treatment' | 'shadow';
+
+interface ExperimentsTable {
+  id: string;
+  name: string;
+  description: string | null;
+  model_name: string;
+  mode: ExperimentMode;
+  unit: ExperimentUnit;
+  status: ExperimentStatus;
+  match_iou: ColumnType<number, number | undefined, number>;
+  api_key_id: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+  stopped_at: NullableTimestamp;
+  stop_reason: string | null;
+  stopped_by_key_id: string | null;
+  promoted_arm: string | null;
+}
+
+interface ExperimentArmsTable {
+  experiment_id: string;
+  name: string;
+  position: number;
+  version: string;
+  weight: number;
+  role: ExperimentArmRole;
+}
+
+/** A detection as stored in a shadow result's `detections` (image pixels). */
+interface StoredDetection {
+  class_id: number;
+  defect_type: string;
+  severity: Severity;
+  confidence: number;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+interface ExperimentShadowResultsTable {
+  id: string;
+  experiment_id: string;
+  experiment_arm: string;
+  inference_id: string;
+  model_name: string;
+  model_version: string;
+  status: 'completed' | 'failed';
+  verdict_status: VerdictStatus | null;
+  verdict_rule: string | null;
+  verdict_reason: string | null;
+  detection_count: ColumnType<number, number | undefined, number>;
+  detections: ColumnType<StoredDetection[], string | undefined, string>;
+  total_ms: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  experiments: ExperimentsTable;
+  experiment_arms: ExperimentArmsTable;
+  experiment_shadow_results: ExperimentShadowResultsTable;
   api_keys: ApiKeysTable;
   model_default_versions: ModelDefaultVersionsTable;
   model_default_changes: ModelDefaultChangesTable;

@@ -9,6 +9,7 @@ import * as batchProgressCounters from './2026-11-25-batch-progress-counters.js'
 import * as keys from './2026-11-25-keys.js';
 import * as queueAvailableAt from './2026-11-25-queue-available-at.js';
 import * as defaultVersions from './2026-11-26-default-versions.js';
+import * as experiments from './2026-11-27-b-1-experiments.js';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-initial-schema': initialSchema,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   // Sorted after 'keys' on purpose: Kysely runs migrations in name order.
   '2026-11-25-queue-available-at': queueAvailableAt,
   '2026-11-26-default-versions': defaultVersions,
+  '2026-11-27-b-1-experiments': experiments,
 };
