@@ -140,6 +140,52 @@ describe('model management', () => {
     expect(results.every((r) => r.outputs[0]?.shape.join() === '1,1')).toBe(true);
   });
 
+  it("honours config.pbtxt's queue policy: a full queue and a queue timeout are RESOURCE_EXHAUSTED", async () => {
+    const engine = await engineWith(['slow']);
+    const config = await engine.modelConfig('slow');
+    await engine.loadModel('slow', {
+      config: {
+        ...config,
+        // One instance that runs one request at a time; batches wait 60 s to form, so requests stay queued.
+        maxBatchSize: 4,
+        dynamicBatching: {
+          preferredBatchSize: [4],
+          maxQueueDelayMicroseconds: 60_000_000,
+          preserveOrdering: false,
+          extra: {
+            default_queue_policy: {
+              max_queue_size: 2,
+              default_timeout_microseconds: 60_000_000,
+              allow_timeout_override: true,
+            },
+          },
+        },
+      },
+    });
+    // All submitted in one tick: two wait for the batch window, the third finds the queue full.
+    const first = codeOf(engine.infer({ ...slow, timeoutMicroseconds: 50_000 }));
+    const second = codeOf(engine.infer({ ...slow, timeoutMicroseconds: 50_000 }));
+    const third = codeOf(engine.infer(slow));
+    expect(await third).toBe('RESOURCE_EXHAUSTED');
+    // The two queued ones asked for a 50 ms queue timeout (allowed: shorter than the default).
+    expect([await first, await second]).toEqual(['RESOURCE_EXHAUSTED', 'RESOURCE_EXHAUSTED']);
+    expect(
+      await codeOf(
+        engine.loadModel('slow', {
+          config: {
+            ...config,
+            dynamicBatching: {
+              preferredBatchSize: [],
+              maxQueueDelayMicroseconds: 0,
+              preserveOrdering: false,
+              extra: { default_queue_policy: { timeout_action: { $enum: 'LATER' } } },
+            },
+          },
+        }),
+      ),
+    ).toBe('MODEL_CONFIG_INVALID');
+  });
+
   it('fails requests still queued at unload with MODEL_NOT_READY; the running one finishes', async () => {
     const engine = await engineWith(['slow']);
     const running = codeOf(engine.infer(slow));

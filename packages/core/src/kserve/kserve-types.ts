@@ -38,6 +38,12 @@ export interface InferRequest {
   id?: string;
   /** W3C trace context to propagate (Triton sends it as gRPC metadata). */
   traceparent?: string;
+  /**
+   * Triton's `timeout` request parameter: the longest wait in the model's queue, in microseconds.
+   * Honoured only when the model's queue policy sets `allow_timeout_override`, and only to
+   * shorten its `default_timeout_microseconds`.
+   */
+  timeoutMicroseconds?: number;
 }
 
 export type ModelState = 'READY' | 'UNAVAILABLE' | 'LOADING' | 'UNLOADING';

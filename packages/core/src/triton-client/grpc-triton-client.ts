@@ -105,6 +105,9 @@ export class GrpcTritonClient implements TritonClient {
         inputs,
         outputs: (request.outputs ?? []).map((name) => ({ name })),
         raw_input_contents: raw,
+        ...(request.timeoutMicroseconds === undefined
+          ? {}
+          : { parameters: { timeout: { int64_param: request.timeoutMicroseconds } } }),
       },
       'write',
       {

@@ -169,7 +169,11 @@ class OnnxEngine implements Engine {
       throw error;
     }
     const deadline = performance.now() + (options.timeoutMs ?? this.#options.defaultTimeoutMs);
-    const result = await version.infer(validated, { signal: options.signal, deadline });
+    const result = await version.infer(validated, {
+      signal: options.signal,
+      deadline,
+      ...(request.timeoutMicroseconds === undefined ? {} : { timeoutMs: request.timeoutMicroseconds / 1000 }),
+    });
     const answer: InferResult = {
       model: request.model,
       version: String(version.version),

@@ -11,6 +11,7 @@ import type { ModelConfig } from '../../model-repository/model-config.js';
 import type { ValidatedRequest } from '../request-validation.js';
 import type { BatchPolicy } from './batching/batch-policy.js';
 import { BatchScheduler } from './batching/batch-scheduler.js';
+import { type QueuePolicy, queuePolicyOf } from './batching/queue-policy.js';
 import { concatBatch, splitBatch } from './batching/tensor-batch.js';
 import { type InstanceHooks, OnnxModelInstance } from './onnx-model-instance.js';
 import { type InstanceSettings, resolveSessionOptions } from './onnx-session-options.js';
@@ -55,13 +56,19 @@ export class OnnxModelVersion {
   readonly #instances: OnnxModelInstance[];
   readonly #scheduler: BatchScheduler<ValidatedRequest, RequestResult>;
 
-  private constructor(version: number, config: ModelConfig, instances: OnnxModelInstance[]) {
+  private constructor(
+    version: number,
+    config: ModelConfig,
+    instances: OnnxModelInstance[],
+    queuePolicy: QueuePolicy,
+  ) {
     this.version = version;
     this.config = config;
     this.statistics = new OnnxStatistics(config.name, String(version));
     this.#instances = instances;
     this.#scheduler = new BatchScheduler({
       policy: batchPolicyOf(config),
+      queuePolicy,
       instances: instances.length,
       execute: (requests, instance) => this.#execute(requests, instance),
     });
@@ -81,6 +88,7 @@ export class OnnxModelVersion {
   ): Promise<OnnxModelVersion> {
     const count = instanceCountOf(config);
     const options = resolveSessionOptions(config, settings, count);
+    const queuePolicy = queuePolicyOf(config);
     const instances: OnnxModelInstance[] = [];
     try {
       for (let i = 0; i < count; i++) {
@@ -92,13 +100,13 @@ export class OnnxModelVersion {
       await Promise.all(instances.map((instance) => instance.release()));
       throw error;
     }
-    return new OnnxModelVersion(version, config, instances);
+    return new OnnxModelVersion(version, config, instances, queuePolicy);
   }
 
   /** Queues a validated request; resolves when its batch has run. */
   async infer(
     request: ValidatedRequest,
-    options: { signal?: AbortSignal; deadline?: number },
+    options: { signal?: AbortSignal; deadline?: number; timeoutMs?: number },
   ): Promise<VersionInferResult> {
     const started = performance.now();
     try {

@@ -7,6 +7,11 @@
  * A request leaves the queue without running when its signal aborts (CANCELLED) or its deadline
  * passes (DEADLINE_EXCEEDED). If that happens while its batch runs, the caller is answered at once
  * and the batch's result for it is dropped: the other requests of the batch are unaffected.
+ *
+ * The queue policy bounds the queue as Triton's does (see queue-policy.ts): a full queue refuses
+ * a request at once, and a request that waits past its queue timeout is refused (REJECT) or moved
+ * behind every request that has not timed out (DELAY). Both refusals are RESOURCE_EXHAUSTED, which
+ * callers answer with "retry later".
  */
 import { context, type SpanContext, trace } from '@opentelemetry/api';
 
@@ -14,9 +19,12 @@ import { abortError } from '../../../abort.js';
 import { ChipqError } from '../../../errors.js';
 import { type BatchPolicy, decideBatch } from './batch-policy.js';
 import { type Clock, systemClock } from './clock.js';
+import { type QueuePolicy, queueTimeoutMs, unlimitedQueuePolicy } from './queue-policy.js';
 
 export interface BatchSchedulerOptions<P, R> {
   policy: BatchPolicy;
+  /** Queue limit and timeouts; default none (Triton's default). */
+  queuePolicy?: QueuePolicy;
   /** Instances that each run one batch at a time (instance_group count). */
   instances: number;
   /** Runs `payloads` as one batch on instance `instance`; one result per payload, in order. */
@@ -33,6 +41,8 @@ export interface SubmitOptions {
   signal?: AbortSignal;
   /** Clock time after which the request fails with DEADLINE_EXCEEDED. */
   deadline?: number;
+  /** The request's own queue timeout (Triton's `timeout` parameter), honoured when the policy allows. */
+  timeoutMs?: number;
 }
 
 export interface Scheduled<R> {
@@ -49,6 +59,8 @@ interface Entry<P, R> extends SubmitOptions {
   /** The submitter's span, linked from the batch's span. */
   span: SpanContext | undefined;
   settled: boolean;
+  /** Timed out under a DELAY policy: it waits behind every request that has not. */
+  delayed: boolean;
   resolve: (value: Scheduled<R>) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
@@ -61,6 +73,7 @@ const tracer = () => trace.getTracer('@chipq/core');
 export class BatchScheduler<P, R> {
   readonly #options: BatchSchedulerOptions<P, R>;
   readonly #clock: Clock;
+  readonly #queuePolicy: QueuePolicy;
   readonly #queue: Array<Entry<P, R>> = [];
   readonly #free: number[];
   #running = 0;
@@ -71,6 +84,7 @@ export class BatchScheduler<P, R> {
   constructor(options: BatchSchedulerOptions<P, R>) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#queuePolicy = options.queuePolicy ?? unlimitedQueuePolicy;
     this.#free = Array.from({ length: Math.max(1, options.instances) }, (_, index) => index);
   }
 
@@ -83,6 +97,18 @@ export class BatchScheduler<P, R> {
   submit(payload: P, options: SubmitOptions): Promise<Scheduled<R>> {
     if (this.#closedWith) return Promise.reject(this.#closedWith);
     if (options.signal?.aborted) return Promise.reject(abortError(options.signal));
+    const { maxQueueSize } = this.#queuePolicy;
+    if (maxQueueSize > 0 && this.#queue.length >= maxQueueSize) {
+      return Promise.reject(
+        new ChipqError(
+          'RESOURCE_EXHAUSTED',
+          `the queue is full (max_queue_size ${maxQueueSize}); retry later`,
+          {
+            details: { max_queue_size: maxQueueSize },
+          },
+        ),
+      );
+    }
     return new Promise<Scheduled<R>>((resolve, reject) => {
       const entry: Entry<P, R> = {
         ...options,
@@ -90,6 +116,7 @@ export class BatchScheduler<P, R> {
         enqueuedAt: this.#clock.now(),
         span: trace.getSpanContext(context.active()),
         settled: false,
+        delayed: false,
         resolve,
         reject,
         cleanup: () => {},
@@ -107,11 +134,18 @@ export class BatchScheduler<P, R> {
                 ),
               options.deadline - entry.enqueuedAt,
             );
+      const timeoutMs = queueTimeoutMs(this.#queuePolicy, options.timeoutMs);
+      const cancelQueueTimeout =
+        timeoutMs > 0 ? this.#clock.setTimer(() => this.#timedOut(entry, timeoutMs), timeoutMs) : undefined;
       entry.cleanup = () => {
         options.signal?.removeEventListener('abort', onAbort);
         cancelDeadline?.();
+        cancelQueueTimeout?.();
       };
-      this.#queue.push(entry);
+      // Fresh requests go ahead of delayed ones (timed out under DELAY).
+      const firstDelayed = this.#queue.findIndex((queued) => queued.delayed);
+      if (firstDelayed < 0) this.#queue.push(entry);
+      else this.#queue.splice(firstDelayed, 0, entry);
       this.#pump();
     });
   }
@@ -136,6 +170,29 @@ export class BatchScheduler<P, R> {
     this.#settle(entry, () => entry.reject(error));
     // The head may have changed, and with it the batch window.
     if (index >= 0) this.#pump();
+  }
+
+  /** The queue timeout of `entry` passed; a request already running is not affected. */
+  #timedOut(entry: Entry<P, R>, timeoutMs: number): void {
+    const index = this.#queue.indexOf(entry);
+    if (index < 0) return;
+    if (this.#queuePolicy.timeoutAction === 'REJECT') {
+      this.#fail(
+        entry,
+        new ChipqError(
+          'RESOURCE_EXHAUSTED',
+          `the request waited ${timeoutMs} ms in the queue without running; retry later`,
+          {
+            details: { queue_timeout_ms: timeoutMs },
+          },
+        ),
+      );
+      return;
+    }
+    this.#queue.splice(index, 1);
+    entry.delayed = true;
+    this.#queue.push(entry);
+    this.#pump();
   }
 
   #settle(entry: Entry<P, R>, answer: () => void): void {
