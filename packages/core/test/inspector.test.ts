@@ -176,6 +176,52 @@ describe('createInspector on the embedded engine', () => {
   });
 });
 
+describe('createInspector: decodes at once (maxConcurrentDecodes)', () => {
+  it('refuses a cap below 1, naming the option', async () => {
+    const error = await createInspector({ models: fixtures, loadModels: [], maxConcurrentDecodes: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(isChipqError(error) && error.code).toBe('INVALID_INPUT');
+    expect(String(error)).toContain('maxConcurrentDecodes');
+  });
+
+  it('with one decode at a time, concurrent inspections all finish, and a waiting one can be cancelled', async () => {
+    const inspector = await createInspector({
+      models: fixtures,
+      loadModels: ['diff_detector'],
+      maxConcurrentDecodes: 1,
+    });
+    try {
+      const black = await quadrantPng({ width: 64, height: 64 });
+      const defect = await quadrantPng({ width: 64, height: 64 }, [0]);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          inspector.inspect({ image: i % 2 ? defect : black, reference: black }),
+        ),
+      );
+      expect(results.map((r) => r.detections.length > 0)).toEqual([
+        false,
+        true,
+        false,
+        true,
+        false,
+        true,
+        false,
+        true,
+      ]);
+      // The second waits behind the first for the one decode slot; aborting it answers CANCELLED.
+      const controller = new AbortController();
+      const first = inspector.inspect({ image: defect, reference: black });
+      const second = inspector.inspect({ image: defect, reference: black, signal: controller.signal });
+      controller.abort();
+      expect(await codeOf(second)).toBe('CANCELLED');
+      expect((await first).detections.length).toBeGreaterThan(0);
+    } finally {
+      await inspector.close();
+    }
+  });
+});
+
 describe('createInspector: the version a request naming none gets', () => {
   let folder: string;
   let black: Buffer;

@@ -146,6 +146,7 @@ function createOwnInspector(
     defaultModel: defaultModel ?? config.defaultModel,
     confidenceThreshold: config.confidenceThreshold,
     defaultTimeoutMs: config.inferenceTimeoutMs,
+    ...(config.decodeConcurrency === undefined ? {} : { maxConcurrentDecodes: config.decodeConcurrency }),
     preprocess: {
       maxBytes: config.imageMaxBytes,
       ...(config.imageMaxPixels === undefined ? {} : { maxPixels: config.imageMaxPixels }),

@@ -16,6 +16,7 @@ import { decideVerdict } from '../postprocess/decide-verdict.js';
 import { postprocess, resolvePostprocessOptions } from '../postprocess/postprocess.js';
 import { candidateFloor, resolveVerdictRules } from '../postprocess/verdict-rules.js';
 import { preprocessPair } from '../preprocess/preprocess-pair.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import type { InspectionResult } from './inspection-result.js';
 import {
   checkConfidence,
@@ -108,6 +109,7 @@ async function onlyReadyModel(engine: Engine): Promise<string | undefined> {
 
 class DefaultInspector implements Inspector {
   readonly #plans: ModelPlanCache;
+  readonly #decodes: ConcurrencyLimit;
 
   constructor(
     readonly engine: Engine,
@@ -116,6 +118,7 @@ class DefaultInspector implements Inspector {
     private readonly defaultModel: string | undefined,
   ) {
     this.#plans = new ModelPlanCache(engine, options.models, options.verdict, options.modelCacheTtlMs);
+    this.#decodes = new ConcurrencyLimit(options.maxConcurrentDecodes);
   }
 
   get repository(): string {
@@ -190,13 +193,11 @@ class DefaultInspector implements Inspector {
           : readImageInput(request.reference, 'reference', maxBytes, signal),
       ]);
       const read = performance.now() - started;
-      const pre = await preprocessPair({
-        image,
-        reference,
-        config: plan.config,
-        options: this.options.preprocess,
+      const pre = await this.#decodes.run(
+        () =>
+          preprocessPair({ image, reference, config: plan.config, options: this.options.preprocess, signal }),
         signal,
-      });
+      );
       const preprocessEnd = performance.now();
       const result = await this.engine.infer(
         {

@@ -1,6 +1,7 @@
 /**
  * Options of `createInspector`, their defaults, and their one-time resolution (CONVENTIONS.md §6).
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
@@ -37,6 +38,11 @@ export interface InspectorOptions {
   modelCacheTtlMs?: number;
   /** Deadline of an inspection that gives no `timeoutMs`, in ms. Default 30000. */
   defaultTimeoutMs?: number;
+  /**
+   * Image pairs decoded and preprocessed at once; later inspections wait their turn. Bounds the
+   * memory decoded pixels take under load. Default: twice the cores (at least 2).
+   */
+  maxConcurrentDecodes?: number;
 }
 
 export interface ResolvedInspectorOptions {
@@ -49,6 +55,7 @@ export interface ResolvedInspectorOptions {
   verdict: VerdictRules;
   modelCacheTtlMs: number;
   defaultTimeoutMs: number;
+  maxConcurrentDecodes: number;
 }
 
 function invalid(message: string): ChipqError {
@@ -90,5 +97,10 @@ export function resolveInspectorOptions(options: InspectorOptions = {}): Resolve
     verdict: options.verdict ?? {},
     modelCacheTtlMs: checkInteger('modelCacheTtlMs', options.modelCacheTtlMs ?? 5000, 0),
     defaultTimeoutMs: checkInteger('defaultTimeoutMs', options.defaultTimeoutMs ?? 30_000, 1),
+    maxConcurrentDecodes: checkInteger(
+      'maxConcurrentDecodes',
+      options.maxConcurrentDecodes ?? Math.max(2, 2 * availableParallelism()),
+      1,
+    ),
   };
 }

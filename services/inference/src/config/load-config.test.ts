@@ -24,6 +24,7 @@ describe('loadConfig', () => {
 
   const cases: Array<[string, { given: Record<string, string>; want: Record<string, unknown> }]> = [
     ['port', { given: { PORT: '9090' }, want: { port: 9090 } }],
+    ['decode concurrency', { given: { DECODE_CONCURRENCY: '3' }, want: { decodeConcurrency: 3 } }],
     ['size with unit', { given: { IMAGE_MAX_SIZE: '5MiB' }, want: { imageMaxBytes: 5 * 1024 * 1024 } }],
     ['plain size', { given: { IMAGE_MAX_SIZE: '1000' }, want: { imageMaxBytes: 1000 } }],
     ['timeout in seconds', { given: { TRITON_TIMEOUT: '30' }, want: { tritonTimeoutMs: 30_000 } }],

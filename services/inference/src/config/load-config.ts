@@ -59,6 +59,8 @@ export interface ServiceConfig {
   confidenceThreshold: number;
   /** `INFERENCE_TIMEOUT` per image, default 30 s. */
   inferenceTimeoutMs: number;
+  /** `DECODE_CONCURRENCY`: image pairs decoded at once (the rest wait), default twice the cores. */
+  decodeConcurrency: number | undefined;
   /** `BATCH_CONCURRENCY`: batch items in flight per replica, default 8 (lets dynamic batching form batches). */
   batchConcurrency: number;
   /** `BATCH_LEASE`: how long a claimed batch item stays owned without a heartbeat, default 10 s. */
@@ -143,6 +145,7 @@ const envSchema = z.object({
   IMAGE_TARGET_HEIGHT: field((t) => parseIntegerInRange(t, 1, 16_384)),
   MODEL_CONFIDENCE_THRESHOLD: field((t) => parseNumberInRange(t, 0, 1)),
   INFERENCE_TIMEOUT: field(parseDurationMs),
+  DECODE_CONCURRENCY: field((t) => parseIntegerInRange(t, 1, 1024)),
   BATCH_CONCURRENCY: field((t) => parseIntegerInRange(t, 1, 256)),
   BATCH_LEASE: field(parseDurationMs),
   BATCH_MAX_ATTEMPTS: field((t) => parseIntegerInRange(t, 1, 100)),
@@ -200,6 +203,7 @@ export function loadConfig(
     defaultModel,
     confidenceThreshold: e.MODEL_CONFIDENCE_THRESHOLD ?? 0.75,
     inferenceTimeoutMs: e.INFERENCE_TIMEOUT ?? 30_000,
+    decodeConcurrency: e.DECODE_CONCURRENCY,
     batchConcurrency: e.BATCH_CONCURRENCY ?? 8,
     batchLeaseMs: e.BATCH_LEASE ?? 10_000,
     batchMaxAttempts: e.BATCH_MAX_ATTEMPTS ?? 3,
