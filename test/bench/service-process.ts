@@ -6,9 +6,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../support/free-port.js';
 import { repoRoot } from './bench-inputs.js';
 
 export const serviceEntry = path.join(repoRoot, 'services/inference/dist/main.js');
@@ -26,17 +26,6 @@ export interface ServiceProcess {
   threads(): Promise<number>;
   /** SIGINT (graceful shutdown, which also writes a --cpu-prof profile), then removes the data folder. */
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function procStatus(pid: number, field: string): Promise<number> {

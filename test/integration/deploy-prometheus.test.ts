@@ -8,7 +8,6 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
   type TestEnvironment,
 } from '../../services/inference/test/helpers/test-service.js';
 import { waitFor } from '../../services/inference/test/helpers/wait-for.js';
+import { freePort } from '../support/free-port.js';
 import { deployDir, readRules } from './support/deploy-files.js';
 import { predictForm } from './support/predict-form.js';
 
@@ -57,14 +57,6 @@ describe.skipIf(!present)('promtool', () => {
     expect(stdout).toContain('SUCCESS');
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(!present)('a real Prometheus scraping the service', () => {
   let env: TestEnvironment;

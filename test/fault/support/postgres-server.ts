@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../../support/free-port.js';
 
 const run = promisify(execFile);
 export const postgresBin = process.env.CHIPQ_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -22,17 +22,6 @@ export interface PostgresServer {
   start(): Promise<void>;
   /** Stops the server for good and removes its folder. */
   dispose(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function ids(user: string): Promise<{ uid: number; gid: number }> {

@@ -9,10 +9,10 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePorts } from '../../support/free-port.js';
 import { makeTritonRepository } from './make-triton-repository.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -68,7 +68,7 @@ export interface StartOptions {
 
 /** Converts the repository, starts Triton on free ports and resolves when it answers /v2/health/live. */
 export async function startTritonServer(options: StartOptions = {}): Promise<TritonServer> {
-  const [grpcPort, httpPort, metricsPort] = await freePorts(3);
+  const [grpcPort, httpPort, metricsPort] = (await freePorts(3)) as [number, number, number];
   const repository = join(tmp, options.name ?? `triton-${grpcPort}`);
   await makeTritonRepository(options.source ?? join(root, 'test/fixtures/models'), repository);
   mkdirSync(tmp, { recursive: true });
@@ -157,22 +157,4 @@ async function waitUntilLive(child: ChildProcess, httpPort: number, logFile: str
   }
   killGroup(child.pid);
   throw new Error(`tritonserver did not become live within 60 s; see ${logFile}`);
-}
-
-/** `count` distinct free loopback ports (held together while chosen, so they differ). */
-async function freePorts(count: 3): Promise<[number, number, number]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((done, fail) => {
-          const server = createServer();
-          server.once('error', fail);
-          server.listen(0, '127.0.0.1', () => done(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
-  return ports as [number, number, number];
 }
