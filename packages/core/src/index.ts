@@ -46,4 +46,5 @@ export type {
   TensorData,
   TensorMetadata,
 } from './kserve/kserve-types.js';
+export { zeroTensorData } from './kserve/tensor-data.js';
 export type { DataType, ModelConfig, TensorConfig } from './model-repository/model-config.js';

@@ -162,6 +162,10 @@ describe('createInspector on the embedded engine', () => {
     expect(await codeOf(inspector.inspect(await request()))).toBe(code);
   });
 
+  it('defaults to the one READY model when none is named', () => {
+    expect(inspector.defaultModel).toBe('diff_detector');
+  });
+
   it('rejects images above the byte limit before decoding them', async () => {
     const small = await createInspector({
       models: fixtures,

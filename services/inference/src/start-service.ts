@@ -47,14 +47,6 @@ async function createEngine(config: ServiceConfig): Promise<Engine | undefined> 
   return createTritonEngine({ url: config.tritonServerUrl, defaultTimeoutMs: config.tritonTimeoutMs });
 }
 
-/** The one READY model, as the inspector picks its default; undefined when there are several or none. */
-async function onlyReadyModel(inspector: Inspector): Promise<string | undefined> {
-  const ready = new Set(
-    (await inspector.engine.repositoryIndex()).filter((e) => e.state === 'READY').map((e) => e.name),
-  );
-  return ready.size === 1 ? [...ready][0] : undefined;
-}
-
 /**
  * Starts the service. A failure at any step closes what the earlier steps opened (engine,
  * inspector, database), in reverse, before the error is rethrown: a failed start leaves no
@@ -104,7 +96,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       logger,
       metrics,
       worker: options.worker,
-      defaultModel: options.defaultModel ?? config.defaultModel ?? (await onlyReadyModel(inspector)),
+      defaultModel: options.defaultModel ?? config.defaultModel ?? inspector.defaultModel,
     });
     const running = inspector.engine;
     metrics.watch({

@@ -11,9 +11,10 @@
  *
  *   tsx test/triton/support/make-triton-repository.ts <onnx-repository> <target>
  */
-import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listModelFolders } from '@chipq/core/model-repository';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The Python-backend model that wraps each model.onnx. */
@@ -37,7 +38,8 @@ export async function makeTritonRepository(
   const sources = typeof source === 'string' ? [source] : source;
   const found = new Map<string, string>();
   for (const folder of sources) {
-    for (const name of await modelFolders(folder)) if (!found.has(name)) found.set(name, join(folder, name));
+    for (const name of await listModelFolders(folder))
+      if (!found.has(name)) found.set(name, join(folder, name));
   }
   const names = options.models ?? [...found.keys()].sort();
   await rm(target, { recursive: true, force: true });
@@ -48,16 +50,6 @@ export async function makeTritonRepository(
     await convertModel(from, join(target, name));
   }
   return names;
-}
-
-async function modelFolders(source: string): Promise<string[]> {
-  const entries = await readdir(source, { withFileTypes: true });
-  const names: string[] = [];
-  for (const entry of entries) {
-    if (entry.isDirectory() && (await exists(join(source, entry.name, 'config.pbtxt'))))
-      names.push(entry.name);
-  }
-  return names.sort();
 }
 
 async function convertModel(from: string, to: string): Promise<void> {
@@ -112,13 +104,6 @@ function depthAt(text: string): number[] {
     else if (c === '}' || c === ']') level--;
   }
   return depth;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -55,6 +55,11 @@ export interface Inspector {
   readonly engine: Engine;
   /** The model repository folder. */
   readonly repository: string;
+  /**
+   * The model `inspect` runs when a request names none: the `defaultModel` option, else the one
+   * model READY when the inspector was created; undefined when several or none were.
+   */
+  readonly defaultModel: string | undefined;
   /** Every model in the repository folder, with config, versions, labels and card. */
   models(options?: CallOptions): Promise<ModelRepositoryEntry[]>;
   /** Loads (or reloads) a model and forgets what was cached about it. */
@@ -100,6 +105,7 @@ async function loadRequested(engine: Engine, options: ResolvedInspectorOptions):
   }
 }
 
+/** The one READY model; undefined when there are several or none. */
 async function onlyReadyModel(engine: Engine): Promise<string | undefined> {
   const ready = new Set(
     (await engine.repositoryIndex()).filter((e) => e.state === 'READY').map((e) => e.name),
@@ -115,7 +121,7 @@ class DefaultInspector implements Inspector {
     readonly engine: Engine,
     private readonly ownsEngine: boolean,
     private readonly options: ResolvedInspectorOptions,
-    private readonly defaultModel: string | undefined,
+    readonly defaultModel: string | undefined,
   ) {
     this.#plans = new ModelPlanCache(engine, options.models, options.verdict, options.modelCacheTtlMs);
     this.#decodes = new ConcurrencyLimit(options.maxConcurrentDecodes);

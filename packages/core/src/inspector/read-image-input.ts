@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { ChipqError } from '../errors.js';
+import { checkImageBytes } from '../preprocess/image-byte-limit.js';
 
 /** Encoded image bytes, or the path of an image file. */
 export type ImageInput = Uint8Array | string;
@@ -34,14 +35,6 @@ export async function readImageInput(
       details: { field, path: input },
     });
   }
-  if (size > maxBytes) {
-    throw new ChipqError(
-      'IMAGE_TOO_LARGE',
-      `${field} file ${input} has ${size} bytes; the limit is ${maxBytes}`,
-      {
-        details: { field, limit: maxBytes, actual: size },
-      },
-    );
-  }
+  checkImageBytes(size, maxBytes, { field, file: input });
   return readFile(input, { signal });
 }

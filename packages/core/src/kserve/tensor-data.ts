@@ -42,3 +42,9 @@ export function arrayTypeOf(datatype: string): TypedArrayConstructor | undefined
 export function elementCount(shape: readonly number[]): number {
   return shape.reduce((product, dim) => product * dim, 1);
 }
+
+/** Zero-filled data for a tensor of `datatype` and `shape`; undefined for BYTES (no typed array). */
+export function zeroTensorData(datatype: DataType, shape: readonly number[]): TensorData | undefined {
+  const ArrayType = arrayTypeOf(datatype);
+  return ArrayType === undefined ? undefined : new ArrayType(elementCount(shape));
+}

@@ -30,5 +30,5 @@ export type {
   ModelVersionEntry,
   ReadModelRepositoryOptions,
 } from './model-repository-reader.js';
-export { readModelEntry, readModelRepository } from './model-repository-reader.js';
+export { listModelFolders, readModelEntry, readModelRepository } from './model-repository-reader.js';
 export { selectVersions } from './select-versions.js';

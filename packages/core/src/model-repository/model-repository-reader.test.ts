@@ -2,7 +2,12 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readModelEntry, readModelRepository } from './model-repository-reader.js';
+import {
+  hasModelFolder,
+  listModelFolders,
+  readModelEntry,
+  readModelRepository,
+} from './model-repository-reader.js';
 
 const DETECTOR = `
 name: "detector"
@@ -118,6 +123,31 @@ describe('readModelRepository', () => {
     await put('detector/config.pbtxt', DETECTOR);
     await expect(readModelRepository(root, { signal: AbortSignal.abort() })).rejects.toMatchObject({
       code: 'CANCELLED',
+    });
+  });
+});
+
+describe('listModelFolders / hasModelFolder', () => {
+  it('names the folders and links to folders that hold a config.pbtxt, sorted, without parsing them', async () => {
+    await put('zeta/config.pbtxt', 'not parsed: { unbalanced');
+    await put('alpha/config.pbtxt', DETECTOR);
+    await put('.staging/0f3c/alpha/config.pbtxt', DETECTOR);
+    await put('training/data/x.txt', 'no config.pbtxt');
+    await put('stray.txt', 'a file');
+    await mkdir(join(root, 'elsewhere/linked'), { recursive: true });
+    await writeFile(join(root, 'elsewhere/linked/config.pbtxt'), DETECTOR);
+    await symlink(join(root, 'elsewhere/linked'), join(root, 'linked'));
+
+    expect(await listModelFolders(root)).toEqual(['alpha', 'linked', 'zeta']);
+    expect(await hasModelFolder(root, 'alpha')).toBe(true);
+    expect(await hasModelFolder(root, 'training')).toBe(false);
+    expect(await hasModelFolder(join(root, 'training'), '../alpha')).toBe(false);
+  });
+
+  it('reports a repository that cannot be read as MODEL_NOT_FOUND', async () => {
+    await expect(listModelFolders(join(root, 'nope'))).rejects.toMatchObject({
+      code: 'MODEL_NOT_FOUND',
+      message: expect.stringContaining('cannot read model repository'),
     });
   });
 });

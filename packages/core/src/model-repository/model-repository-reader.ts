@@ -8,7 +8,7 @@
  * It reports what is on disk; choosing which versions to load is `selectVersions`' job.
  */
 import type { Dirent } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { access, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { throwIfAborted } from '../abort.js';
 import { ChipqError } from '../errors.js';
@@ -66,6 +66,35 @@ export async function readModelRepository(
 }
 
 /**
+ * Names of the model folders under `root` (folders, or links to folders, holding a config.pbtxt),
+ * sorted; nothing is parsed. Hidden folders such as the service's `.staging` hold no config.pbtxt.
+ * @throws ChipqError MODEL_NOT_FOUND when `root` cannot be read.
+ */
+export async function listModelFolders(root: string): Promise<string[]> {
+  const listing = await listFolder(root, 'MODEL_NOT_FOUND', `model repository ${root}`);
+  const names: string[] = [];
+  for (const entry of listing) {
+    if ((entry.isDirectory() || entry.isSymbolicLink()) && (await hasModelFolder(root, entry.name)))
+      names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** True when `<root>/<name>/config.pbtxt` exists, `name` being one path segment. */
+export async function hasModelFolder(root: string, name: string): Promise<boolean> {
+  if (!isOneSegment(name)) return false;
+  return access(join(root, name, 'config.pbtxt')).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A model name is one path segment: "../x" must not escape the repository. */
+function isOneSegment(name: string): boolean {
+  return /^[^/\\]+$/.test(name) && name !== '.' && name !== '..';
+}
+
+/**
  * One model of the repository at `root`.
  * @throws ChipqError MODEL_NOT_FOUND when `<root>/<name>/config.pbtxt` does not exist.
  */
@@ -74,11 +103,7 @@ export async function readModelEntry(
   name: string,
   options: ReadModelRepositoryOptions = {},
 ): Promise<ModelRepositoryEntry> {
-  // A name is one path segment: "../x" must not escape the repository.
-  const entry =
-    /^[^/\\]+$/.test(name) && name !== '.' && name !== '..'
-      ? await readModelFolder(root, name, options.signal)
-      : undefined;
+  const entry = isOneSegment(name) ? await readModelFolder(root, name, options.signal) : undefined;
   if (!entry) {
     throw new ChipqError(
       'MODEL_NOT_FOUND',

@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { untilAborted } from '../abort.js';
 import { ChipqError } from '../errors.js';
+import { checkImageBytes } from './image-byte-limit.js';
 import type { ResolvedPreprocessOptions } from './preprocess-options.js';
 
 /**
@@ -54,7 +55,7 @@ function unsupported(message: string, cause?: unknown): ChipqError {
 
 /**
  * Decodes one image. Throws ChipqError with code
- * - IMAGE_TOO_LARGE: more than `options.maxBytes` bytes (details `{ limit, actual }`);
+ * - IMAGE_TOO_LARGE: more than `options.maxBytes` bytes (details `{ field, limit, actual }`);
  * - UNSUPPORTED_IMAGE: not an image, truncated or corrupt, or a format outside
  *   `supportedImageFormats` (BMP included, see there);
  * - IMAGE_TOO_MANY_PIXELS: more than `options.maxPixels` pixels per the header
@@ -66,15 +67,7 @@ export async function decodeImage(
   options: Pick<ResolvedPreprocessOptions, 'maxBytes' | 'maxPixels'>,
   signal?: AbortSignal,
 ): Promise<DecodedImage> {
-  if (bytes.byteLength > options.maxBytes) {
-    throw new ChipqError(
-      'IMAGE_TOO_LARGE',
-      `the image has ${bytes.byteLength} bytes, more than the limit of ${options.maxBytes}`,
-      {
-        details: { limit: options.maxBytes, actual: bytes.byteLength },
-      },
-    );
-  }
+  checkImageBytes(bytes.byteLength, options.maxBytes);
   if (bytes.byteLength === 0) throw unsupported('the image is empty');
   let meta: sharp.Metadata;
   try {

@@ -5,6 +5,8 @@
  */
 export type { DecodedImage, ImageFormat } from './decode-image.js';
 export { decodeImage, supportedImageFormats } from './decode-image.js';
+export type { ImageByteLimitSubject } from './image-byte-limit.js';
+export { checkImageBytes } from './image-byte-limit.js';
 export type { Box, ImageTransform, Size } from './image-transform.js';
 export { computeTransform, mapBoxToOriginal, mapBoxToTensor } from './image-transform.js';
 export type { ImageDataType, ImageInputPlan, ImageLayout, InputsPlan } from './input-plan.js';

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ChipqError } from '@chipq/core';
+import { checkImageBytes } from '@chipq/core/preprocess';
 import type { Kysely } from 'kysely';
 import type { Batch, Database, JobStatus, NewBatchItem } from '../db/database.js';
 import {
@@ -55,19 +56,11 @@ export function createBatchService(options: BatchServiceOptions) {
         ['image', item.image],
         ['reference', item.reference],
       ] as const) {
-        if (bytes !== undefined && bytes.byteLength > options.imageMaxBytes) {
-          throw new ChipqError(
-            'IMAGE_TOO_LARGE',
-            `items.${index}.${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes}`,
-            {
-              details: {
-                field: `items.${index}.${field}`,
-                bytes: bytes.byteLength,
-                limit: options.imageMaxBytes,
-              },
-            },
-          );
-        }
+        if (bytes !== undefined)
+          checkImageBytes(bytes.byteLength, options.imageMaxBytes, {
+            field: `items.${index}.${field}`,
+            setting: 'IMAGE_MAX_SIZE',
+          });
       }
     });
     // Fail fast on a model or version that does not exist instead of failing every item later.

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import type { InspectionResult, Inspector } from '@chipq/core';
 import { ChipqError, isChipqError } from '@chipq/core';
+import { checkImageBytes } from '@chipq/core/preprocess';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { withSpan } from '../observability/tracing.js';
@@ -45,7 +46,8 @@ export interface InspectionRunnerOptions {
 
 export type InspectionRunner = (job: InspectionJob) => Promise<InspectionRun>;
 
-function toChipqError(error: unknown): ChipqError {
+/** What an inspection threw, as the ChipqError the caller answers with. */
+function inspectionError(error: unknown): ChipqError {
   if (isChipqError(error)) return error;
   // The stored default version is read from the database inside the inspection: an outage
   // there is a 503 to retry, not an internal error.
@@ -81,15 +83,8 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
         ['image', job.image],
         ['reference', job.reference],
       ] as const) {
-        if (bytes !== undefined && bytes.byteLength > options.imageMaxBytes) {
-          throw new ChipqError(
-            'IMAGE_TOO_LARGE',
-            `${field} is ${bytes.byteLength} bytes, above the limit of ${options.imageMaxBytes} (IMAGE_MAX_SIZE)`,
-            {
-              details: { field, bytes: bytes.byteLength, limit: options.imageMaxBytes },
-            },
-          );
-        }
+        if (bytes !== undefined)
+          checkImageBytes(bytes.byteLength, options.imageMaxBytes, { field, setting: 'IMAGE_MAX_SIZE' });
       }
       const outcome = await withSpan(
         'chipq.service.inspect',
@@ -124,7 +119,7 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
       observeStages(metrics, outcome);
       return { ok: true, outcome, serviceMs: performance.now() - started, model };
     } catch (thrown) {
-      const error = toChipqError(thrown);
+      const error = inspectionError(thrown);
       const details = error.details ?? {};
       const name = typeof details.model === 'string' ? details.model : (model ?? 'unknown');
       const version = typeof details.version === 'string' ? details.version : (job.version ?? '');

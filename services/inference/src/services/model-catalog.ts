@@ -4,9 +4,8 @@
  * events recorded in the database. Works the same over the embedded engine and Triton, whose
  * repository is the same folder on shared storage.
  */
-import { readdir } from 'node:fs/promises';
 import { ChipqError, type Inspector, isChipqError, type ModelIndexEntry } from '@chipq/core';
-import { modelConfigToJson, readModelEntry } from '@chipq/core/model-repository';
+import { listModelFolders, modelConfigToJson, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import {
@@ -50,7 +49,8 @@ export function createModelCatalog(options: ModelCatalogOptions) {
 
   /** Every model folder, readable or not, sorted by name. */
   async function list(): Promise<ModelSummary[]> {
-    const [folders, index] = await Promise.all([modelFolders(repository), indexOf()]);
+    // A repository folder that cannot be read lists what the engine still knows.
+    const [folders, index] = await Promise.all([listModelFolders(repository).catch(() => []), indexOf()]);
     const names = [...new Set([...folders, ...index.map((e) => e.name)])].sort();
     const summaries: ModelSummary[] = [];
     for (const name of names) {
@@ -159,14 +159,6 @@ export function createModelCatalog(options: ModelCatalogOptions) {
 
 function readyVersions(status: ModelStatusView): string[] {
   return status.versions.filter((v) => v.ready).map((v) => v.version);
-}
-
-/** Folder names in the repository, skipping hidden ones (the deployer's staging area). */
-async function modelFolders(repository: string): Promise<string[]> {
-  const entries = await readdir(repository, { withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
-    .map((e) => e.name);
 }
 
 export type ModelCatalog = ReturnType<typeof createModelCatalog>;

@@ -8,56 +8,27 @@
 import {
   ChipqError,
   createOnnxEngine,
-  type DataType,
   isChipqError,
   type ModelConfig,
   type Tensor,
-  type TensorData,
+  zeroTensorData,
 } from '@chipq/core';
 
 /** Size used for a variable (-1) dimension in the smoke inference. */
 const variableDim = 32;
-
-function zeros(dataType: DataType, length: number): TensorData {
-  switch (dataType) {
-    case 'FP32':
-      return new Float32Array(length);
-    case 'FP64':
-      return new Float64Array(length);
-    case 'INT8':
-      return new Int8Array(length);
-    case 'INT16':
-      return new Int16Array(length);
-    case 'INT32':
-      return new Int32Array(length);
-    case 'INT64':
-      return new BigInt64Array(length);
-    case 'UINT16':
-    case 'FP16':
-    case 'BF16':
-      return new Uint16Array(length);
-    case 'UINT32':
-      return new Uint32Array(length);
-    case 'UINT64':
-      return new BigUint64Array(length);
-    case 'UINT8':
-    case 'BOOL':
-      return new Uint8Array(length);
-    case 'BYTES':
-      throw new ChipqError(
-        'MODEL_CONFIG_INVALID',
-        'BYTES inputs cannot be smoke-tested; deploy such models to Triton directly',
-      );
-  }
-}
 
 /** Zero inputs for a batch of one, as the config describes them. */
 function smokeInputs(config: ModelConfig): Tensor[] {
   return config.input.map((input) => {
     const dims = input.dims.map((d) => (d < 0 ? variableDim : d));
     const shape = config.maxBatchSize > 0 ? [1, ...dims] : dims;
-    const length = shape.reduce((a, b) => a * b, 1);
-    return { name: input.name, datatype: input.dataType, shape, data: zeros(input.dataType, length) };
+    const data = zeroTensorData(input.dataType, shape);
+    if (data === undefined)
+      throw new ChipqError(
+        'MODEL_CONFIG_INVALID',
+        'BYTES inputs cannot be smoke-tested; deploy such models to Triton directly',
+      );
+    return { name: input.name, datatype: input.dataType, shape, data };
   });
 }
 

@@ -13,6 +13,7 @@ import type {
   ModelStatistics,
 } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
+import { hasModelFolder } from '../../model-repository/model-repository-reader.js';
 import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
 import { KeyedSerializer } from '../keyed-serializer.js';
 import { validateRequest } from '../request-validation.js';
@@ -22,7 +23,7 @@ import {
   resolveOnnxEngineOptions,
 } from './onnx-engine-options.js';
 import { OnnxModel } from './onnx-model.js';
-import { buildRepositoryIndex, hasModelFolder, type ModelSlot } from './onnx-repository-index.js';
+import { buildRepositoryIndex, type ModelSlot } from './onnx-repository-index.js';
 import { isOnnxDataType } from './onnx-tensor.js';
 
 /**
@@ -100,7 +101,7 @@ class OnnxEngine implements Engine {
           onDead: (reason) => this.#died(name, model, reason),
         });
       } catch (error) {
-        const wrapped = signal.aborted ? abortError(signal) : toChipqError(error, 'MODEL_CONFIG_INVALID');
+        const wrapped = signal.aborted ? abortError(signal) : configError(error);
         // A failed reload leaves the loaded model serving, as in Triton. A name that is not in the
         // repository keeps no slot: names come from clients, and each would stay in memory.
         if (!previous && wrapped.code === 'MODEL_NOT_FOUND') this.#slots.delete(name);
@@ -293,7 +294,8 @@ function closedError(): ChipqError {
   return new ChipqError('ENGINE_UNAVAILABLE', 'the engine is closed');
 }
 
-function toChipqError(error: unknown, code: 'MODEL_CONFIG_INVALID'): ChipqError {
+/** A model's load failure as MODEL_CONFIG_INVALID (a ChipqError passes unchanged). */
+function configError(error: unknown): ChipqError {
   if (isChipqError(error)) return error;
-  return new ChipqError(code, (error as Error)?.message ?? String(error), { cause: error });
+  return new ChipqError('MODEL_CONFIG_INVALID', (error as Error)?.message ?? String(error), { cause: error });
 }

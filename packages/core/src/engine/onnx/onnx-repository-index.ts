@@ -3,11 +3,8 @@
  * not, as Triton's RepositoryIndex lists them (one entry per loaded version; one entry with an
  * empty version for a model that is not loaded, with the reason its last load failed).
  */
-import type { Dirent } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ChipqError } from '../../errors.js';
 import type { ModelIndexEntry, ModelState } from '../../kserve/kserve-types.js';
+import { listModelFolders } from '../../model-repository/model-repository-reader.js';
 import type { OnnxModel } from './onnx-model.js';
 
 /** What the engine knows of one model name. */
@@ -17,42 +14,13 @@ export interface ModelSlot {
   reason: string;
 }
 
-/** True when `<repository>/<name>/config.pbtxt` exists. */
-export async function hasModelFolder(repository: string, name: string): Promise<boolean> {
-  if (!/^[^/\\]+$/.test(name) || name === '.' || name === '..') return false;
-  return access(join(repository, name, 'config.pbtxt')).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** Names of the model folders of `repository`, sorted. */
-async function modelFolders(repository: string): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(repository, { withFileTypes: true });
-  } catch (error) {
-    throw new ChipqError(
-      'MODEL_NOT_FOUND',
-      `cannot read model repository ${repository}: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  const names: string[] = [];
-  for (const entry of entries) {
-    if ((entry.isDirectory() || entry.isSymbolicLink()) && (await hasModelFolder(repository, entry.name)))
-      names.push(entry.name);
-  }
-  return names;
-}
-
 /** The index over the folders on disk and the engine's slots (a loaded model whose folder went away still shows). */
 export async function buildRepositoryIndex(
   repository: string,
   slots: ReadonlyMap<string, ModelSlot>,
 ): Promise<ModelIndexEntry[]> {
   const names = new Set([
-    ...(await modelFolders(repository)),
+    ...(await listModelFolders(repository)),
     ...[...slots].filter(([, slot]) => slot.model).map(([name]) => name),
   ]);
   const entries: ModelIndexEntry[] = [];

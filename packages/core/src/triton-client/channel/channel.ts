@@ -14,7 +14,7 @@ import { ChipqError } from '../../errors.js';
 import { callMetadata } from './call-metadata.js';
 import type { ResolvedChannelOptions } from './channel-options.js';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.js';
-import { toChipqError } from './grpc-error.js';
+import { fromGrpcError } from './grpc-error.js';
 import { loadTritonServices, type TritonServiceDefinitions } from './proto-loader.js';
 import { backoffDelay, sleep } from './retry-policy.js';
 
@@ -113,7 +113,7 @@ export class TritonChannel {
         return response;
       } catch (thrown) {
         const failure = thrown instanceof CallFailure ? thrown : new CallFailure(thrown, false);
-        const error = toChipqError(failure.error, context);
+        const error = fromGrpcError(failure.error, context);
         const unavailable = error.code === 'ENGINE_UNAVAILABLE';
         this.#breaker.failure(token, unavailable);
         const safe = !sent || (idempotent && !failure.headersReceived);

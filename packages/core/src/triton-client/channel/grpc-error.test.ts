@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { ChipqError, type ErrorCode } from '../../errors.js';
-import { type GrpcErrorContext, toChipqError } from './grpc-error.js';
+import { fromGrpcError, type GrpcErrorContext } from './grpc-error.js';
 
 const infer: GrpcErrorContext = { rpc: 'ModelInfer', target: 't', model: 'm' };
 const load: GrpcErrorContext = { rpc: 'RepositoryModelLoad', target: 't', model: 'm' };
@@ -67,10 +67,10 @@ const cases: Array<[string, { given: [number, string, GrpcErrorContext]; want: E
   ['unimplemented', { given: [status.UNIMPLEMENTED, 'no such method', server], want: 'INTERNAL' }],
 ];
 
-describe('toChipqError', () => {
+describe('fromGrpcError', () => {
   it.each(cases)('%s', (_name, { given: [code, details, context], want }) => {
     const cause = Object.assign(new Error(details), { code, details });
-    const error = toChipqError(cause, context);
+    const error = fromGrpcError(cause, context);
     expect(error).toBeInstanceOf(ChipqError);
     expect(error.code).toBe(want);
     expect(error.cause).toBe(cause);
@@ -80,7 +80,7 @@ describe('toChipqError', () => {
   it('an aborted signal explains the cancellation', () => {
     const controller = new AbortController();
     controller.abort(new DOMException('timed out', 'TimeoutError'));
-    const error = toChipqError(
+    const error = fromGrpcError(
       { code: status.CANCELLED, details: 'Cancelled on client' },
       { ...infer, signal: controller.signal },
     );
@@ -89,7 +89,7 @@ describe('toChipqError', () => {
 
   it('passes ChipqErrors through and wraps anything else as INTERNAL', () => {
     const own = new ChipqError('INVALID_INPUT', 'x');
-    expect(toChipqError(own, infer)).toBe(own);
-    expect(toChipqError('boom', infer).code).toBe('INTERNAL');
+    expect(fromGrpcError(own, infer)).toBe(own);
+    expect(fromGrpcError('boom', infer).code).toBe('INTERNAL');
   });
 });

@@ -32,7 +32,7 @@ function isGrpcError(error: unknown): error is GrpcLikeError {
 }
 
 /** Converts anything a gRPC call threw into a ChipqError (ChipqErrors pass through unchanged). */
-export function toChipqError(error: unknown, context: GrpcErrorContext): ChipqError {
+export function fromGrpcError(error: unknown, context: GrpcErrorContext): ChipqError {
   if (error instanceof ChipqError) return error;
   if (context.signal?.aborted) return abortError(context.signal);
   if (!isGrpcError(error)) {

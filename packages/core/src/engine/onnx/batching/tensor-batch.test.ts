@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Tensor } from '../../../kserve/kserve-types.js';
-import { arrayTypeOf, elementCount } from '../../../kserve/tensor-data.js';
+import { arrayTypeOf, elementCount, zeroTensorData } from '../../../kserve/tensor-data.js';
 import { concatBatch, splitBatch } from './tensor-batch.js';
 
 const fp32 = (shape: number[], values: number[]): Tensor => ({
@@ -54,7 +54,7 @@ describe('concatBatch / splitBatch', () => {
   });
 });
 
-describe('arrayTypeOf / elementCount', () => {
+describe('arrayTypeOf / elementCount / zeroTensorData', () => {
   it.each([
     ['FP32', 'Float32Array'],
     ['UINT8', 'Uint8Array'],
@@ -71,5 +71,13 @@ describe('arrayTypeOf / elementCount', () => {
 
   it('counts elements, 1 for a scalar', () => {
     expect([elementCount([2, 3, 4]), elementCount([]), elementCount([5, 0])]).toEqual([24, 1, 0]);
+  });
+
+  it('makes zero tensors in the array type of their data type, none for BYTES', () => {
+    const data = zeroTensorData('INT64', [2, 3]);
+    expect(data).toBeInstanceOf(BigInt64Array);
+    expect([...(data as BigInt64Array)]).toEqual(Array(6).fill(0n));
+    expect(zeroTensorData('FP16', [4])).toEqual(new Uint16Array(4));
+    expect(zeroTensorData('BYTES', [1])).toBeUndefined();
   });
 });
