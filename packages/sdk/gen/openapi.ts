@@ -540,18 +540,23 @@ export type components = {
              * @example [{"die_x":1,"die_y":2},{"die_x":1,"die_y":3}]
              */
             metadata?: string;
+            /** @example LOT-2026-0042 */
             lot_id?: string;
+            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
+            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
-             * @example recipe=r7
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
+             * @example [
+             *       "recipe=r7"
+             *     ]
              */
-            tags?: string | string[];
+            tags?: string[];
         };
         BatchJson: {
             /** @example pcb_defect_detector */
@@ -568,12 +573,12 @@ export type components = {
         BatchItemJson: {
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             image: string;
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             reference?: string;
             /** @example 00041000_test.jpg */
@@ -589,7 +594,7 @@ export type components = {
             /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description Free-form labels; non-string values are stored as their JSON text.
+             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
              * @example {
              *       "recipe": "r7"
              *     }
@@ -814,28 +819,33 @@ export type components = {
              * @example 0.75
              */
             confidence_threshold?: number;
+            /** @example LOT-2026-0042 */
             lot_id?: string;
+            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
+            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
-             * @example recipe=r7
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
+             * @example [
+             *       "recipe=r7"
+             *     ]
              */
-            tags?: string | string[];
+            tags?: string[];
         };
         PredictJson: {
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             image: string;
             /**
              * @description Defect-free template of the same region, base64.
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             reference?: string;
             /** @example pcb_defect_detector */
@@ -858,7 +868,7 @@ export type components = {
             /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description Free-form labels; non-string values are stored as their JSON text.
+             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
              * @example {
              *       "recipe": "r7"
              *     }

@@ -11,6 +11,15 @@ export const problemContentType = 'application/problem+json';
 /** Core's error codes plus the HTTP layer's own (authentication, scopes, rate limits). */
 export type ProblemCode = ErrorCode | AccessErrorCode;
 
+/**
+ * A field path segment or message safe to echo: control characters (a NUL in a tag key, say)
+ * become `\\uXXXX` text, so answers and logs never carry them raw.
+ */
+export function escapeControls(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  return text.replace(/[\x00-\x1F\x7F-\x9F]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export interface FieldError {
   /** Dotted path of the bad field (`die_x`, `items.2.image`). */
   field: string;

@@ -4,10 +4,15 @@
  * per-image traceability fields; shared fields apply to every image unless overridden.
  */
 import { ChipqError } from '@chipq/core';
-import type { BatchForm, BatchJson } from '../schemas/batch-schemas.js';
+import { z } from '@hono/zod-openapi';
+import { BatchFilenameSchema, type BatchForm, type BatchJson } from '../schemas/batch-schemas.js';
+import { traceabilityJsonFields } from '../schemas/common-schemas.js';
+import { TAG_LIMITS } from '../schemas/strict-fields.js';
 import type { BatchInput } from '../services/batch-service.js';
-import { parseTags, type Traceability, traceabilityFromFields } from '../services/traceability.js';
+import { type Traceability, traceabilityFromFields } from '../services/traceability.js';
+import type { FieldError } from './problem-details.js';
 import { base64Bytes, fileBytes } from './read-predict-input.js';
+import { fieldErrors, invalidFields } from './validation-hook.js';
 
 function invalid(field: string, message: string): ChipqError {
   return new ChipqError('INVALID_INPUT', `${field}: ${message}`, {
@@ -19,19 +24,15 @@ function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-const integerOrUndefined = (value: unknown, field: string): number | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw invalid(field, 'expected an integer');
-  return value;
-};
+/** One `metadata` entry: the same fields, held to the same rules, as a JSON predict body's. */
+const MetadataEntrySchema = z.object(traceabilityJsonFields);
+type MetadataEntry = z.infer<typeof MetadataEntrySchema>;
 
-const stringOrUndefined = (value: unknown, field: string): string | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(field, 'expected a string');
-  return value;
-};
-
-function metadataEntries(text: string | undefined, count: number): Array<Record<string, unknown>> {
+/**
+ * The `metadata` field: a JSON array with one entry per image, each checked like a predict body
+ * before anything is queued, so a bad entry is a 400 naming `metadata.<index>.<field>`.
+ */
+function metadataEntries(text: string | undefined, count: number): MetadataEntry[] {
   if (text === undefined) return [];
   let parsed: unknown;
   try {
@@ -39,12 +40,27 @@ function metadataEntries(text: string | undefined, count: number): Array<Record<
   } catch {
     throw invalid('metadata', 'expected a JSON array');
   }
-  if (!Array.isArray(parsed) || parsed.some((e) => e === null || typeof e !== 'object' || Array.isArray(e))) {
-    throw invalid('metadata', 'expected a JSON array of objects');
-  }
+  if (!Array.isArray(parsed)) throw invalid('metadata', 'expected a JSON array of objects');
   if (parsed.length !== count)
     throw invalid('metadata', `expected ${count} entries (one per image), got ${parsed.length}`);
-  return parsed as Array<Record<string, unknown>>;
+  const errors: FieldError[] = [];
+  const entries = parsed.map((entry, index) => {
+    const result = MetadataEntrySchema.safeParse(entry);
+    if (result.success) return result.data;
+    errors.push(...fieldErrors('body', result.error.issues, ['metadata', index]));
+    return {};
+  });
+  if (errors.length > 0) throw invalidFields(errors);
+  return entries;
+}
+
+/** A multipart file name is stored with the item: printable text, as a JSON item's `filename`. */
+function checkedFilename(file: File, index: number): string | undefined {
+  if (file.name === '') return undefined;
+  const result = BatchFilenameSchema.safeParse(file.name);
+  if (!result.success)
+    throw invalid(`image.${index}`, `file name ${result.error.issues[0]?.message ?? 'is invalid'}`);
+  return result.data;
 }
 
 export async function batchInputFromForm(form: BatchForm): Promise<BatchInput> {
@@ -65,14 +81,14 @@ export async function batchInputFromForm(form: BatchForm): Promise<BatchInput> {
     items.push({
       image: await fileBytes(image),
       reference: reference === undefined ? undefined : await fileBytes(reference),
-      filename: image.name || undefined,
+      filename: checkedFilename(image, index),
       traceability: {
-        lotId: stringOrUndefined(own.lot_id, `metadata.${index}.lot_id`) ?? shared.lotId,
-        waferId: stringOrUndefined(own.wafer_id, `metadata.${index}.wafer_id`) ?? shared.waferId,
-        dieX: integerOrUndefined(own.die_x, `metadata.${index}.die_x`) ?? shared.dieX,
-        dieY: integerOrUndefined(own.die_y, `metadata.${index}.die_y`) ?? shared.dieY,
-        stationId: stringOrUndefined(own.station_id, `metadata.${index}.station_id`) ?? shared.stationId,
-        tags: { ...shared.tags, ...parseTags(own.tags as Record<string, unknown> | undefined) },
+        lotId: own.lot_id ?? shared.lotId,
+        waferId: own.wafer_id ?? shared.waferId,
+        dieX: own.die_x ?? shared.dieX,
+        dieY: own.die_y ?? shared.dieY,
+        stationId: own.station_id ?? shared.stationId,
+        tags: mergedTags(shared.tags, own.tags, index),
       },
     });
   }
@@ -91,4 +107,16 @@ export function batchInputFromJson(json: BatchJson): BatchInput {
       traceability: traceabilityFromFields(item),
     })),
   };
+}
+
+/** An image's own tags over the shared ones; the union is held to the same count limit. */
+function mergedTags(
+  shared: Record<string, string> | undefined,
+  own: Record<string, string> | undefined,
+  index: number,
+): Record<string, string> {
+  const tags = { ...shared, ...own };
+  if (Object.keys(tags).length > TAG_LIMITS.count)
+    throw invalid(`metadata.${index}.tags`, `at most ${TAG_LIMITS.count} tags with the shared ones`);
+  return tags;
 }

@@ -4,7 +4,7 @@
  * problem+json like every other failure.
  */
 import { ChipqError } from '@chipq/core';
-import type { FieldError } from './problem-details.js';
+import { escapeControls, type FieldError } from './problem-details.js';
 
 const locations = {
   json: 'body',
@@ -21,23 +21,40 @@ interface HookResult {
   error?: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code: string }> };
 }
 
-/** Converts zod issues into our field errors (`field` is the dotted path, `(root)` for the body itself). */
-function fieldErrors(target: string, issues: NonNullable<HookResult['error']>['issues']): FieldError[] {
-  const where = locations[target as keyof typeof locations] ?? 'body';
-  return issues.map((issue) => ({
-    field: issue.path.length === 0 ? '(root)' : issue.path.map(String).join('.'),
-    in: where,
-    message: issue.message,
-    code: issue.code,
-  }));
+type Issues = NonNullable<HookResult['error']>['issues'];
+
+/**
+ * Converts zod issues into our field errors: `field` is the dotted path (after `prefix`, when
+ * the value was found inside another field), `(root)` for the body itself; a path segment that
+ * came from the request (a tag key) is echoed with its control characters escaped.
+ */
+export function fieldErrors(
+  where: FieldError['in'],
+  issues: Issues,
+  prefix: ReadonlyArray<PropertyKey> = [],
+): FieldError[] {
+  return issues.map((issue) => {
+    const path = [...prefix, ...issue.path];
+    return {
+      field: path.length === 0 ? '(root)' : path.map((segment) => escapeControls(String(segment))).join('.'),
+      in: where,
+      message: issue.message,
+      code: issue.code,
+    };
+  });
+}
+
+/** INVALID_INPUT listing every bad field. */
+export function invalidFields(errors: FieldError[]): ChipqError {
+  const fields = [...new Set(errors.map((e) => e.field))].join(', ');
+  return new ChipqError('INVALID_INPUT', `invalid request: ${errors.length} problem(s) with ${fields}`, {
+    details: { errors },
+  });
 }
 
 /** The `defaultHook` for every OpenAPIHono in the service. */
 export function validationHook(result: HookResult): void {
   if (result.success || result.error === undefined) return;
-  const errors = fieldErrors(result.target, result.error.issues);
-  const fields = [...new Set(errors.map((e) => e.field))].join(', ');
-  throw new ChipqError('INVALID_INPUT', `invalid request: ${errors.length} problem(s) with ${fields}`, {
-    details: { errors },
-  });
+  const where = locations[result.target as keyof typeof locations] ?? 'body';
+  throw invalidFields(fieldErrors(where, result.error.issues));
 }

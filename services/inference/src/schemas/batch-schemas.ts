@@ -11,12 +11,19 @@ import {
   uploadedFile,
 } from './common-schemas.js';
 import { InferenceResultSchema, jobStatuses } from './inference-schemas.js';
+import { printableText, textInteger } from './strict-fields.js';
+
+/** The longest `metadata` field: 10,000 entries of about 20 KiB each would be 200 MiB; 16 MiB is plenty. */
+const BATCH_METADATA_MAX_LENGTH = 16 * 1024 * 1024;
+
+/** A batch item's file name, stored with it. */
+export const BatchFilenameSchema = printableText(512);
 
 const BatchItemJsonSchema = z
   .object({
     image: base64Image,
     reference: base64Image.optional(),
-    filename: z.string().max(512).optional().openapi({ example: '00041000_test.jpg' }),
+    filename: BatchFilenameSchema.optional().openapi({ example: '00041000_test.jpg' }),
     ...traceabilityJsonFields,
   })
   .openapi('BatchItemJson');
@@ -48,7 +55,7 @@ export const BatchFormSchema = z
     model: modelName.optional(),
     version: modelVersion.optional(),
     confidence_threshold: confidenceThresholdField,
-    metadata: z.string().optional().openapi({
+    metadata: z.string().max(BATCH_METADATA_MAX_LENGTH).optional().openapi({
       description:
         'Optional JSON array with one object of traceability fields per image (same order); overrides the shared fields.',
       example: '[{"die_x":1,"die_y":2},{"die_x":1,"die_y":3}]',
@@ -127,16 +134,12 @@ export const BatchSchema = z
   .openapi('Batch');
 
 export const JobQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
+  limit: textInteger(1, 500)
     .default(50)
     .openapi({ description: 'Batch items per page (1-500), default 50.' }),
   cursor: z
     .string()
-    .regex(/^\d{1,9}$/, 'expected a cursor returned as page.next_cursor')
+    .regex(/^[0-9]{1,9}$/, 'expected a cursor returned as page.next_cursor')
     .optional()
     .openapi({ description: 'Opaque cursor from `page.next_cursor`.' }),
   status: z.enum(jobStatuses).optional().openapi({ description: 'Only batch items with this status.' }),

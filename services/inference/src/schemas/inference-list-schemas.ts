@@ -2,11 +2,12 @@
 import { z } from '@hono/zod-openapi';
 import { modelName, modelVersion } from './common-schemas.js';
 import { InferenceResultSchema, jobStatuses } from './inference-schemas.js';
+import { printableText, textInteger } from './strict-fields.js';
 
 /** Opaque to callers; base64url of `<created_at ISO>|<id>` (the keyset of the ordering). */
 const cursorPattern = /^[A-Za-z0-9_-]{20,200}$/;
 
-const text = (example: string) => z.string().min(1).max(128).optional().openapi({ example });
+const text = (example: string) => printableText(128).optional().openapi({ example });
 
 export const InferenceListQuerySchema = z
   .object({
@@ -26,13 +27,7 @@ export const InferenceListQuerySchema = z
       .datetime({ offset: true })
       .optional()
       .openapi({ description: 'Only results created before this instant (ISO 8601).' }),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(200)
-      .default(50)
-      .openapi({ description: 'Results per page (1-200), default 50.' }),
+    limit: textInteger(1, 200).default(50).openapi({ description: 'Results per page (1-200), default 50.' }),
     cursor: z
       .string()
       .regex(cursorPattern, 'expected a cursor returned as page.next_cursor')

@@ -1,6 +1,7 @@
 /** API keys: creating one, and how a key is listed (never with its secret, except once at creation). */
 import { z } from '@hono/zod-openapi';
 import { scopes } from '../auth/scopes.js';
+import { printableText } from './strict-fields.js';
 
 const ScopeSchema = z.enum(scopes).openapi('Scope', {
   description:
@@ -16,12 +17,7 @@ export const KeyIdParamsSchema = z.object({
 
 export const CreateKeySchema = z
   .object({
-    name: z
-      .string()
-      .min(1)
-      .max(100)
-      .regex(/^[^\p{Cc}]+$/u, 'expected printable text without control characters')
-      .openapi({ description: 'Who or what uses the key.', example: 'aoi-station-7' }),
+    name: printableText(100).openapi({ description: 'Who or what uses the key.', example: 'aoi-station-7' }),
     scopes: z
       .array(ScopeSchema)
       .min(1)

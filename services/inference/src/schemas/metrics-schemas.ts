@@ -1,6 +1,7 @@
 /** Schemas of GET /inference/metrics/summary. */
 import { z } from '@hono/zod-openapi';
 import { modelName, modelVersion } from './common-schemas.js';
+import { textInteger } from './strict-fields.js';
 
 export const SummaryQuerySchema = z
   .object({
@@ -12,11 +13,7 @@ export const SummaryQuerySchema = z
       .datetime({ offset: true })
       .optional()
       .openapi({ description: 'Window end (ISO 8601). Default: now.' }),
-    window_minutes: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(525_600)
+    window_minutes: textInteger(1, 525_600)
       .default(60)
       .openapi({ description: 'Window length when `from` is absent, default 60.' }),
     model: modelName.optional(),

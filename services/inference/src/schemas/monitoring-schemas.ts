@@ -1,6 +1,7 @@
 /** Schemas of /monitoring: service health, per-model health, metrics and anomalies. */
 import { z } from '@hono/zod-openapi';
 import { ModelVersionSchema, modelStates } from './model-schemas.js';
+import { textInteger } from './strict-fields.js';
 
 const CheckSchema = z.object({
   status: z.enum(['ok', 'fail']),
@@ -44,11 +45,7 @@ export const HealthQuerySchema = z.object({
 });
 
 export const WindowQuerySchema = z.object({
-  window_minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10_080)
+  window_minutes: textInteger(1, 10_080)
     .default(60)
     .openapi({ description: 'Length of the window ending now, default 60.' }),
 });
@@ -154,25 +151,13 @@ export const AnomalyReportSchema = z
   });
 
 export const AnomalyQuerySchema = z.object({
-  window_minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1440)
+  window_minutes: textInteger(1, 1440)
     .default(15)
     .openapi({ description: 'Recent window ending now, default 15.' }),
-  baseline_minutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(43_200)
+  baseline_minutes: textInteger(1, 43_200)
     .default(1440)
     .openapi({ description: 'Baseline window just before it, default 1440 (24 h).' }),
-  min_samples: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(100_000)
+  min_samples: textInteger(1, 100_000)
     .default(10)
     .openapi({ description: 'Minimum recent samples (the baseline needs 3x), default 10.' }),
 });
