@@ -10,8 +10,8 @@
 import { z } from '@hono/zod-openapi';
 
 /** PostgreSQL `integer` (int4): die coordinates are stored there. */
-export const INT4_MIN = -2_147_483_648;
-export const INT4_MAX = 2_147_483_647;
+const INT4_MIN = -2_147_483_648;
+const INT4_MAX = 2_147_483_647;
 
 /** C0 controls, DEL and C1 controls: never part of an id, a label or a tag. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
