@@ -13,6 +13,7 @@ import { createServiceMetrics, type ServiceMetrics } from './observability/servi
 import { createApiKeyService } from './services/api-key-service.js';
 import { createBatchService } from './services/batch-service.js';
 import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
+import { createAnomalyMonitor } from './services/control-charts/anomaly-monitor.js';
 import { createDefaultVersionService } from './services/default-version-service.js';
 import { createHealthService } from './services/health-service.js';
 import { createInferenceListService } from './services/inference-list-service.js';
@@ -52,6 +53,12 @@ export function createAppServices(deps: AppDeps) {
     engine: inspector.engine,
     repository: config.modelRepository,
   });
+  const anomalies = createAnomalyMonitor({
+    metrics,
+    logger,
+    charts: config.controlCharts,
+    confidenceThreshold: config.confidenceThreshold,
+  });
   const run = createInspectionRunner({
     inspector,
     metrics,
@@ -60,6 +67,7 @@ export function createAppServices(deps: AppDeps) {
     confidenceThreshold: config.confidenceThreshold,
     defaultModel: deps.defaultModel ?? config.defaultModel,
     defaultVersion: defaults.stored,
+    anomalies,
   });
   const worker =
     deps.worker === false
@@ -88,6 +96,8 @@ export function createAppServices(deps: AppDeps) {
     defaults,
     batches,
     summaries,
+    /** Control-chart signals: subscribe() to receive each one raised or cleared. */
+    anomalies,
     predict: createPredictService({
       db,
       run,
@@ -106,7 +116,7 @@ export function createAppServices(deps: AppDeps) {
       environment: config.environment,
       tritonHttpUrl: config.engine === 'triton' ? config.tritonHttpUrl : undefined,
     }),
-    modelMonitoring: createModelMonitoringService({ db, inspector, catalog, summaries }),
+    modelMonitoring: createModelMonitoringService({ db, inspector, catalog, summaries, anomalies }),
   };
 }
 

@@ -67,6 +67,12 @@ export interface ServiceConfig {
   batchLeaseMs: number;
   /** `BATCH_MAX_ATTEMPTS`: claims before an item whose worker keeps dying is failed, default 3. */
   batchMaxAttempts: number;
+  /**
+   * Control charts per model version (services/control-charts/): `ANOMALY_BASELINE_IMAGES`
+   * (default 1000, at least 20 subgroups so the run rule's centre line is sound) images learn the baseline, `ANOMALY_SUBGROUP_SIZE` (default 50) images make
+   * one chart point, drift (PSI) is over the last `ANOMALY_DRIFT_WINDOW` (default 500) images.
+   */
+  controlCharts: { baselineImages: number; subgroupSize: number; driftWindowImages: number };
   /** `LOG_LEVEL`, default `info`. */
   logLevel: LogLevel;
   /** `ENVIRONMENT`, default `development`. */
@@ -149,6 +155,9 @@ const envSchema = z.object({
   BATCH_CONCURRENCY: field((t) => parseIntegerInRange(t, 1, 256)),
   BATCH_LEASE: field(parseDurationMs),
   BATCH_MAX_ATTEMPTS: field((t) => parseIntegerInRange(t, 1, 100)),
+  ANOMALY_BASELINE_IMAGES: field((t) => parseIntegerInRange(t, 20, 1_000_000)),
+  ANOMALY_SUBGROUP_SIZE: field((t) => parseIntegerInRange(t, 2, 10_000)),
+  ANOMALY_DRIFT_WINDOW: field((t) => parseIntegerInRange(t, 10, 1_000_000)),
   LOG_LEVEL: oneOf(logLevels),
   ENVIRONMENT: text,
   CHIPQ_ADMIN_KEY: field(
@@ -207,6 +216,11 @@ export function loadConfig(
     batchConcurrency: e.BATCH_CONCURRENCY ?? 8,
     batchLeaseMs: e.BATCH_LEASE ?? 10_000,
     batchMaxAttempts: e.BATCH_MAX_ATTEMPTS ?? 3,
+    controlCharts: {
+      baselineImages: e.ANOMALY_BASELINE_IMAGES ?? 1000,
+      subgroupSize: e.ANOMALY_SUBGROUP_SIZE ?? 50,
+      driftWindowImages: e.ANOMALY_DRIFT_WINDOW ?? 500,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
     environment: e.ENVIRONMENT ?? 'development',
     adminKey: e.CHIPQ_ADMIN_KEY,

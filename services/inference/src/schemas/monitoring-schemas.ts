@@ -127,6 +127,62 @@ const AnomalySchema = z
   })
   .openapi('Anomaly');
 
+const ControlChartSchema = z
+  .object({
+    chart: z.enum(['defect_rate', 'mean_confidence', 'confidence_drift', 'class_mix_drift']).openapi({
+      description:
+        "defect_rate: share of images with a defect; mean_confidence: mean of the images' mean detection confidence (both EWMA charts with a run rule); " +
+        'confidence_drift / class_mix_drift: population stability index (PSI) of the detection confidences (baseline decile bins) and of the defect classes over the recent images.',
+    }),
+    status: z.enum(['learning', 'insufficient_data', 'in_control', 'out_of_control']),
+    firing: z.array(z.enum(['ewma_beyond_limits', 'run_one_side', 'psi_major'])).openapi({
+      description:
+        'Rules signalling now: the EWMA outside its control limits; a run of subgroups on one side of the centre line (8 for a symmetric statistic, calibrated to the same false-alarm odds for a skewed one); PSI at or above the limit.',
+    }),
+    baseline: z
+      .number()
+      .nullable()
+      .openapi({ description: "Centre line in the chart's unit; null for drift." }),
+    observed: z
+      .number()
+      .nullable()
+      .openapi({ description: "The last subgroup's statistic, or the last PSI." }),
+    ewma: z
+      .number()
+      .nullable()
+      .openapi({ description: 'EWMA in baseline standard errors (0 = centre line); null for drift.' }),
+    limit: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Control limit (+-) of the EWMA, or the PSI limit (0.25).' }),
+    run: z
+      .object({
+        side: z.enum(['above', 'below']),
+        length: z.number().int(),
+        needed: z.number().int().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'The current run of subgroups on one side of the centre line, and the length that signals.',
+      }),
+    points: z.number().int().openapi({ description: 'Chart points so far: subgroups, or PSI evaluations.' }),
+  })
+  .openapi('ControlChart');
+
+const ControlChartsSchema = z
+  .object({
+    model_version: z.string(),
+    phase: z.enum(['learning', 'monitoring']).openapi({
+      description:
+        'learning: the first baseline_images images of the version form its baseline; monitoring afterwards.',
+    }),
+    images: z.number().int().openapi({ description: 'Images of this version the replica has charted.' }),
+    baseline_images: z.number().int(),
+    charts: z.array(ControlChartSchema),
+  })
+  .openapi('ControlCharts');
+
 export const AnomalyReportSchema = z
   .object({
     name: z.string(),
@@ -142,6 +198,12 @@ export const AnomalyReportSchema = z
         description: z.string(),
       }),
     ),
+    control_charts: z.array(ControlChartsSchema).openapi({
+      description:
+        "This replica's control charts, per version of the model it has served (each replica charts its own images; " +
+        'baselines are learned from the first ANOMALY_BASELINE_IMAGES images of a version after start). ' +
+        'A signal is also the metric chipq_anomaly_active{chart} (and model_drift_score for drift) and an "anomaly detected" log line.',
+    }),
   })
   .openapi('AnomalyReport', {
     description:

@@ -10,6 +10,7 @@ import { checkImageBytes } from '@chipq/core/preprocess';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { withSpan } from '../observability/tracing.js';
+import type { AnomalyMonitor } from './control-charts/anomaly-monitor.js';
 
 export interface InspectionJob {
   image: Uint8Array;
@@ -42,6 +43,8 @@ export interface InspectionRunnerOptions {
    * undefined: the inspector's (config.pbtxt, else the newest ready).
    */
   defaultVersion?: ((model: string) => Promise<string | undefined>) | undefined;
+  /** Control charts fed with every completed inspection; none when undefined. */
+  anomalies?: AnomalyMonitor | undefined;
 }
 
 export type InspectionRunner = (job: InspectionJob) => Promise<InspectionRun>;
@@ -117,6 +120,9 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
         outcome.detections.map((d) => d.confidence),
       );
       observeStages(metrics, outcome);
+      // A request with a higher threshold than the service's hides detections the charts count.
+      if ((job.confidenceThreshold ?? options.confidenceThreshold) <= options.confidenceThreshold)
+        options.anomalies?.observe(outcome);
       return { ok: true, outcome, serviceMs: performance.now() - started, model };
     } catch (thrown) {
       const error = inspectionError(thrown);

@@ -1,7 +1,8 @@
 /**
  * /monitoring/models/{name}/*: one model's health (engine state plus its recent error rate and
  * latency against the platform's alert thresholds), metrics (engine statistics plus stored
- * results) and anomalies (recent window against a baseline window).
+ * results) and anomalies (recent window against a baseline window, and this replica's control
+ * charts per version).
  */
 import type { Inspector, ModelStatistics } from '@chipq/core';
 import type { Kysely } from 'kysely';
@@ -9,6 +10,7 @@ import type { Database } from '../db/database.js';
 import { modelWindowStats } from '../repositories/metrics-repository.js';
 import type { AnomalyReportView, ModelHealthView, ModelMetricsView } from '../schemas/monitoring-schemas.js';
 import { checkAnomalies } from './anomaly-rules.js';
+import type { AnomalyMonitor } from './control-charts/anomaly-monitor.js';
 import type { MetricsSummaryService } from './metrics-summary-service.js';
 import type { ModelCatalog } from './model-catalog.js';
 
@@ -44,6 +46,7 @@ export function createModelMonitoringService(options: {
   inspector: Inspector;
   catalog: ModelCatalog;
   summaries: MetricsSummaryService;
+  anomalies: AnomalyMonitor;
 }) {
   const { db, inspector, catalog } = options;
 
@@ -155,6 +158,7 @@ export function createModelMonitoringService(options: {
         baseline: c.baseline,
         description: c.description,
       })),
+      control_charts: options.anomalies.report(name),
     };
   }
 
