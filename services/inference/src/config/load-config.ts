@@ -69,8 +69,9 @@ export interface ServiceConfig {
   batchMaxAttempts: number;
   /**
    * Control charts per model version (services/control-charts/): `ANOMALY_BASELINE_IMAGES`
-   * (default 1000, at least 20 subgroups so the run rule's centre line is sound) images learn the baseline, `ANOMALY_SUBGROUP_SIZE` (default 50) images make
-   * one chart point, drift (PSI) is over the last `ANOMALY_DRIFT_WINDOW` (default 500) images.
+   * (default 1000; keep it 20 subgroups or more so the centre line is sound) images learn the
+   * baseline, `ANOMALY_SUBGROUP_SIZE` (default 50) images make one chart point, drift (PSI) is
+   * over the last `ANOMALY_DRIFT_WINDOW` (default 500) images.
    */
   controlCharts: { baselineImages: number; subgroupSize: number; driftWindowImages: number };
   /** `LOG_LEVEL`, default `info`. */

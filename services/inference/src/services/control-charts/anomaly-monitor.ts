@@ -73,7 +73,10 @@ export function createAnomalyMonitor(options: AnomalyMonitorOptions) {
 
   function chartsOf(name: string, version: string): VersionCharts {
     let versions = models.get(name);
-    if (versions === undefined) models.set(name, (versions = new Map()));
+    if (versions === undefined) {
+      versions = new Map();
+      models.set(name, versions);
+    }
     let charts = versions.get(version);
     if (charts === undefined) {
       charts = new VersionCharts(options.charts);
@@ -140,7 +143,7 @@ export function createAnomalyMonitor(options: AnomalyMonitorOptions) {
         classes: kept.map((d) => d.className),
       });
       if (after === undefined) return;
-      after.forEach((next, i) => publish(name, version, before[i] as ChartReading, next));
+      for (const [i, next] of after.entries()) publish(name, version, before[i] as ChartReading, next);
     },
 
     /** The charts of each version of a model this replica has served, oldest version first. */
