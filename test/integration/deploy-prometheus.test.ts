@@ -3,7 +3,9 @@
  * promtool): the rule files pass `promtool check rules` and their unit tests
  * (`promtool test rules`), the scrape config passes `promtool check config`, and a real
  * Prometheus on a free loopback port scrapes the in-process service over HTTP and answers a
- * recording rule through its query API. Outside CI a machine without Prometheus skips with
+ * recording rule through its query API; with the shipped alert rules loaded, a control-chart
+ * anomaly in the service (the defect rate of its images collapsing after a baseline of defective
+ * ones) makes ChipqAnomalyDetected fire in that Prometheus. Outside CI a machine without Prometheus skips with
  * the reason; in CI (where .ci/run installs it) a missing binary fails.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -22,7 +24,7 @@ import {
 import { waitFor } from '../../services/inference/test/helpers/wait-for.js';
 import { freePort } from '../support/free-port.js';
 import { deployDir, readRules } from './support/deploy-files.js';
-import { predictForm } from './support/predict-form.js';
+import { predictForm, undamagedForm } from './support/predict-form.js';
 
 const run = promisify(execFile);
 const rulesDir = path.join(deployDir, 'prometheus');
@@ -67,19 +69,26 @@ describe.skipIf(!present)('a real Prometheus scraping the service', () => {
   let api: string;
 
   beforeAll(async () => {
-    env = await createTestEnvironment('pglite');
+    // Small control charts, so a few dozen images learn a baseline and move a chart.
+    env = await createTestEnvironment('pglite', undefined, {
+      ANOMALY_BASELINE_IMAGES: '20',
+      ANOMALY_SUBGROUP_SIZE: '2',
+      ANOMALY_DRIFT_WINDOW: '10',
+    });
     service = await env.start();
     listening = await listen(service.app.fetch, { port: 0, hostname: '127.0.0.1' });
     dir = await tempDir('chipq-prometheus-');
-    // The shipped recording rules, evaluated every second instead of every 30 s.
-    const recording = await readRules('recording-rules.yml');
-    for (const group of recording.groups) Object.assign(group, { interval: '1s' });
-    await writeFile(path.join(dir.path, 'recording-rules.yml'), stringify(recording));
+    // The shipped recording and alert rules, evaluated every second instead of every 30 s.
+    for (const file of ['recording-rules.yml', 'alert-rules.yml']) {
+      const rules = await readRules(file);
+      for (const group of rules.groups) Object.assign(group, { interval: '1s' });
+      await writeFile(path.join(dir.path, file), stringify(rules));
+    }
     await writeFile(
       path.join(dir.path, 'prometheus.yml'),
       stringify({
         global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: ['recording-rules.yml'],
+        rule_files: ['recording-rules.yml', 'alert-rules.yml'],
         scrape_configs: [
           { job_name: 'chipq-inference', static_configs: [{ targets: [`127.0.0.1:${listening.port}`] }] },
         ],
@@ -126,14 +135,12 @@ describe.skipIf(!present)('a real Prometheus scraping the service', () => {
     return body.data.result;
   }
 
+  const predict = async (form = predictForm()) => {
+    const response = await fetch(`${listening.url}/api/v1/inference/predict`, { method: 'POST', body: form });
+    expect(response.status).toBe(200);
+  };
+
   it('scrapes the service and evaluates a recording rule over what it scraped', async () => {
-    const predict = async () => {
-      const response = await fetch(`${listening.url}/api/v1/inference/predict`, {
-        method: 'POST',
-        body: predictForm(),
-      });
-      expect(response.status).toBe(200);
-    };
     await predict();
     // Keep images flowing until the 5-minute rate over the scraped counter is above zero.
     const recorded = await waitFor(
@@ -157,5 +164,29 @@ describe.skipIf(!present)('a real Prometheus scraping the service', () => {
     expect(new Set(stages.map((s) => s.metric.stage))).toEqual(
       new Set(['decode', 'preprocess', 'queue', 'infer', 'postprocess', 'store']),
     );
+  });
+
+  it('fires ChipqAnomalyDetected when a control chart of the service goes out of control', async () => {
+    // Baseline: every image has its defect (the first test's images count too).
+    for (let i = 0; i < 20; i++) await predict();
+    const quiet = await query('ALERTS{alertname="ChipqAnomalyDetected"}');
+    expect(quiet).toEqual([]);
+    // Then the defect disappears from the images: the defect-rate chart leaves its limits.
+    for (let i = 0; i < 4; i++) await predict(undamagedForm());
+    const firing = await waitFor(
+      async () => {
+        const result = await query('ALERTS{alertname="ChipqAnomalyDetected",alertstate="firing"}');
+        return result.length > 0 ? result : undefined;
+      },
+      'ChipqAnomalyDetected to fire',
+      60,
+      500,
+    );
+    expect(firing[0]?.metric).toMatchObject({
+      model_name: 'diff_detector',
+      model_version: '1',
+      chart: 'defect_rate',
+      severity: 'warning',
+    });
   });
 });

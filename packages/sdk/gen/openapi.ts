@@ -1261,6 +1261,8 @@ export type components = {
                 baseline: number | null;
                 description: string;
             }[];
+            /** @description This replica's control charts, per version of the model it has served (each replica charts its own images; baselines are learned from the first ANOMALY_BASELINE_IMAGES images of a version after start). A signal is also the metric chipq_anomaly_active{chart} (and model_drift_score for drift) and an "anomaly detected" log line. */
+            control_charts: components["schemas"]["ControlCharts"][];
         };
         Anomaly: {
             /** @enum {string} */
@@ -1285,6 +1287,46 @@ export type components = {
                 observed: number;
                 baseline: number;
             };
+        };
+        ControlCharts: {
+            model_version: string;
+            /**
+             * @description learning: the first baseline_images images of the version form its baseline; monitoring afterwards.
+             * @enum {string}
+             */
+            phase: "learning" | "monitoring";
+            /** @description Images of this version the replica has charted. */
+            images: number;
+            baseline_images: number;
+            charts: components["schemas"]["ControlChart"][];
+        };
+        ControlChart: {
+            /**
+             * @description defect_rate: share of images with a defect; mean_confidence: mean of the images' mean detection confidence (both EWMA charts with a run rule); confidence_drift / class_mix_drift: population stability index (PSI) of the detection confidences (baseline decile bins) and of the defect classes over the recent images.
+             * @enum {string}
+             */
+            chart: "defect_rate" | "mean_confidence" | "confidence_drift" | "class_mix_drift";
+            /** @enum {string} */
+            status: "learning" | "insufficient_data" | "in_control" | "out_of_control";
+            /** @description Rules signalling now: the EWMA outside its control limits; a run of subgroups on one side of the centre line (8 for a symmetric statistic, calibrated to the same false-alarm odds for a skewed one); PSI at or above the limit. */
+            firing: ("ewma_beyond_limits" | "run_one_side" | "psi_major")[];
+            /** @description Centre line in the chart's unit; null for drift. */
+            baseline: number | null;
+            /** @description The last subgroup's statistic, or the last PSI. */
+            observed: number | null;
+            /** @description EWMA in baseline standard errors (0 = centre line); null for drift. */
+            ewma: number | null;
+            /** @description Control limit (+-) of the EWMA, or the PSI limit (0.25). */
+            limit: number | null;
+            /** @description The current run of subgroups on one side of the centre line, and the length that signals. */
+            run: {
+                /** @enum {string} */
+                side: "above" | "below";
+                length: number;
+                needed: number | null;
+            } | null;
+            /** @description Chart points so far: subgroups, or PSI evaluations. */
+            points: number;
         };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];

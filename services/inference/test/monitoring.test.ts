@@ -146,6 +146,16 @@ describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
       'insufficient_data',
       'insufficient_data',
     ]);
+    // Its three completed images are this replica's control charts' first, still learning.
+    expect(report.control_charts).toEqual([
+      expect.objectContaining({ model_version: '1', phase: 'learning', images: 3, baseline_images: 1000 }),
+    ]);
+    expect(report.control_charts[0].charts.map((c: { status: string }) => c.status)).toEqual([
+      'learning',
+      'learning',
+      'learning',
+      'learning',
+    ]);
   });
 
   it.skipIf(skip)('flags latency, error-rate and defect-rate anomalies against the baseline', async () => {
