@@ -12,7 +12,7 @@ import { binomialSides } from './binomial-sides.js';
 import { type ChartRule, EwmaChart, type EwmaChartOptions, type EwmaReading } from './ewma-chart.js';
 import { alignedCategoryCounts, binCounts, decileEdges, psi } from './psi.js';
 
-export const chartNames = ['defect_rate', 'mean_confidence', 'confidence_drift', 'class_mix_drift'] as const;
+const chartNames = ['defect_rate', 'mean_confidence', 'confidence_drift', 'class_mix_drift'] as const;
 export type ChartName = (typeof chartNames)[number];
 export type SignalRule = ChartRule | 'psi_major';
 
