@@ -8,6 +8,9 @@ import type { Kysely } from 'kysely';
 import type { ServiceConfig } from './config/load-config.js';
 import type { Database } from './db/database.js';
 import type { DatabaseActivity } from './db/database-availability.js';
+import { createExperimentRouter } from './experiments/experiment-router.js';
+import { createExperimentService } from './experiments/experiment-service.js';
+import { ShadowRunner } from './experiments/shadow-runner.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 import { createApiKeyService } from './services/api-key-service.js';
@@ -66,8 +69,16 @@ export function createAppServices(deps: AppDeps) {
     timeoutMs: config.inferenceTimeoutMs,
     confidenceThreshold: config.confidenceThreshold,
     defaultModel: deps.defaultModel ?? config.defaultModel,
-    defaultVersion: defaults.stored,
+    route: createExperimentRouter(db),
     anomalies,
+  });
+  const shadows = new ShadowRunner({
+    db,
+    inspector,
+    logger,
+    metrics,
+    confidenceThreshold: config.confidenceThreshold,
+    timeoutMs: config.inferenceTimeoutMs,
   });
   const worker =
     deps.worker === false
@@ -81,6 +92,7 @@ export function createAppServices(deps: AppDeps) {
           concurrency: config.batchConcurrency,
           leaseMs: config.batchLeaseMs,
           maxAttempts: config.batchMaxAttempts,
+          shadows,
           ...deps.worker,
         });
   const catalog = createModelCatalog({ inspector, db, defaults, repository: config.modelRepository });
@@ -94,6 +106,13 @@ export function createAppServices(deps: AppDeps) {
     worker,
     catalog,
     defaults,
+    shadows,
+    experiments: createExperimentService({
+      db,
+      engine: inspector.engine,
+      repository: config.modelRepository,
+      defaults,
+    }),
     batches,
     summaries,
     /** Control-chart signals: subscribe() to receive each one raised or cleared. */
@@ -104,6 +123,7 @@ export function createAppServices(deps: AppDeps) {
       logger,
       metrics,
       imageStore: config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir),
+      shadows,
     }),
     jobs: createJobService(db, batches),
     results: createInferenceListService(db),

@@ -17,6 +17,7 @@ import { requestLogging } from './observability/request-logging.js';
 import { tracingMiddleware } from './observability/tracing.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { batchRoutes } from './routes/batch-routes.js';
+import { experimentRoutes } from './routes/experiment-routes.js';
 import { inferenceListRoutes } from './routes/inference-list-routes.js';
 import { inferenceRoutes } from './routes/inference-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
@@ -65,6 +66,7 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
     }),
   );
   api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
+  api.route('/', experimentRoutes({ experiments: services.experiments }));
   api.route('/', keyRoutes({ keys: services.keys }));
   app.route('/api/v1', api);
   app.openAPIRegistry.registerComponent('securitySchemes', bearerSchemeName, bearerScheme);

@@ -114,6 +114,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       inspector,
       async stop(stopOptions = {}) {
         await services.worker?.stop(stopOptions);
+        // Shadow runs use the inspector and the database: let the queued ones finish first.
+        await services.shadows.stop();
         for (const step of close) await step();
       },
     };

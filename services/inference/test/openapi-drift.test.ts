@@ -33,6 +33,9 @@ describe('the OpenAPI document', () => {
     const served = await body(await service.app.request('/openapi.json'));
     expect(served.openapi).toBe('3.1.0');
     expect(Object.keys(served.paths).sort()).toEqual([
+      '/api/v1/experiments',
+      '/api/v1/experiments/{id}',
+      '/api/v1/experiments/{id}/stop',
       '/api/v1/inference',
       '/api/v1/inference/batch',
       '/api/v1/inference/metrics/summary',

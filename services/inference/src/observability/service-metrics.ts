@@ -49,6 +49,17 @@ export interface ServiceMetrics {
   anomalyActive: Gauge<ModelLabels | 'chart'>;
   anomalies: Counter<ModelLabels | 'chart' | 'rule'>;
   driftScore: Gauge<ModelLabels | 'feature'>;
+  /** Inspections made under an experiment, by arm; `served`: answered, or shadow (never returned). */
+  experimentInferences: Counter<ModelLabels | 'experiment_arm' | 'served' | 'status'>;
+  experimentLatency: Histogram<ModelLabels | 'experiment_arm' | 'served'>;
+  /** Records one inspection made under an experiment arm. */
+  observeExperiment(
+    model: { name: string; version: string },
+    arm: string,
+    served: 'answered' | 'shadow',
+    outcome: 'success' | 'failure',
+    seconds?: number,
+  ): void;
   /** Records one finished inspection. */
   observeInference(
     model: { name: string; version: string },
@@ -97,6 +108,20 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
     help: 'Time one image spends in each stage: decode, preprocess, queue, infer, postprocess, store',
     labelNames: ['stage', 'model_name'] as const,
     buckets: stageBuckets,
+    registers,
+  });
+  const experimentLabels = [...modelLabels, 'experiment_arm', 'served'] as const;
+  const experimentInferences = new Counter({
+    name: 'chipq_experiment_inferences_total',
+    help: 'Images inspected under an experiment, by arm; served="answered" (returned) or "shadow" (run after the answer, never returned)',
+    labelNames: [...experimentLabels, 'status'] as const,
+    registers,
+  });
+  const experimentLatency = new Histogram({
+    name: 'chipq_experiment_inference_latency_seconds',
+    help: 'Time to inspect one image under an experiment, by arm and whether it was answered or shadowed',
+    labelNames: experimentLabels,
+    buckets: latencyBuckets,
     registers,
   });
   const live = registerLiveGauges(registers);
@@ -161,6 +186,13 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
       labelNames: [...modelLabels, 'feature'] as const,
       registers,
     }),
+    experimentInferences,
+    experimentLatency,
+    observeExperiment(model, arm, served, outcome, seconds) {
+      const labels = { model_name: model.name, model_version: model.version, experiment_arm: arm, served };
+      experimentInferences.inc({ ...labels, status: outcome });
+      if (seconds !== undefined) experimentLatency.observe(labels, seconds);
+    },
     observeInference(model, outcome, seconds, confidences = []) {
       const labels = { model_name: model.name, model_version: model.version };
       inferenceRequests.inc({ ...labels, status: outcome });

@@ -28,6 +28,11 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Record<string, unknow
     tags: [
       { name: 'inference', description: 'Predict, batches, results and metrics over stored results.' },
       { name: 'models', description: 'The model repository and the engine state of each model.' },
+      {
+        name: 'experiments',
+        description:
+          'A/B experiments between versions of a model on live traffic: split by lot, wafer or request, or shadow; per-arm figures with confidence intervals and tests.',
+      },
       { name: 'monitoring', description: 'Health, per-model metrics and anomalies.' },
       { name: 'keys', description: 'API keys and their scopes (admin only).' },
     ],

@@ -103,6 +103,10 @@ export const InferenceResultSchema = z
     verdict: VerdictSchema.nullable(),
     timings: TimingsSchema.nullable(),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    experiment: z.object({ id: z.uuid(), arm: z.string() }).nullable().openapi({
+      description:
+        'The experiment and arm that served this result (GET /experiments/{id}); null when the default version or a named version served it.',
+    }),
   })
   .openapi('InferenceResult');
 

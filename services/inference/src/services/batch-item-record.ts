@@ -7,6 +7,7 @@ import type { InspectionRun } from './inspection-runner.js';
 export function batchItemRecord(item: ClaimedItem, ran: InspectionRun): RecordInput {
   return {
     id: randomUUID(),
+    assignment: ran.assignment,
     createdAt: new Date(),
     imageSha256: item.image_sha256,
     imageBytes: item.image_bytes,

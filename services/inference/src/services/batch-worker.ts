@@ -11,6 +11,7 @@ import { ChipqError, isChipqError } from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
+import type { ShadowRunner } from '../experiments/shadow-runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { timedStore } from '../observability/timed-store.js';
@@ -35,6 +36,8 @@ export interface BatchWorkerOptions {
   run: InspectionRunner;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** Runs shadow experiment arms after an item's result is stored. */
+  shadows?: ShadowRunner | undefined;
   /** Items in flight at once, default 8. */
   concurrency?: number;
   /**
@@ -64,7 +67,7 @@ interface InFlight {
 
 export class BatchWorker {
   readonly owner: string;
-  readonly #o: Required<Omit<BatchWorkerOptions, 'owner'>>;
+  readonly #o: Required<Omit<BatchWorkerOptions, 'owner' | 'shadows'>> & Pick<BatchWorkerOptions, 'shadows'>;
   readonly #inFlight = new Map<string, InFlight>();
   #running = false;
   #loop: Promise<void> | undefined;
@@ -201,7 +204,7 @@ export class BatchWorker {
   }
 
   async #process(item: ClaimedItem, signal: AbortSignal): Promise<void> {
-    const ran = await this.#inspect(item, signal);
+    const { ran, image, reference } = await this.#inspect(item, signal);
     const reason = signal.aborted ? abortReason(signal) : undefined;
     if (reason === 'shutdown') {
       await releaseBatchItems(this.#o.db, this.owner, [item.id]);
@@ -243,7 +246,26 @@ export class BatchWorker {
         ),
       ),
     );
-    if (stored) this.processed += 1;
+    if (stored) {
+      this.processed += 1;
+      if (
+        ran.ok &&
+        ran.shadows !== undefined &&
+        ran.assignment !== undefined &&
+        this.#o.shadows !== undefined
+      ) {
+        if (image !== undefined)
+          this.#o.shadows.schedule({
+            inferenceId: record.id,
+            experimentId: ran.assignment.experimentId,
+            model: ran.outcome.model.name,
+            arms: ran.shadows,
+            image,
+            reference,
+            confidenceThreshold: item.confidence_threshold ?? undefined,
+          });
+      }
+    }
   }
 
   /**
@@ -263,7 +285,11 @@ export class BatchWorker {
     }
   }
 
-  async #inspect(item: ClaimedItem, signal: AbortSignal): Promise<InspectionRun> {
+  /** The run, with the image bytes it read (kept for shadow arms). */
+  async #inspect(
+    item: ClaimedItem,
+    signal: AbortSignal,
+  ): Promise<{ ran: InspectionRun; image?: Uint8Array; reference?: Uint8Array | undefined }> {
     let image: Uint8Array;
     let reference: Uint8Array | undefined;
     try {
@@ -273,16 +299,19 @@ export class BatchWorker {
       const wrapped = isChipqError(error)
         ? error
         : new ChipqError('INTERNAL', 'could not read the queued image', { cause: error });
-      return { ok: false, error: wrapped, serviceMs: 0, model: item.model_name ?? undefined };
+      return { ran: { ok: false, error: wrapped, serviceMs: 0, model: item.model_name ?? undefined } };
     }
-    return this.#o.run({
+    const ran = await this.#o.run({
       image,
       reference,
       model: item.model_name ?? undefined,
       version: item.model_version ?? undefined,
       confidenceThreshold: item.confidence_threshold ?? undefined,
       signal,
+      // Sticky per item across retries and replicas.
+      units: { lotId: item.lot_id ?? undefined, waferId: item.wafer_id ?? undefined, request: item.id },
     });
+    return { ran, image, reference };
   }
 
   async #renew(): Promise<void> {

@@ -74,6 +74,7 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
     version: string,
     reason: string,
     audit: Audit = {},
+    _options: { force?: boolean | undefined } = {},
   ): Promise<ModelDefaultChange> {
     await requireReady(model, version);
     await seed(model);

@@ -23,6 +23,8 @@ export interface RecordInput {
   requested: { model?: string | undefined; version?: string | undefined };
   /** Wall time in the service for this image, ms. */
   serviceMs: number;
+  /** The experiment arm that served it, if any. */
+  assignment?: { experimentId: string; arm: string } | undefined;
 }
 
 /** Smallest width/height stored: the platform requires width, height > 0. */
@@ -58,24 +60,31 @@ export function completedRecord(
       postprocess_ms: t.postprocessMs,
       total_ms: t.totalMs,
     },
-    detections: outcome.detections.map((d) => {
-      // Boxes are clamped into the image's quadrant: the platform's location has x, y >= 0.
-      const x = Math.max(0, Math.min(d.box.x1, d.box.x2));
-      const y = Math.max(0, Math.min(d.box.y1, d.box.y2));
-      return {
-        class_id: d.classId,
-        defect_type: d.className,
-        severity: d.severity,
-        confidence: Math.min(1, Math.max(0, d.confidence)),
-        x,
-        y,
-        width: Math.max(minExtent, Math.max(d.box.x1, d.box.x2) - x),
-        height: Math.max(minExtent, Math.max(d.box.y1, d.box.y2) - y),
-        detection_method: 'ml_automated',
-        created_at: input.createdAt,
-      };
-    }),
+    detections: detectionColumns(outcome).map((d) => ({
+      ...d,
+      detection_method: 'ml_automated',
+      created_at: input.createdAt,
+    })),
   };
+}
+
+/** An inspection's defects as the platform stores them: class, severity, confidence and location in pixels. */
+export function detectionColumns(outcome: InspectionResult) {
+  return outcome.detections.map((d) => {
+    // Boxes are clamped into the image's quadrant: the platform's location has x, y >= 0.
+    const x = Math.max(0, Math.min(d.box.x1, d.box.x2));
+    const y = Math.max(0, Math.min(d.box.y1, d.box.y2));
+    return {
+      class_id: d.classId,
+      defect_type: d.className,
+      severity: d.severity,
+      confidence: Math.min(1, Math.max(0, d.confidence)),
+      x,
+      y,
+      width: Math.max(minExtent, Math.max(d.box.x1, d.box.x2) - x),
+      height: Math.max(minExtent, Math.max(d.box.y1, d.box.y2) - y),
+    };
+  });
 }
 
 /** The row for a failed inspection: what was asked, the error code and message. */
@@ -109,5 +118,7 @@ function commonColumns(input: RecordInput) {
     reference_sha256: input.referenceSha256 ?? null,
     service_ms: input.serviceMs,
     created_at: input.createdAt,
+    experiment_id: input.assignment?.experimentId ?? null,
+    experiment_arm: input.assignment?.arm ?? null,
   };
 }

@@ -69,5 +69,9 @@ export function toInferenceView(
       inference.error_code === null
         ? null
         : { code: inference.error_code, message: inference.error_message ?? '' },
+    experiment:
+      inference.experiment_id === null || inference.experiment_id === undefined
+        ? null
+        : { id: inference.experiment_id, arm: inference.experiment_arm ?? '' },
   };
 }

@@ -8,6 +8,7 @@ import type { InspectionResult, Inspector } from '@chipq/core';
 import { ChipqError, isChipqError } from '@chipq/core';
 import { checkImageBytes } from '@chipq/core/preprocess';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
+import type { AssignmentUnits, Route, Router, ShadowArm } from '../experiments/experiment-router.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { withSpan } from '../observability/tracing.js';
 import type { AnomalyMonitor } from './control-charts/anomaly-monitor.js';
@@ -20,12 +21,23 @@ export interface InspectionJob {
   confidenceThreshold?: number | undefined;
   signal?: AbortSignal | undefined;
   traceparent?: string | undefined;
+  /** What an experiment may assign the job by (lot, wafer, the result's id). */
+  units?: AssignmentUnits | undefined;
 }
 
-/** `model`: the model asked for (the job's, else the default), recorded on failures. */
+/**
+ * `model`: the model asked for (the job's, else the default), recorded on failures.
+ * `assignment`: the experiment arm that served it; `shadows`: arms to run after the answer.
+ */
+type RunCommon = {
+  serviceMs: number;
+  model: string | undefined;
+  assignment?: Route['assignment'];
+  shadows?: ShadowArm[] | undefined;
+};
 export type InspectionRun =
-  | { ok: true; outcome: InspectionResult; serviceMs: number; model: string | undefined }
-  | { ok: false; error: ChipqError; serviceMs: number; model: string | undefined };
+  | ({ ok: true; outcome: InspectionResult } & RunCommon)
+  | ({ ok: false; error: ChipqError } & RunCommon);
 
 export interface InspectionRunnerOptions {
   inspector: Inspector;
@@ -39,10 +51,10 @@ export interface InspectionRunnerOptions {
   /** Model for jobs that name none; default: the inspector's own default. */
   defaultModel?: string | undefined;
   /**
-   * The model's default version for jobs that name none (the database's, shared by replicas);
-   * undefined: the inspector's (config.pbtxt, else the newest ready).
+   * The version (and experiment arm) for jobs that name none: the database's default or a
+   * running experiment's arm, shared by replicas. Undefined: the inspector's own default.
    */
-  defaultVersion?: ((model: string) => Promise<string | undefined>) | undefined;
+  route?: Router | undefined;
   /** Control charts fed with every completed inspection; none when undefined. */
   anomalies?: AnomalyMonitor | undefined;
 }
@@ -78,6 +90,7 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
   return async (job) => {
     const started = performance.now();
     const model = job.model ?? options.defaultModel;
+    let route: Route | undefined;
     metrics.imageBytes.observe({ input: 'image' }, job.image.byteLength);
     if (job.reference !== undefined)
       metrics.imageBytes.observe({ input: 'reference' }, job.reference.byteLength);
@@ -93,8 +106,9 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
         'chipq.service.inspect',
         { 'chipq.model': model ?? '(default)' },
         async (span) => {
-          const version =
-            job.version ?? (model === undefined ? undefined : await options.defaultVersion?.(model));
+          if (job.version === undefined && model !== undefined && options.route !== undefined)
+            route = await options.route(model, job.units ?? { request: '' });
+          const version = job.version ?? route?.version;
           const result = await inspector.inspect({
             image: job.image,
             reference: job.reference,
@@ -123,14 +137,43 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
       // A request with a higher threshold than the service's hides detections the charts count.
       if ((job.confidenceThreshold ?? options.confidenceThreshold) <= options.confidenceThreshold)
         options.anomalies?.observe(outcome);
-      return { ok: true, outcome, serviceMs: performance.now() - started, model };
+      if (route?.assignment !== undefined)
+        metrics.observeExperiment(
+          outcome.model,
+          route.assignment.arm,
+          'answered',
+          'success',
+          outcome.timings.totalMs / 1000,
+        );
+      return {
+        ok: true,
+        outcome,
+        serviceMs: performance.now() - started,
+        model,
+        assignment: route?.assignment,
+        shadows: route?.shadows,
+      };
     } catch (thrown) {
       const error = inspectionError(thrown);
       const details = error.details ?? {};
       const name = typeof details.model === 'string' ? details.model : (model ?? 'unknown');
       const version = typeof details.version === 'string' ? details.version : (job.version ?? '');
       metrics.observeInference({ name, version }, 'failure');
-      return { ok: false, error, serviceMs: performance.now() - started, model };
+      if (route?.assignment !== undefined)
+        metrics.observeExperiment(
+          { name, version: route.version ?? version },
+          route.assignment.arm,
+          'answered',
+          'failure',
+        );
+      // No shadows after a failure: there is no answer to compare them with.
+      return {
+        ok: false,
+        error,
+        serviceMs: performance.now() - started,
+        model,
+        assignment: route?.assignment,
+      };
     }
   };
 }

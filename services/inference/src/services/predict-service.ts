@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { ShadowRunner } from '../experiments/shadow-runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { timedStore } from '../observability/timed-store.js';
@@ -36,6 +37,8 @@ export interface PredictServiceOptions {
   metrics: ServiceMetrics;
   /** When set, every predicted image (and reference) is kept there by content hash. */
   imageStore?: BlobStore | undefined;
+  /** Runs shadow experiment arms after the answer is stored. */
+  shadows?: ShadowRunner | undefined;
 }
 
 export type PredictResult =
@@ -43,7 +46,7 @@ export type PredictResult =
   | { ok: false; result: InferenceResultView; error: Error };
 
 export function createPredictService(options: PredictServiceOptions) {
-  const { db, run, logger, metrics, imageStore } = options;
+  const { db, run, logger, metrics, imageStore, shadows } = options;
 
   /** Inspects and stores; a failed inspection is stored too and returned with its error. */
   async function predict(input: PredictInput, context: RequestContext = {}): Promise<PredictResult> {
@@ -55,9 +58,16 @@ export function createPredictService(options: PredictServiceOptions) {
         input.reference === undefined ? undefined : imageStore.put(input.reference, referenceSha256),
       ]).catch((error: unknown) => logger.warn('could not keep the image in IMAGE_STORE_DIR', { error }));
     }
-    const ran = await run({ ...input, signal: context.signal, traceparent: context.traceparent });
+    const id = randomUUID();
+    const ran = await run({
+      ...input,
+      signal: context.signal,
+      traceparent: context.traceparent,
+      units: { lotId: input.traceability.lotId, waferId: input.traceability.waferId, request: id },
+    });
     const record = {
-      id: randomUUID(),
+      id,
+      assignment: ran.assignment,
       createdAt: new Date(),
       imageSha256,
       imageBytes: input.image.byteLength,
@@ -75,6 +85,17 @@ export function createPredictService(options: PredictServiceOptions) {
       const stored = await timedStore(metrics, ran.model, { 'chipq.detections': detections.length }, () =>
         insertInference(db, inference, detections),
       );
+      if (ran.shadows !== undefined && ran.assignment !== undefined && shadows !== undefined) {
+        shadows.schedule({
+          inferenceId: id,
+          experimentId: ran.assignment.experimentId,
+          model: ran.outcome.model.name,
+          arms: ran.shadows,
+          image: input.image,
+          reference: input.reference,
+          confidenceThreshold: input.confidenceThreshold,
+        });
+      }
       return { ok: true, result: toInferenceView(stored.inference, stored.detections) };
     }
     const stored = await timedStore(metrics, ran.model, { 'chipq.error': ran.error.code }, () =>
