@@ -5,7 +5,7 @@
  * prints the load average it ran under, and the whole report also goes to a JSON file
  * (default test/.tmp/bench/bench-<time>.json) so runs can be compared.
  *
- * Usage: pnpm bench [-- --only engine,preprocess,triton,service,startup] [--quick] [--json <file>]
+ * Usage: pnpm bench [-- --only engine,preprocess,triton,service,tracing,startup] [--quick] [--json <file>]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -50,6 +50,11 @@ const benches: Bench[] = [
   {
     name: 'service',
     run: async () => (await import('./service-bench.js')).runServiceBench(quick ? { durationMs: 2000 } : {}),
+  },
+  {
+    name: 'tracing',
+    run: async () =>
+      (await import('./tracing-bench.js')).runTracingBench(quick ? { durationMs: 3000, rounds: 1 } : {}),
   },
   {
     name: 'startup',
