@@ -3,7 +3,7 @@
  * process on a fresh data folder and a free loopback port: for start-up time, resident memory
  * and CPU profiles of the real thing, with nothing of the bench in its process.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,8 +24,36 @@ export interface ServiceProcess {
   rssMb(): Promise<number>;
   /** Threads of the process now (Linux only; NaN elsewhere). */
   threads(): Promise<number>;
+  /**
+   * CPU seconds the process (all its threads: HTTP, sharp, onnxruntime) has used so far, user
+   * plus system (Linux /proc; NaN elsewhere). Per image served, it says what a replica costs
+   * even when a shared machine's load makes wall-clock throughput meaningless.
+   */
+  cpuSeconds(): Promise<number>;
   /** SIGINT (graceful shutdown, which also writes a --cpu-prof profile), then removes the data folder. */
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat's times (getconf CLK_TCK; 100 on Linux). */
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+async function procCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces, so split after its closing paren):
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after "pid (comm) ".
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / ticksPerSecond();
 }
 
 async function procStatus(pid: number, field: string): Promise<number> {
@@ -85,6 +113,7 @@ export async function startServiceProcess(
       return kb / 1024;
     },
     threads: () => procStatus(pid, 'Threads'),
+    cpuSeconds: () => procCpuSeconds(pid),
     async stop() {
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

@@ -14,7 +14,14 @@
 import { createServer, type Server } from 'node:http';
 import { withSpan } from '../../services/inference/src/observability/tracing.js';
 import { loadBenchPairs } from './bench-inputs.js';
-import { type BenchSection, formatTable, interleave, medianRatio, printSection } from './bench-util.js';
+import {
+  type BenchSection,
+  formatTable,
+  interleave,
+  median,
+  medianRatio,
+  printSection,
+} from './bench-util.js';
 import { httpLoad, predictBody, predictContentType } from './http-load.js';
 import { type ServiceProcess, startServiceProcess } from './service-process.js';
 
@@ -92,8 +99,14 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
       env: { ...base, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'chipq-bench' },
     });
     services.push(on);
-    const load = (service: ServiceProcess, durationS: number) => () =>
-      httpLoad({
+    // CPU ms per image served, per run: what a replica costs, steady under a shared machine's load.
+    const cpuMsPerImage = new Map<ServiceProcess, number[]>([
+      [off, []],
+      [on, []],
+    ]);
+    const load = (service: ServiceProcess, durationS: number) => async () => {
+      const cpuBefore = await service.cpuSeconds();
+      const result = await httpLoad({
         url: service.url,
         path: '/api/v1/inference/predict',
         contentType: predictContentType,
@@ -101,6 +114,11 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
         concurrency,
         durationS,
       });
+      // Answers still in flight when autocannon stops are not counted, but their CPU is: let them end.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      cpuMsPerImage.get(service)?.push((((await service.cpuSeconds()) - cpuBefore) * 1000) / result.requests);
+      return result;
+    };
     // Warm-up, not measured: JIT, the database's first pages, the model's first batches.
     await load(off, 2)();
     await load(on, 2)();
@@ -126,6 +144,8 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
     const spanned = await nsPerCall(() => withSpan('bench', { 'chipq.model': 'm' }, async () => 1), calls);
     const offCostUs = ((spanned - bare) * spansPerPredict) / 1000;
     const offMedian = result['tracing off'].median;
+    const offCpu = cpuMsPerImage.get(off) as number[];
+    const onCpu = cpuMsPerImage.get(on) as number[];
 
     const rows = Object.entries(result).map(([who, { median, runs }]) => [
       who,
@@ -139,6 +159,8 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
       title: `tracing: the built service with OpenTelemetry off vs on (OTLP/HTTP protobuf to a loopback receiver), POST /api/v1/inference/predict on ${source}`,
       table: formatTable(['service', 'conc', 'errors', 'img/s', 'p50 ms', 'p99 ms'], rows),
       ratios: {
+        // CPU time per image barely depends on how many other processes share the cores.
+        tracing_on_over_off_cpu_per_image: median(onCpu.map((ms, r) => ms / (offCpu[r] as number))),
         [`tracing_off_over_on_throughput@c${concurrency}`]: medianRatio(
           result['tracing off'].runs,
           result['tracing on, OTLP to loopback'].runs,
@@ -155,11 +177,16 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
         noop_span_overhead_ns: spanned - bare,
         tracing_off_cost_per_predict_us: offCostUs,
         // Parts per million: the share is far below what a ratio's two decimals can show.
+        service_cpu_ms_per_image_tracing_off: median(offCpu),
+        service_cpu_ms_per_image_tracing_on: median(onCpu),
+        // An upper bound for a replica with 2 CPUs to itself: the CPU it needs per image, nothing else.
+        images_per_s_per_2_cpu_replica_by_cpu_time: 2000 / median(offCpu),
         tracing_off_cost_ppm_of_predict_p50: (offCostUs / 1000 / offMedian.p50Ms) * 1e6,
       },
       notes: [
         `medians of ${rounds} interleaved rounds of ${durationMs} ms at concurrency ${concurrency}; ratios are medians of per-round ratios`,
         'two service processes (dist/main.js) on the same model; only one is under load at a time',
+        'CPU ms per image: user + system time of the service process (every thread) over the images it answered in the run',
         `tracing off cost: a no-op withSpan minus a bare async call, x ${spansPerPredict} spans per predict, over the "off" p50`,
       ],
       data: result,
