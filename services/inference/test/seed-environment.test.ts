@@ -1,7 +1,8 @@
 /**
  * The environment file of the service chipq replaces, unchanged: the service starts on it, uses
- * what it can (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME as the default model) and
- * warns once at start-up for each variable that has no effect.
+ * what it can (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME as the default model,
+ * OTEL_EXPORTER_OTLP_ENDPOINT for traces) and warns once at start-up for each variable that has
+ * no effect, and for the seed's OTLP endpoint on the gRPC port 4317 when no protocol says grpc.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../src/observability/logger.js';
@@ -59,7 +60,7 @@ describe.skipIf(!hasPostgres)('the seed environment file', () => {
     expect((await body(response)).model.name).toBe('diff_detector');
   });
 
-  it('warns once for each seed variable that has no effect', () => {
+  it('warns once for each seed variable that has no effect, and for the OTLP/gRPC port without its protocol', () => {
     const named = (name: string) => warnings.filter((w) => w.startsWith(`${name} `));
     for (const name of [
       'REDIS_URL',
@@ -70,5 +71,6 @@ describe.skipIf(!hasPostgres)('the seed environment file', () => {
       expect(named(name), name).toHaveLength(1);
     for (const name of ['DATABASE_URL', 'TRITON_MODEL_NAME', 'LOG_LEVEL'])
       expect(named(name), name).toEqual([]);
+    expect(named('OTEL_EXPORTER_OTLP_ENDPOINT')[0]).toContain('OTEL_EXPORTER_OTLP_PROTOCOL=grpc');
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The environment file of the service chipq replaces (the "seed") keeps working: what chipq can
- * honour it honours (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME, TRITON_HTTP_URL), and
+ * honour it honours (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME, TRITON_HTTP_URL,
+ * OTEL_EXPORTER_OTLP_ENDPOINT), and
  * every seed variable that has no effect gets one clear warning at start-up instead of being
  * silently ignored.
  */
@@ -25,9 +26,12 @@ export function seedVariableWarnings(env: Record<string, string | undefined>, co
     );
   if (set('KAFKA_BOOTSTRAP_SERVERS'))
     warnings.push('KAFKA_BOOTSTRAP_SERVERS is set but has no effect: chipq publishes no events to Kafka');
-  if (set('OTEL_EXPORTER_OTLP_ENDPOINT'))
+  // Traces are exported (observability/telemetry.ts), over OTLP/HTTP unless told otherwise: the
+  // seed pointed at 4317, OTLP/gRPC's port, where HTTP exports would fail one by one.
+  const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ?? '';
+  if (/:4317\/?$/.test(otlpEndpoint) && !set('OTEL_EXPORTER_OTLP_PROTOCOL'))
     warnings.push(
-      'OTEL_EXPORTER_OTLP_ENDPOINT is set but has no effect: this build exports no traces (spans stay in process)',
+      "OTEL_EXPORTER_OTLP_ENDPOINT names port 4317 (OTLP/gRPC) but traces go over OTLP/HTTP by default: set OTEL_EXPORTER_OTLP_PROTOCOL=grpc, or point it at the collector's 4318",
     );
   if (set('TRITON_URL'))
     warnings.push(
