@@ -45,7 +45,7 @@ export interface ServiceMetrics {
   /** Time a query waited for a database connection from the pool. */
   dbPoolWait: Histogram;
   batchItemsInFlight: Gauge;
-  /** Control-chart and drift signals (see services/control-charts.ts). */
+  /** Control-chart and drift signals (see services/control-charts/anomaly-monitor.ts). */
   anomalyActive: Gauge<ModelLabels | 'chart'>;
   anomalies: Counter<ModelLabels | 'chart' | 'rule'>;
   driftScore: Gauge<ModelLabels | 'feature'>;
