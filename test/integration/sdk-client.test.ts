@@ -74,6 +74,29 @@ describe('sdk against the in-process service', () => {
     expect(bad).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
   });
 
+  it('reviews a result, reads it back, walks the queue and reads precision per version', async () => {
+    const lot = 'LOT-SDK-REVIEW';
+    const result = await client.predict({ image: topLeftDefect(), reference: blank(), lotId: lot });
+    const queued = await client.reviews.queue({ lot_id: lot, sample_rate: 1 });
+    expect(queued.items.map((i) => [i.reason, i.result.id])).toEqual([['sample', result.id]]);
+    const review = await client.reviews.submit(result.id, {
+      verdict: 'FAIL',
+      defects: [{ index: 0, outcome: 'false_alarm' }],
+      missed: [{ defect_type: 'top_left', box: { x1: 0, y1: 0, x2: 30, y2: 30 } }],
+    });
+    expect(review).toMatchObject({ revision: 1, counts: { true_defects: 0, false_alarms: 1, missed: 1 } });
+    expect(await client.getResult(result.id)).toMatchObject({ kind: 'result', review: { id: review.id } });
+    expect((await client.reviews.history(result.id)).reviews.map((r) => r.id)).toEqual([review.id]);
+    expect((await client.reviews.queue({ lot_id: lot, sample_rate: 1 })).items).toEqual([]);
+    const quality = await client.reviews.quality({ model: 'diff_detector', bucket: 'all' });
+    expect(quality.groups[0]?.total.precision?.value).toBe(0);
+    const bad = await client.reviews.submit(result.id, { verdict: 'PASS', defects: [] }).catch((e) => e);
+    expect(bad).toBeInstanceOf(ChipqApiError);
+    expect(bad).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
+    const image = await client.resultImage(result.id).catch((e) => e);
+    expect(image).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+  });
+
   it('predicts with the JSON (base64) form', async () => {
     const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
     const result = await client.predict({ image: b64(topLeftDefect()), reference: b64(blank()) });

@@ -37,6 +37,11 @@ import type {
   ModelMetrics,
   ModelStatus,
   ModelVersions,
+  Review,
+  ReviewHistory,
+  ReviewInput,
+  ReviewQuality,
+  ReviewQueue,
 } from './types.js';
 import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
 
@@ -54,6 +59,11 @@ export type MetricsSummaryQuery = Query<'/api/v1/inference/metrics/summary', 'ge
 export type HealthQuery = Query<'/api/v1/monitoring/health', 'get'>;
 export type ModelWindowQuery = Query<'/api/v1/monitoring/models/{name}/health', 'get'>;
 export type AnomaliesQuery = Query<'/api/v1/monitoring/models/{name}/anomalies', 'get'>;
+/** Filters and page of GET /reviews/queue: model, version, lot_id, verdict, sample_rate, include_reviewed, limit, cursor. */
+export type ReviewQueueQuery = Query<'/api/v1/reviews/queue', 'get'>;
+/** model, version, from, to, bucket (hour | day | week | all). */
+export type ReviewQualityQuery = Query<'/api/v1/reviews/quality', 'get'>;
+export type ResultImageQuery = Query<'/api/v1/inference/{id}/image', 'get'>;
 
 /** Keeps FormData as it is: fetch then sets the multipart boundary itself. */
 const asIs = (body: unknown) => body as FormData;
@@ -117,6 +127,19 @@ export function createChipqClient(options: ChipqClientOptions) {
       return unwrap(
         http.POST('/api/v1/inference/{id}/cancel', { params: { path: { id } }, ...send(true, call) }),
       );
+    },
+    /**
+     * The image (or `which: 'reference'`) a result was inspected on, when the service keeps images
+     * (IMAGE_STORE_DIR); otherwise a ChipqApiError 404 whose `details.reason` says why.
+     */
+    async resultImage(id: string, query: ResultImageQuery = {}, call?: CallOptions): Promise<Blob> {
+      return unwrap(
+        http.GET('/api/v1/inference/{id}/image', {
+          params: { path: { id }, query },
+          parseAs: 'blob',
+          ...send(true, call),
+        }),
+      ) as Promise<Blob>;
     },
     /** Polls until the batch is final; see `WaitForBatchOptions`. */
     waitForBatch: (id: string, options?: WaitForBatchOptions): Promise<Batch> =>
@@ -188,6 +211,36 @@ export function createChipqClient(options: ChipqClientOptions) {
             ...send(false, call),
           }),
         );
+      },
+    },
+    /** Human review of stored results: judgements, the queue, and the precision and recall they give. */
+    reviews: {
+      /**
+       * Reviews result `id` (needs a `review` or `admin` key): every detection judged, missed defects with
+       * class and box, the verdict. A re-review becomes the next revision. Never retried: a repeat is a new revision.
+       */
+      submit(id: string, input: ReviewInput, call?: CallOptions): Promise<Review> {
+        return unwrap(
+          http.POST('/api/v1/inference/{id}/review', {
+            params: { path: { id } },
+            body: input,
+            ...send(false, call),
+          }),
+        );
+      },
+      /** Every revision of a result's review, newest first. */
+      history(id: string, call?: CallOptions): Promise<ReviewHistory> {
+        return unwrap(
+          http.GET('/api/v1/inference/{id}/reviews', { params: { path: { id } }, ...send(true, call) }),
+        );
+      },
+      /** Results to review: REVIEW verdicts first, then a deterministic sample; page with `page.next_cursor`. */
+      queue(query: ReviewQueueQuery = {}, call?: CallOptions): Promise<ReviewQueue> {
+        return unwrap(http.GET('/api/v1/reviews/queue', { params: { query }, ...send(true, call) }));
+      },
+      /** Precision, recall and verdict agreement per model version over time, with Wilson intervals. */
+      quality(query: ReviewQualityQuery = {}, call?: CallOptions): Promise<ReviewQuality> {
+        return unwrap(http.GET('/api/v1/reviews/quality', { params: { query }, ...send(true, call) }));
       },
     },
     /** API keys (all need an admin key). */

@@ -11,6 +11,9 @@ export type {
   ListResultsQuery,
   MetricsSummaryQuery,
   ModelWindowQuery,
+  ResultImageQuery,
+  ReviewQualityQuery,
+  ReviewQueueQuery,
 } from './chipq-client.js';
 export { createChipqClient } from './chipq-client.js';
 export type { CallOptions, ChipqClientOptions, FetchLike } from './client-options.js';
@@ -38,6 +41,7 @@ export type {
   DefaultVersionChange,
   DeployResult,
   Detection,
+  Estimate,
   FieldError,
   Health,
   InferenceList,
@@ -52,6 +56,11 @@ export type {
   ModelVersions,
   Problem,
   ProblemCode,
+  Review,
+  ReviewHistory,
+  ReviewInput,
+  ReviewQuality,
+  ReviewQueue,
   Scope,
   Traceability,
   Verdict,

@@ -27,7 +27,12 @@ import { createModelCatalog } from './services/model-catalog.js';
 import { createModelDeployer } from './services/model-deployer.js';
 import { createModelMonitoringService } from './services/model-monitoring-service.js';
 import { createPredictService } from './services/predict-service.js';
+import { createResultImageService } from './services/result-image-service.js';
+import { createReviewQualityService } from './services/review-quality-service.js';
+import { createReviewQueueService } from './services/review-queue-service.js';
+import { createReviewService } from './services/review-service.js';
 import { BlobStore } from './storage/blob-store.js';
+import { createImageKeeper } from './storage/image-keeper.js';
 
 export interface AppDeps {
   db: Kysely<Database>;
@@ -51,6 +56,11 @@ export function createAppServices(deps: AppDeps) {
   const logger = deps.logger ?? createLogger(config.logLevel);
   const metrics = deps.metrics ?? createServiceMetrics();
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'));
+  const imageStore = config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir);
+  const keeper =
+    imageStore === undefined
+      ? undefined
+      : createImageKeeper({ store: imageStore, maxBytes: config.imageStoreMaxBytes, logger });
   const defaults = createDefaultVersionService({
     db,
     engine: inspector.engine,
@@ -93,6 +103,7 @@ export function createAppServices(deps: AppDeps) {
           leaseMs: config.batchLeaseMs,
           maxAttempts: config.batchMaxAttempts,
           shadows,
+          ...(keeper === undefined ? {} : { keepImages: keeper.keep }),
           ...deps.worker,
         });
   const catalog = createModelCatalog({ inspector, db, defaults, repository: config.modelRepository });
@@ -122,11 +133,17 @@ export function createAppServices(deps: AppDeps) {
       run,
       logger,
       metrics,
-      imageStore: config.imageStoreDir === undefined ? undefined : new BlobStore(config.imageStoreDir),
+      keepImages: keeper?.keep,
       shadows,
     }),
+    images: createResultImageService({ db, imageStore }),
     jobs: createJobService(db, batches),
     results: createInferenceListService(db),
+    reviews: {
+      reviews: createReviewService(db),
+      queue: createReviewQueueService(db),
+      quality: createReviewQualityService(db),
+    },
     deployer: createModelDeployer({ db, inspector, catalog, repository: config.modelRepository }),
     health: createHealthService({
       db,

@@ -24,6 +24,8 @@ import { keyRoutes } from './routes/key-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
+import { resultImageRoutes } from './routes/result-image-routes.js';
+import { reviewRoutes } from './routes/review-routes.js';
 import { bearerScheme, bearerSchemeName } from './routes/secured.js';
 import { mountSystemRoutes } from './routes/system-routes.js';
 
@@ -68,6 +70,8 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   api.route('/', monitoringRoutes({ health: services.health, models: services.modelMonitoring }));
   api.route('/', experimentRoutes({ experiments: services.experiments }));
   api.route('/', keyRoutes({ keys: services.keys }));
+  api.route('/', reviewRoutes(services.reviews));
+  api.route('/', resultImageRoutes({ images: services.images }));
   app.route('/api/v1', api);
   app.openAPIRegistry.registerComponent('securitySchemes', bearerSchemeName, bearerScheme);
 

@@ -42,6 +42,9 @@ describe('the OpenAPI document', () => {
       '/api/v1/inference/predict',
       '/api/v1/inference/{id}',
       '/api/v1/inference/{id}/cancel',
+      '/api/v1/inference/{id}/image',
+      '/api/v1/inference/{id}/review',
+      '/api/v1/inference/{id}/reviews',
       '/api/v1/keys',
       '/api/v1/keys/{id}/revoke',
       '/api/v1/models',
@@ -57,6 +60,8 @@ describe('the OpenAPI document', () => {
       '/api/v1/monitoring/models/{name}/anomalies',
       '/api/v1/monitoring/models/{name}/health',
       '/api/v1/monitoring/models/{name}/metrics',
+      '/api/v1/reviews/quality',
+      '/api/v1/reviews/queue',
     ]);
     // Every error response is a Problem.
     for (const operations of Object.values(served.paths) as Array<

@@ -30,8 +30,13 @@ export interface ServiceConfig {
   databaseUrl: string | undefined;
   /** `DATA_DIR`, default `./.chipq/data`: PGlite files and queued batch images (`blobs/`). */
   dataDir: string;
-  /** `IMAGE_STORE_DIR`, optional: keep every predicted image there by content hash. */
+  /**
+   * `IMAGE_STORE_DIR`, optional: keep every predicted image (and reference) there by content
+   * hash, so the console and GET /inference/{id}/image can show a result's picture later.
+   */
   imageStoreDir: string | undefined;
+  /** `IMAGE_STORE_MAX_SIZE` in bytes, default 20 GiB: beyond it the least recently stored images go first. */
+  imageStoreMaxBytes: number;
   /** `ENGINE`, default `onnx` (embedded ONNX Runtime). */
   engine: 'onnx' | 'triton';
   /** `TRITON_SERVER_URL` (gRPC, `host:port`), required when `ENGINE=triton`. */
@@ -132,6 +137,7 @@ const envSchema = z.object({
   ),
   DATA_DIR: text,
   IMAGE_STORE_DIR: text,
+  IMAGE_STORE_MAX_SIZE: field(parseByteSize),
   ENGINE: oneOf(['onnx', 'triton'] as const),
   TRITON_SERVER_URL: text,
   TRITON_HTTP_URL: field(
@@ -199,6 +205,7 @@ export function loadConfig(
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(cwd, e.DATA_DIR ?? '.chipq/data'),
     imageStoreDir: e.IMAGE_STORE_DIR === undefined ? undefined : path.resolve(cwd, e.IMAGE_STORE_DIR),
+    imageStoreMaxBytes: e.IMAGE_STORE_MAX_SIZE ?? 20 * 1024 ** 3,
     engine,
     tritonServerUrl: e.TRITON_SERVER_URL,
     tritonHttpUrl: e.TRITON_HTTP_URL,

@@ -144,7 +144,7 @@ interface ModelDeploymentsTable {
   api_key_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export type Scope = 'read' | 'infer' | 'admin';
+export type Scope = 'read' | 'infer' | 'review' | 'admin';
 
 interface ApiKeysTable {
   id: string;
@@ -220,6 +220,40 @@ interface StoredDetection {
   height: number;
 }
 
+export type ReviewOutcome = 'true_defect' | 'false_alarm' | 'missed';
+
+interface InferenceReviewsTable {
+  id: string;
+  inference_id: string;
+  /** 1 for the first review of a result, one more for each re-review. */
+  revision: number;
+  /** The operator's verdict (the model's stays on the inference). */
+  verdict: 'PASS' | 'FAIL';
+  true_defects: number;
+  false_alarms: number;
+  missed: number;
+  reviewer: string | null;
+  comment: string | null;
+  api_key_id: string | null;
+  request_id: string | null;
+  created_at: Timestamp;
+  /** When a re-review replaced this one; null for the current review. */
+  superseded_at: NullableTimestamp;
+}
+
+interface ReviewDefectsTable {
+  review_id: string;
+  position: number;
+  outcome: ReviewOutcome;
+  /** The judged detection's ordinal; null for a missed defect. */
+  detection_ordinal: number | null;
+  defect_type: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 interface ExperimentShadowResultsTable {
   id: string;
   experiment_id: string;
@@ -251,6 +285,8 @@ export interface Database {
   detections: DetectionsTable;
   batch_items: BatchItemsTable;
   model_deployments: ModelDeploymentsTable;
+  inference_reviews: InferenceReviewsTable;
+  review_defects: ReviewDefectsTable;
 }
 
 export type Inference = Selectable<InferencesTable>;
@@ -264,3 +300,5 @@ export type NewBatchItem = Insertable<BatchItemsTable>;
 export type ModelDeployment = Selectable<ModelDeploymentsTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type ModelDefaultChange = Selectable<ModelDefaultChangesTable>;
+export type InferenceReview = Selectable<InferenceReviewsTable>;
+export type ReviewDefect = Selectable<ReviewDefectsTable>;

@@ -4,12 +4,15 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, Detection, Inference, NewDetection, NewInference } from '../db/database.js';
+import { findCurrentReviews, type StoredReview } from './review-repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export interface InferenceWithDetections {
   inference: Inference;
   detections: Detection[];
+  /** The current human review, read by `findInference` (a fresh insert has none). */
+  review?: StoredReview | undefined;
 }
 
 /**
@@ -56,7 +59,8 @@ export async function findInference(db: Db, id: string): Promise<InferenceWithDe
     .where('inference_id', '=', id)
     .orderBy('ordinal')
     .execute();
-  return { inference, detections };
+  const review = (await findCurrentReviews(db, [id])).get(id);
+  return { inference, detections, review };
 }
 
 /** Several inferences with their detections, keyed by id (for a page of batch items). */

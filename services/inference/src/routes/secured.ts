@@ -17,14 +17,17 @@ export const bearerScheme = {
   scheme: 'bearer',
   description:
     'An API key as `Authorization: Bearer <key>`. Keys are created with `chipq keys create` (or POST /api/v1/keys) ' +
-    'and hold scopes: `admin` (everything: model management, keys), `infer` (predict, batches, and reads), `read` ' +
-    '(reads). CHIPQ_ADMIN_KEY is an admin key from the environment. Model management always needs an admin key; ' +
+    'and hold scopes: `admin` (everything: model management, keys), `infer` (predict, batches, and reads), `review` ' +
+    "(human review of stored results, and reads: operators' keys), `read` (reads). CHIPQ_ADMIN_KEY is an admin key from the " +
+    'environment. Model management always needs an admin key; ' +
     'inference and reads need a key only once a key with the `infer` scope exists.',
 };
 
 const access: Record<Scope, string> = {
   admin: 'Needs an API key with the `admin` scope.',
   infer: 'Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.',
+  review:
+    'Needs an API key with the `review` (or `admin`) scope once any `infer` key exists; open until then.',
   read: 'Needs an API key (any scope) once any `infer` key exists; open until then.',
 };
 

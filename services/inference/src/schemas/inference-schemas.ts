@@ -4,6 +4,7 @@
  * (PLATFORM-CONTRACTS.md); differences are stated in the descriptions.
  */
 import { z } from '@hono/zod-openapi';
+import { ReviewSchema } from './review-schemas.js';
 
 export const jobStatuses = ['queued', 'processing', 'completed', 'failed', 'cancelled', 'timeout'] as const;
 
@@ -106,6 +107,10 @@ export const InferenceResultSchema = z
     experiment: z.object({ id: z.uuid(), arm: z.string() }).nullable().openapi({
       description:
         'The experiment and arm that served this result (GET /experiments/{id}); null when the default version or a named version served it.',
+    }),
+    review: ReviewSchema.nullable().openapi({
+      description:
+        'The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews.',
     }),
   })
   .openapi('InferenceResult');

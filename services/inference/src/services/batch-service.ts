@@ -16,6 +16,7 @@ import {
   listBatchItems,
 } from '../repositories/batch-repository.js';
 import { findInferences } from '../repositories/inference-repository.js';
+import { findCurrentReviews } from '../repositories/review-repository.js';
 import type { BatchView } from '../schemas/batch-schemas.js';
 import { type BlobStore, sha256 } from '../storage/blob-store.js';
 import type { BatchWorker } from './batch-worker.js';
@@ -123,10 +124,8 @@ export function createBatchService(options: BatchServiceOptions) {
       after: page.cursor === undefined ? undefined : Number(page.cursor),
       status: page.status,
     });
-    const results = await findInferences(
-      db,
-      items.flatMap((i) => (i.inference_id === null ? [] : [i.inference_id])),
-    );
+    const ids = items.flatMap((i) => (i.inference_id === null ? [] : [i.inference_id]));
+    const [results, reviews] = await Promise.all([findInferences(db, ids), findCurrentReviews(db, ids)]);
     const total = batch.item_count;
     const finished = counts.completed + counts.failed + counts.cancelled;
     return {
@@ -154,7 +153,10 @@ export function createBatchService(options: BatchServiceOptions) {
           attempts: item.attempts,
           error:
             item.error_code === null ? null : { code: item.error_code, message: item.error_message ?? '' },
-          result: result === undefined ? null : toInferenceView(result.inference, result.detections),
+          result:
+            result === undefined
+              ? null
+              : toInferenceView(result.inference, result.detections, reviews.get(result.inference.id)),
         };
       }),
       page: { limit: page.limit, next_cursor: nextAfter === undefined ? null : String(nextAfter) },

@@ -55,6 +55,8 @@ export interface BatchWorkerOptions {
   owner?: string;
   /** How often to delete queued images no unfinished item needs, default 10 min. */
   blobGcIntervalMs?: number;
+  /** Keeps each inspected image past its item (IMAGE_STORE_DIR, see image-keeper.ts); default: not kept. */
+  keepImages?: (image: Uint8Array, reference: Uint8Array | undefined) => Promise<void>;
 }
 
 type AbortReason = 'cancelled' | 'shutdown' | 'lease-lost';
@@ -88,6 +90,7 @@ export class BatchWorker {
       retryDelayMs: 2000,
       pollMs: 1000,
       blobGcIntervalMs: 600_000,
+      keepImages: async () => undefined,
       ...options,
     };
   }
@@ -301,6 +304,7 @@ export class BatchWorker {
         : new ChipqError('INTERNAL', 'could not read the queued image', { cause: error });
       return { ran: { ok: false, error: wrapped, serviceMs: 0, model: item.model_name ?? undefined } };
     }
+    await this.#o.keepImages(image, reference);
     const ran = await this.#o.run({
       image,
       reference,

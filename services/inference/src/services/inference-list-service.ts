@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { type InferenceKey, listInferences } from '../repositories/inference-list-repository.js';
 import { findInferences } from '../repositories/inference-repository.js';
+import { findCurrentReviews } from '../repositories/review-repository.js';
 import type { InferenceListQuery, InferenceListView } from '../schemas/inference-list-schemas.js';
 import { toInferenceView } from './inference-view.js';
 
@@ -50,14 +51,20 @@ export function createInferenceListService(db: Kysely<Database>) {
       { limit: query.limit + 1, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) },
     );
     const page = rows.slice(0, query.limit);
-    const detections = await findInferences(
-      db,
-      page.filter((row) => row.detection_count > 0).map((row) => row.id),
-    );
+    const [detections, reviews] = await Promise.all([
+      findInferences(
+        db,
+        page.filter((row) => row.detection_count > 0).map((row) => row.id),
+      ),
+      findCurrentReviews(
+        db,
+        page.map((row) => row.id),
+      ),
+    ]);
     const last = page.at(-1);
     return {
       items: page.map(({ key_created_at: _, ...row }) =>
-        toInferenceView(row, detections.get(row.id)?.detections ?? []),
+        toInferenceView(row, detections.get(row.id)?.detections ?? [], reviews.get(row.id)),
       ),
       page: {
         limit: query.limit,

@@ -1,6 +1,8 @@
 /** Stored rows -> the API's InferenceResult (snake_case, ISO dates, box and location both). */
 import type { Detection, Inference } from '../db/database.js';
+import type { StoredReview } from '../repositories/review-repository.js';
 import type { InferenceResultView } from '../schemas/inference-schemas.js';
+import { toReviewView } from './review-view.js';
 
 type Row<T> = Omit<T, 'created_at'> & { created_at: Date | string };
 
@@ -11,6 +13,7 @@ function iso(value: Date | string): string {
 export function toInferenceView(
   inference: Row<Inference>,
   detections: Array<Row<Detection>>,
+  review?: StoredReview | undefined,
 ): InferenceResultView {
   const completed = inference.status === 'completed';
   return {
@@ -73,5 +76,6 @@ export function toInferenceView(
       inference.experiment_id === null || inference.experiment_id === undefined
         ? null
         : { id: inference.experiment_id, arm: inference.experiment_arm ?? '' },
+    review: review === undefined ? null : toReviewView(review, inference.verdict_status),
   };
 }

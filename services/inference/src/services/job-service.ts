@@ -13,7 +13,7 @@ export function createJobService(db: Kysely<Database>, batches: BatchService) {
     page: { limit: number; cursor?: string | undefined; status?: JobStatus | undefined },
   ): Promise<InferenceResultView | BatchView | undefined> {
     const found = await findInference(db, id);
-    if (found !== undefined) return toInferenceView(found.inference, found.detections);
+    if (found !== undefined) return toInferenceView(found.inference, found.detections, found.review);
     return batches.view(id, page);
   }
 

@@ -11,7 +11,8 @@ import type { ServiceMetrics } from '../observability/service-metrics.js';
 import { timedStore } from '../observability/timed-store.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { InferenceResultView } from '../schemas/inference-schemas.js';
-import { type BlobStore, sha256 } from '../storage/blob-store.js';
+import { sha256 } from '../storage/blob-store.js';
+import type { ImageKeeper } from '../storage/image-keeper.js';
 import { completedRecord, failedRecord } from './inference-record.js';
 import { toInferenceView } from './inference-view.js';
 import type { InspectionJob, InspectionRunner } from './inspection-runner.js';
@@ -35,8 +36,8 @@ export interface PredictServiceOptions {
   run: InspectionRunner;
   logger: Logger;
   metrics: ServiceMetrics;
-  /** When set, every predicted image (and reference) is kept there by content hash. */
-  imageStore?: BlobStore | undefined;
+  /** When set, every predicted image (and reference) is kept (IMAGE_STORE_DIR, see image-keeper.ts). */
+  keepImages?: ImageKeeper['keep'] | undefined;
   /** Runs shadow experiment arms after the answer is stored. */
   shadows?: ShadowRunner | undefined;
 }
@@ -46,18 +47,13 @@ export type PredictResult =
   | { ok: false; result: InferenceResultView; error: Error };
 
 export function createPredictService(options: PredictServiceOptions) {
-  const { db, run, logger, metrics, imageStore, shadows } = options;
+  const { db, run, metrics, keepImages, shadows } = options;
 
   /** Inspects and stores; a failed inspection is stored too and returned with its error. */
   async function predict(input: PredictInput, context: RequestContext = {}): Promise<PredictResult> {
     const imageSha256 = sha256(input.image);
     const referenceSha256 = input.reference === undefined ? undefined : sha256(input.reference);
-    if (imageStore !== undefined) {
-      await Promise.all([
-        imageStore.put(input.image, imageSha256),
-        input.reference === undefined ? undefined : imageStore.put(input.reference, referenceSha256),
-      ]).catch((error: unknown) => logger.warn('could not keep the image in IMAGE_STORE_DIR', { error }));
-    }
+    await keepImages?.(input.image, input.reference);
     const id = randomUUID();
     const ran = await run({
       ...input,
