@@ -213,6 +213,25 @@ describe.each(databaseKinds)('monitoring on $kind', ({ kind, skip }) => {
       observed: 1,
     });
     expect(report.anomalies[0].window).toEqual(report.window);
+
+    // Replayed 1.45 minutes ago, the recent window held 15 of the bad rows, 3 of them failed; 25
+    // minutes ago it held only calm rows, and every check was ok.
+    const at = async (minutesAgo: number) =>
+      body(
+        await request(
+          `/monitoring/models/broken/anomalies?window_minutes=15&baseline_minutes=60&min_samples=5&at=${new Date(now - minutesAgo * 60_000).toISOString()}`,
+        ),
+      );
+    const earlier = await at(1.45);
+    expect(earlier.window.to).toBe(new Date(now - 1.45 * 60_000).toISOString());
+    expect(earlier.anomalies.find((a: { metric: string }) => a.metric === 'error_rate')).toMatchObject({
+      severity: 'high',
+      observed: 0.2,
+      samples: { observed: 15, baseline: 60 },
+    });
+    const calm = await at(25);
+    expect(calm.anomalies).toEqual([]);
+    expect(calm.checks.map((c: { status: string }) => c.status)).toEqual(['ok', 'ok', 'ok']);
   });
   // Last: unloading resets the engine statistics the tests above read.
   it.skipIf(skip)('answers 503 when no model is ready, 200 for the liveness probe', async () => {

@@ -6,6 +6,7 @@
  * operator's (an infer key cannot write ground truth, a review key cannot inspect); the queue
  * lists REVIEW verdicts first, then a deterministic sample, a cursor page at a time.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../src/start-service.js';
 import { body, form, jsonBody } from './helpers/http.js';
@@ -227,6 +228,88 @@ describe.each(databaseKinds)('human review on $kind', ({ kind, skip }) => {
       expect(queue.status).toBe(200);
     },
   );
+
+  it.skipIf(skip)('groups precision per experiment arm recorded on each result, or per version', async () => {
+    // The arm each result was served by is recorded on it (experiment_id, experiment_arm); the
+    // experiments API that sets them is issue 11's split/shadow work, so they are set here directly.
+    const db = service.database.db;
+    const experiment = randomUUID();
+    await db
+      .insertInto('experiments')
+      .values({
+        id: experiment,
+        name: 'arms',
+        model_name: 'diff_detector',
+        mode: 'split',
+        unit: 'request',
+        status: 'stopped',
+      })
+      .execute();
+    const lot = 'LOT-ARMS';
+    const served: Array<{ id: string; arm: string }> = [];
+    for (const arm of ['control', 'control', 'treatment', 'treatment', 'treatment']) {
+      const result = await predict(topLeftDefect(), { lot_id: lot });
+      await db
+        .updateTable('inferences')
+        .set({ experiment_id: experiment, experiment_arm: arm })
+        .where('id', '=', result.id)
+        .execute();
+      served.push({ id: result.id, arm });
+    }
+    // control: 1 true, 1 false alarm; treatment: 3 true, 1 missed.
+    const outcomes = ['true_defect', 'false_alarm', 'true_defect', 'true_defect', 'true_defect'] as const;
+    for (const [i, s] of served.entries()) {
+      const response = await review(s.id, {
+        verdict: 'FAIL',
+        defects: [{ index: 0, outcome: outcomes[i] }],
+        missed: i === 4 ? [{ defect_type: 'top_left', box: { x1: 1, y1: 1, x2: 5, y2: 5 } }] : [],
+      });
+      expect(response.status).toBe(201);
+    }
+    const byArm = await body(
+      await request(`/reviews/quality?experiment_id=${experiment}&by=arm&bucket=all`, {
+        headers: adminHeaders,
+      }),
+    );
+    expect(byArm.by).toBe('arm');
+    const arm = (name: string) =>
+      byArm.groups.find((g: { experiment: { arm: string } | null }) => g.experiment?.arm === name).total;
+    expect(byArm.groups).toHaveLength(2);
+    expect(arm('control')).toMatchObject({
+      reviewed: 2,
+      true_defects: 1,
+      false_alarms: 1,
+      missed: 0,
+      precision: { value: 0.5 },
+    });
+    expect(arm('treatment')).toMatchObject({
+      reviewed: 3,
+      true_defects: 3,
+      false_alarms: 0,
+      missed: 1,
+      precision: { value: 1 },
+      recall: { value: 0.75 },
+    });
+    const byVersion = await body(
+      await request(`/reviews/quality?experiment_id=${experiment}&bucket=all`, { headers: adminHeaders }),
+    );
+    expect(byVersion.groups).toHaveLength(1);
+    expect(byVersion.groups[0]).toMatchObject({
+      experiment: null,
+      total: { reviewed: 5, true_defects: 4, false_alarms: 1, missed: 1 },
+    });
+    const queue = await body(
+      await request(
+        `/reviews/queue?experiment_id=${experiment}&experiment_arm=control&include_reviewed=true&sample_rate=1`,
+        {
+          headers: adminHeaders,
+        },
+      ),
+    );
+    expect(queue.items.map((i: { result: { id: string } }) => i.result.id)).toEqual(
+      served.filter((s) => s.arm === 'control').map((s) => s.id),
+    );
+  });
 
   it.skipIf(skip)('queues REVIEW verdicts first, then a deterministic sample, paged by cursor', async () => {
     const lot = 'LOT-QUEUE';

@@ -1,5 +1,6 @@
 /**
- * Sums over current reviews, per model version and time bucket of the inspection: the counts
+ * Sums over current reviews, per model version (or per version and experiment arm, the one
+ * recorded on each result) and time bucket of the inspection: the counts
  * precision, recall and verdict agreement are made of. Summed in PostgreSQL so a year of
  * reviews costs one grouped scan, not a transfer.
  */
@@ -9,10 +10,13 @@ import type { Database } from '../db/database.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 export type QualityBucket = 'hour' | 'day' | 'week' | 'all';
+/** `version`: one group per model version; `arm`: per version and experiment arm (null outside experiments). */
+export type QualityGrouping = 'version' | 'arm';
 
 export interface QualityFilter {
   model?: string | undefined;
   version?: string | undefined;
+  experimentId?: string | undefined;
   /** Inclusive, on the inspection time. */
   from?: Date | undefined;
   /** Exclusive. */
@@ -22,6 +26,9 @@ export interface QualityFilter {
 export interface QualityCounts {
   model_name: string | null;
   model_version: string | null;
+  /** Null when grouped by version, or for results served outside any experiment. */
+  experiment_id: string | null;
+  experiment_arm: string | null;
   /** Bucket start as UTC ISO text; null for `all`. */
   bucket_start: string | null;
   reviewed: number;
@@ -37,6 +44,7 @@ export async function sumReviewQuality(
   db: Db,
   filter: QualityFilter,
   bucket: QualityBucket,
+  grouping: QualityGrouping,
 ): Promise<QualityCounts[]> {
   const start =
     bucket === 'all'
@@ -49,6 +57,8 @@ export async function sumReviewQuality(
     .select([
       'i.model_name',
       'i.model_version',
+      grouping === 'arm' ? 'i.experiment_id' : sql<string | null>`null::uuid`.as('experiment_id'),
+      grouping === 'arm' ? 'i.experiment_arm' : sql<string | null>`null::text`.as('experiment_arm'),
       start.as('bucket_start'),
       sql<number>`count(*)::int`.as('reviewed'),
       sql<number>`sum(r.true_defects)::int`.as('true_defects'),
@@ -62,12 +72,9 @@ export async function sumReviewQuality(
     ]);
   if (filter.model !== undefined) query = query.where('i.model_name', '=', filter.model);
   if (filter.version !== undefined) query = query.where('i.model_version', '=', filter.version);
+  if (filter.experimentId !== undefined) query = query.where('i.experiment_id', '=', filter.experimentId);
   if (filter.from !== undefined) query = query.where('i.created_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('i.created_at', '<', filter.to);
-  return query
-    .groupBy(['i.model_name', 'i.model_version', sql`3`])
-    .orderBy('i.model_name')
-    .orderBy('i.model_version')
-    .orderBy(sql`3`)
-    .execute();
+  // By position: the select list's model, version, experiment, arm and bucket.
+  return query.groupBy([sql`1`, sql`2`, sql`3`, sql`4`, sql`5`]).orderBy(sql`1, 2, 3, 4, 5`).execute();
 }

@@ -17,6 +17,8 @@ export interface ReviewQueueFilter {
   waferId?: string | undefined;
   stationId?: string | undefined;
   verdict?: VerdictStatus | undefined;
+  experimentId?: string | undefined;
+  experimentArm?: string | undefined;
   sampleRate: number;
   includeReviewed: boolean;
 }
@@ -58,6 +60,8 @@ export async function listReviewQueue(
     ['wafer_id', filter.waferId],
     ['station_id', filter.stationId],
     ['verdict_status', filter.verdict],
+    ['experiment_id', filter.experimentId],
+    ['experiment_arm', filter.experimentArm],
   ] as const;
   for (const [column, value] of equal) if (value !== undefined) query = query.where(column, '=', value);
   if (!filter.includeReviewed) {

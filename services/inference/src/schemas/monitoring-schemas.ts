@@ -222,6 +222,14 @@ export const AnomalyQuerySchema = z.object({
   min_samples: textInteger(1, 100_000)
     .default(10)
     .openapi({ description: 'Minimum recent samples (the baseline needs 3x), default 10.' }),
+  at: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({
+      description:
+        'End of the recent window (ISO 8601), default now. An earlier instant replays the window rules on the stored ' +
+        'results as they stood then, so a chart can show anomalies over time.',
+    }),
 });
 
 export type HealthView = z.infer<typeof HealthSchema>;

@@ -1,4 +1,7 @@
-/** Schemas of GET /reviews/quality: precision and recall from human reviews, per model version, over time. */
+/**
+ * Schemas of GET /reviews/quality: precision and recall from human reviews, per model version
+ * or experiment arm, over time.
+ */
 import { z } from '@hono/zod-openapi';
 import { modelName, modelVersion } from './common-schemas.js';
 
@@ -6,6 +9,15 @@ export const ReviewQualityQuerySchema = z
   .object({
     model: modelName.optional(),
     version: modelVersion.optional(),
+    experiment_id: z.uuid().optional().openapi({ description: 'Only results served by this experiment.' }),
+    by: z
+      .enum(['version', 'arm'])
+      .default('version')
+      .openapi({
+        description:
+          '`version` (default): one group per model version; `arm`: per version and experiment arm, the arm recorded on ' +
+          'each result (results served outside any experiment form their own group, with `experiment: null`).',
+      }),
     from: z.iso
       .datetime({ offset: true })
       .optional()
@@ -56,9 +68,16 @@ const QualityFiguresSchema = z.object({
 export const ReviewQualitySchema = z
   .object({
     bucket: z.enum(['hour', 'day', 'week', 'all']),
+    by: z.enum(['version', 'arm']),
     groups: z.array(
       z.object({
         model: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
+        experiment: z
+          .object({ id: z.uuid(), arm: z.string() })
+          .nullable()
+          .openapi({
+            description: 'The experiment arm (with `by=arm`); null per version, or outside experiments.',
+          }),
         total: QualityFiguresSchema,
         buckets: z.array(
           QualityFiguresSchema.extend({

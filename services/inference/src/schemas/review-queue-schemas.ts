@@ -12,6 +12,10 @@ export const ReviewQueueQuerySchema = z.object({
   lot_id: text('LOT-2026-0042'),
   wafer_id: text('W07'),
   station_id: text('AOI-3'),
+  experiment_id: z.uuid().optional().openapi({ description: 'Only results served by this experiment.' }),
+  experiment_arm: text('treatment').openapi({
+    description: 'Only results served by this arm (with experiment_id).',
+  }),
   verdict: z.enum(['PASS', 'FAIL', 'REVIEW']).optional().openapi({
     description: "Only results with this model verdict (REVIEW: only the model's REVIEW verdicts).",
   }),

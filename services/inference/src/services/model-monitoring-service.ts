@@ -112,10 +112,10 @@ export function createModelMonitoringService(options: {
 
   async function anomalies(
     name: string,
-    q: { window_minutes: number; baseline_minutes: number; min_samples: number },
+    q: { window_minutes: number; baseline_minutes: number; min_samples: number; at?: string | undefined },
   ): Promise<AnomalyReportView> {
     await catalog.requireModel(name);
-    const now = new Date();
+    const now = q.at === undefined ? new Date() : new Date(q.at);
     const windowFrom = minutesAgo(now, q.window_minutes);
     const baselineFrom = minutesAgo(windowFrom, q.baseline_minutes);
     const [observed, baseline] = await Promise.all([

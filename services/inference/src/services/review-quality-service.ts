@@ -1,6 +1,6 @@
 /**
  * GET /reviews/quality: precision, recall and verdict agreement from human reviews, per model
- * version, over time. Each figure comes with its 95 % Wilson interval, so a precision of 1.0
+ * version or experiment arm, over time. Each figure comes with its 95 % Wilson interval, so a precision of 1.0
  * from three reviews reads as what it is.
  */
 import type { Kysely } from 'kysely';
@@ -10,7 +10,11 @@ import type { ReviewQualityQuery, ReviewQualityView } from '../schemas/review-qu
 import { wilsonEstimate } from './wilson-interval.js';
 
 type Figures = ReviewQualityView['groups'][number]['total'];
-type Sums = Omit<QualityCounts, 'model_name' | 'model_version' | 'bucket_start'>;
+type Sums = Omit<
+  QualityCounts,
+  'model_name' | 'model_version' | 'experiment_id' | 'experiment_arm' | 'bucket_start'
+>;
+type Group = ReviewQualityView['groups'][number];
 
 function figures(c: Sums): Figures {
   return {
@@ -49,19 +53,22 @@ export function createReviewQualityService(db: Kysely<Database>) {
       {
         model: query.model,
         version: query.version,
+        experimentId: query.experiment_id,
         from: query.from === undefined ? undefined : new Date(query.from),
         to: query.to === undefined ? undefined : new Date(query.to),
       },
       query.bucket,
+      query.by,
     );
-    const groups = new Map<
-      string,
-      { model: { name: string | null; version: string | null }; rows: QualityCounts[] }
-    >();
+    const groups = new Map<string, Pick<Group, 'model' | 'experiment'> & { rows: QualityCounts[] }>();
     for (const row of rows) {
-      const key = JSON.stringify([row.model_name, row.model_version]);
+      const key = JSON.stringify([row.model_name, row.model_version, row.experiment_id, row.experiment_arm]);
       const group = groups.get(key) ?? {
         model: { name: row.model_name, version: row.model_version },
+        experiment:
+          row.experiment_id === null || row.experiment_arm === null
+            ? null
+            : { id: row.experiment_id, arm: row.experiment_arm },
         rows: [],
       };
       group.rows.push(row);
@@ -69,8 +76,10 @@ export function createReviewQualityService(db: Kysely<Database>) {
     }
     return {
       bucket: query.bucket,
+      by: query.by,
       groups: [...groups.values()].map((group) => ({
         model: group.model,
+        experiment: group.experiment,
         total: figures(group.rows.reduce<Sums>(add, zero)),
         buckets: group.rows.map((row) => ({ start: row.bucket_start, ...figures(row) })),
       })),

@@ -44,6 +44,8 @@ export function createReviewQueueService(db: Kysely<Database>) {
         waferId: query.wafer_id,
         stationId: query.station_id,
         verdict: query.verdict,
+        experimentId: query.experiment_id,
+        experimentArm: query.experiment_arm,
         sampleRate: query.sample_rate,
         includeReviewed: query.include_reviewed === 'true',
       },
