@@ -72,12 +72,9 @@ export const ReviewQualitySchema = z
     groups: z.array(
       z.object({
         model: z.object({ name: z.string().nullable(), version: z.string().nullable() }),
-        experiment: z
-          .object({ id: z.uuid(), arm: z.string() })
-          .nullable()
-          .openapi({
-            description: 'The experiment arm (with `by=arm`); null per version, or outside experiments.',
-          }),
+        experiment: z.object({ id: z.uuid(), arm: z.string() }).nullable().openapi({
+          description: 'The experiment arm (with `by=arm`); null per version, or outside experiments.',
+        }),
         total: QualityFiguresSchema,
         buckets: z.array(
           QualityFiguresSchema.extend({

@@ -2,9 +2,10 @@
 import { z } from '@hono/zod-openapi';
 import { modelName, modelVersion } from './common-schemas.js';
 import { InferenceResultSchema } from './inference-schemas.js';
+import { printableText, textInteger, textNumber } from './strict-fields.js';
 
 const cursorPattern = /^[A-Za-z0-9_-]{20,200}$/;
-const text = (example: string) => z.string().min(1).max(128).optional().openapi({ example });
+const text = (example: string) => printableText(128).optional().openapi({ example });
 
 export const ReviewQueueQuerySchema = z.object({
   model: modelName.optional(),
@@ -19,10 +20,7 @@ export const ReviewQueueQuerySchema = z.object({
   verdict: z.enum(['PASS', 'FAIL', 'REVIEW']).optional().openapi({
     description: "Only results with this model verdict (REVIEW: only the model's REVIEW verdicts).",
   }),
-  sample_rate: z.coerce
-    .number()
-    .min(0)
-    .max(1)
+  sample_rate: textNumber(0, 1)
     .default(0.1)
     .openapi({
       description:
@@ -32,13 +30,7 @@ export const ReviewQueueQuerySchema = z.object({
   include_reviewed: z.enum(['true', 'false']).default('false').openapi({
     description: 'Also list results that already have a review (default false: only unreviewed).',
   }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .openapi({ description: 'Items per page, default 50.' }),
+  limit: textInteger(1, 200).default(50).openapi({ description: 'Items per page, default 50.' }),
   cursor: z
     .string()
     .regex(cursorPattern, 'expected a cursor returned as page.next_cursor')

@@ -4,6 +4,7 @@
  * class and a box, and the verdict), and the stored review as results show it.
  */
 import { z } from '@hono/zod-openapi';
+import { printableText } from './strict-fields.js';
 
 const BoxSchema = z
   .object({ x1: z.number().min(0), y1: z.number().min(0), x2: z.number(), y2: z.number() })
@@ -13,7 +14,7 @@ const BoxSchema = z
     example: { x1: 310, y1: 402, x2: 338, y2: 425 },
   });
 
-const defectType = z.string().min(1).max(128).openapi({ example: 'open' });
+const defectType = printableText(128).openapi({ example: 'open' });
 
 const JudgedDefectInput = z.object({
   index: z.number().int().min(0).openapi({ description: "The detection's position in `detections`." }),
@@ -41,13 +42,18 @@ export const ReviewInputSchema = z
       .max(1_000)
       .default([])
       .openapi({ description: 'Defects the model did not find, with their class and box.' }),
-    reviewer: z
-      .string()
-      .min(1)
-      .max(128)
+    reviewer: printableText(128)
       .optional()
       .openapi({ description: "The operator's name or badge, as they want it recorded.", example: 'j.doe' }),
-    comment: z.string().max(2000).optional(),
+    comment: z
+      .string()
+      .max(2000)
+      // Newlines are welcome in a comment; NUL and lone surrogates cannot be stored as text.
+      .regex(
+        /^(?:[^\x00\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/,
+        'expected text without NUL or lone surrogates',
+      )
+      .optional(),
   })
   .openapi('ReviewInput', {
     example: {
