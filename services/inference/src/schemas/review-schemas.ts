@@ -50,6 +50,7 @@ export const ReviewInputSchema = z
       .max(2000)
       // Newlines are welcome in a comment; NUL and lone surrogates cannot be stored as text.
       .regex(
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
         /^(?:[^\x00\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/,
         'expected text without NUL or lone surrogates',
       )
