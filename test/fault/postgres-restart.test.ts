@@ -71,7 +71,7 @@ describe.skipIf(!hasPostgresBinaries)('the service across a PostgreSQL restart',
       body: JSON.stringify({ model: 'diff_detector', items }),
     });
     expect(submitted.status).toBe(202);
-    const batchId = (await submitted.json()).id as string;
+    const batchId = ((await submitted.json()) as { id: string }).id;
 
     // Predicts from two clients all along; every answer is recorded.
     const accepted: string[] = [];
@@ -82,7 +82,7 @@ describe.skipIf(!hasPostgresBinaries)('the service across a PostgreSQL restart',
       while (clients) {
         const response = await predict();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        if (response.status === 200) accepted.push((await response.json()).id);
+        if (response.status === 200) accepted.push(((await response.json()) as { id: string }).id);
         else {
           if (response.status === 503 && response.headers.get('retry-after') === null) retryAfterMissing += 1;
           await response.body?.cancel();
@@ -109,7 +109,7 @@ describe.skipIf(!hasPostgresBinaries)('the service across a PostgreSQL restart',
       const response = await predict();
       if (response.status === 200) {
         recoveredMs = performance.now() - restartedAt;
-        accepted.push((await response.json()).id);
+        accepted.push(((await response.json()) as { id: string }).id);
         break;
       }
       await response.body?.cancel();
@@ -127,7 +127,9 @@ describe.skipIf(!hasPostgresBinaries)('the service across a PostgreSQL restart',
       | undefined;
     const batchDeadline = performance.now() + 60_000;
     while (performance.now() < batchDeadline) {
-      batch = await (await service.app.request(`/api/v1/inference/${batchId}?limit=100`)).json();
+      batch = (await (
+        await service.app.request(`/api/v1/inference/${batchId}?limit=100`)
+      ).json()) as typeof batch;
       if (batch && ['completed', 'failed', 'cancelled'].includes(batch.status)) break;
       await sleep(200);
     }

@@ -115,7 +115,7 @@ describe('deploy/kubernetes', () => {
       expect(probePort, probe).toBe('http');
       const response = await service.app.request(probePath);
       expect(response.status, `${probe} ${probePath}`).toBe(200);
-      expect((await response.json()).live).toBe(true);
+      expect(((await response.json()) as { live: boolean }).live).toBe(true);
     }
     // Readiness is the full check: it answers 503 when the engine has no READY model.
     expect(container.readinessProbe.httpGet.path).toBe('/api/v1/monitoring/health');

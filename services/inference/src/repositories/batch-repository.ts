@@ -180,3 +180,17 @@ export async function cancelBatch(
     previousStatus: before.status,
   };
 }
+
+/** Blob hashes (images and references) of queued or processing items: the files still needed. */
+export async function liveBlobHashes(db: Db): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('batch_items')
+    .select(['image_sha256', 'reference_sha256'])
+    .where('status', 'in', ['queued', 'processing'])
+    .execute();
+  return new Set(
+    rows.flatMap((r) =>
+      r.reference_sha256 === null ? [r.image_sha256] : [r.image_sha256, r.reference_sha256],
+    ),
+  );
+}

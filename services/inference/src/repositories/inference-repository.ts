@@ -64,6 +64,12 @@ export async function findInference(db: Db, id: string): Promise<InferenceWithDe
 }
 
 /** Several inferences with their detections, keyed by id (for a page of batch items). */
+/** True when a stored inference has this id (its row only; detections are not read). */
+export async function inferenceExists(db: Db, id: string): Promise<boolean> {
+  const row = await db.selectFrom('inferences').select('id').where('id', '=', id).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function findInferences(db: Db, ids: string[]): Promise<Map<string, InferenceWithDetections>> {
   const found = new Map<string, InferenceWithDetections>();
   if (ids.length === 0) return found;

@@ -3,9 +3,10 @@
  * engine ready, at least one model READY), with each check's detail so an operator sees why.
  */
 import type { Inspector } from '@chipq/core';
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DatabaseActivity } from '../db/database-availability.js';
+import { selectOne } from '../repositories/health-repository.js';
 import type { HealthView } from '../schemas/monitoring-schemas.js';
 
 export interface HealthServiceOptions {
@@ -74,7 +75,7 @@ export function createHealthService(options: HealthServiceOptions) {
     const [database, engineReady, index] = await Promise.all([
       recent !== undefined
         ? ({ value: `answered a query ${Math.round(recent)} ms ago`, ms: 0 } as Timed<string>)
-        : timed(() => sql`select 1`.execute(options.db).then(() => 'select 1 answered'), timeoutMs),
+        : timed(() => selectOne(options.db).then(() => 'select 1 answered'), timeoutMs),
       timed(() => engine.isReady(), timeoutMs),
       timed(() => engine.repositoryIndex(), timeoutMs),
     ]);

@@ -1,7 +1,7 @@
 /** GET /inference/{id}: an id names either a stored result or a batch. */
 import type { Kysely } from 'kysely';
 import type { Database, JobStatus } from '../db/database.js';
-import { findInference } from '../repositories/inference-repository.js';
+import { findInference, inferenceExists } from '../repositories/inference-repository.js';
 import type { BatchView } from '../schemas/batch-schemas.js';
 import type { InferenceResultView } from '../schemas/inference-schemas.js';
 import type { BatchService } from './batch-service.js';
@@ -17,9 +17,8 @@ export function createJobService(db: Kysely<Database>, batches: BatchService) {
     return batches.view(id, page);
   }
 
-  async function isResult(id: string): Promise<boolean> {
-    const row = await db.selectFrom('inferences').select('id').where('id', '=', id).executeTakeFirst();
-    return row !== undefined;
+  function isResult(id: string): Promise<boolean> {
+    return inferenceExists(db, id);
   }
 
   return { get, isResult };

@@ -7,21 +7,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import { liveBlobHashes } from '../repositories/batch-repository.js';
 import type { BlobStore } from './blob-store.js';
-
-/** Hashes referenced by queued or processing batch items. */
-async function liveBlobHashes(db: Kysely<Database>): Promise<Set<string>> {
-  const rows = await db
-    .selectFrom('batch_items')
-    .select(['image_sha256', 'reference_sha256'])
-    .where('status', 'in', ['queued', 'processing'])
-    .execute();
-  return new Set(
-    rows.flatMap((r) =>
-      r.reference_sha256 === null ? [r.image_sha256] : [r.image_sha256, r.reference_sha256],
-    ),
-  );
-}
 
 /**
  * Deletes unreferenced blobs older than `graceMs` (default 1 h); returns how many.
