@@ -1,7 +1,7 @@
 /**
- * The built package (tsup's ESM and CJS output in packages/core/dist) finds its .proto files
- * and talks to Triton: the files ship in `proto/` beside `dist/` and are resolved from the module
- * file in both formats. `pnpm test:triton` builds first; a missing dist skips with the reason.
+ * The built package (tsup's ESM and CJS output in packages/core/dist) talks to Triton with the
+ * protos built into it (gen/triton/protos.ts, bundled): no .proto file is read at run time, in
+ * either format. `pnpm test:triton` builds first; a missing dist skips with the reason.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';

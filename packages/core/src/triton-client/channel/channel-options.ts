@@ -31,7 +31,7 @@ export interface TritonChannelOptions {
   retry?: RetryOptions;
   /** Circuit breaker (see circuit-breaker.ts). */
   circuitBreaker?: CircuitBreakerOptions;
-  /** Folder with grpc_service.proto, model_config.proto and health.proto. Default: the package's `proto/`. */
+  /** Folder with grpc_service.proto, model_config.proto and health.proto to load instead of the built-in ones. */
   protoDir?: string;
 }
 

@@ -1,8 +1,9 @@
 /**
- * Loads Triton's KServe v2 service definitions from the .proto files shipped in the package
- * (`packages/core/proto/`) at run time with @grpc/proto-loader. The TypeScript types for the same
- * files are generated into `gen/triton` (`pnpm generate`); the options here must match the
- * generator's flags in proto/generate.mjs:
+ * Triton's KServe v2 service definitions for @grpc/proto-loader. `pnpm generate` parses
+ * `packages/core/proto/*.proto` into `gen/triton/protos.ts` (protobufjs JSON) beside their
+ * TypeScript types, so the definitions are part of the module: the same in src (vitest), in
+ * dist (ESM and CJS) and in a bundle, with no .proto file to find at run time. The options here
+ * must match the generator's flags in proto/generate.mjs:
  *
  * - `keepCase`: field names stay as Triton spells them (`raw_input_contents`), so the code reads
  *   like Triton's documentation.
@@ -11,13 +12,10 @@
  * - `enums: String`, `defaults`, `oneofs`: readable enums, absent fields as proto3 defaults, and
  *   the name of the set member of each oneof (`policy_choice: 'latest'`).
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadSync, type Options } from '@grpc/proto-loader';
+import { fromJSON, loadSync, type Options } from '@grpc/proto-loader';
 import type { HealthDefinition } from '../../../gen/triton/grpc/health/v1/Health.js';
 import type { GRPCInferenceServiceDefinition } from '../../../gen/triton/inference/GRPCInferenceService.js';
-import { ChipqError } from '../../errors.js';
+import { tritonProtos } from '../../../gen/triton/protos.js';
 
 const protoLoaderOptions: Options = {
   keepCase: true,
@@ -32,16 +30,25 @@ export interface TritonServiceDefinitions {
   health: HealthDefinition;
 }
 
-const cache = new Map<string, TritonServiceDefinitions>();
+type PackageDefinition = ReturnType<typeof fromJSON>;
 
-/** Parses the protos once per folder. `protoDir` defaults to the package's own `proto/` folder. */
-export function loadTritonServices(protoDir: string = defaultProtoDir()): TritonServiceDefinitions {
+/** The built-in protos; or, with `protoDir`, the .proto files in that folder. */
+function packageDefinition(options: Options, protoDir?: string): PackageDefinition {
+  return protoDir === undefined
+    ? fromJSON(tritonProtos, options)
+    : loadSync(['grpc_service.proto', 'health.proto'], { ...options, includeDirs: [protoDir] });
+}
+
+const cache = new Map<string | undefined, TritonServiceDefinitions>();
+
+/**
+ * The service definitions, built once. `protoDir` loads grpc_service.proto, model_config.proto
+ * and health.proto from a folder instead of the built-in copies.
+ */
+export function loadTritonServices(protoDir?: string): TritonServiceDefinitions {
   const cached = cache.get(protoDir);
   if (cached) return cached;
-  const definition = loadSync(['grpc_service.proto', 'health.proto'], {
-    ...protoLoaderOptions,
-    includeDirs: [protoDir],
-  });
+  const definition = packageDefinition(protoLoaderOptions, protoDir);
   const services: TritonServiceDefinitions = {
     inference: definition['inference.GRPCInferenceService'] as unknown as GRPCInferenceServiceDefinition,
     health: definition['grpc.health.v1.Health'] as unknown as HealthDefinition,
@@ -50,27 +57,7 @@ export function loadTritonServices(protoDir: string = defaultProtoDir()): Triton
   return services;
 }
 
-/** The raw descriptors of our protos (for tests that compare them with Triton's own). */
-export function loadTritonProtoDescriptors(protoDir: string = defaultProtoDir()): Record<string, unknown> {
-  return loadSync(['grpc_service.proto', 'health.proto'], { keepCase: true, includeDirs: [protoDir] });
-}
-
-/**
- * The package's `proto/` folder, found by walking up from this module: `dist/index.{js,cjs}` in
- * the published package, `src/triton-client/channel/` when run from source. Bundlers that inline @chipq/core
- * lose that layout; they pass `protoDir` instead.
- */
-function defaultProtoDir(): string {
-  let dir = moduleDir();
-  for (let up = 0; up < 5; up++) {
-    if (existsSync(join(dir, 'proto', 'grpc_service.proto'))) return join(dir, 'proto');
-    dir = resolve(dir, '..');
-  }
-  throw new ChipqError('INTERNAL', `cannot find Triton's .proto files above ${moduleDir()}; pass protoDir`);
-}
-
-function moduleDir(): string {
-  // The CJS build has __filename and an empty import.meta; the ESM build has only import.meta.
-  if (typeof __filename === 'string') return dirname(__filename);
-  return dirname(fileURLToPath(import.meta.url));
+/** The raw descriptors of the built-in protos (for tests that compare them with Triton's own). */
+export function loadTritonProtoDescriptors(): Record<string, unknown> {
+  return packageDefinition({ keepCase: true });
 }
