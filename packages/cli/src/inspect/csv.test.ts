@@ -28,11 +28,15 @@ describe('parseCsv', () => {
     ['empty fields', { given: 'a,,c\n', want: [['a', '', 'c']] }],
     ['blank lines and a BOM', { given: '\ufeffa\n\n1\n', want: [['a'], ['1']] }],
   ])('%s', (_name, { given, want }) => {
-    expect(parseCsv(given)).toEqual(want);
+    expect(parseCsv(given).map((row) => row.fields)).toEqual(want);
+  });
+
+  it('numbers rows by the line they end on, past blank lines and quoted line breaks', () => {
+    expect(parseCsv('image\n\na.png\n"b\nc.png"\nd.png\n').map((row) => row.line)).toEqual([1, 3, 5, 6]);
   });
 
   it('rejects an unterminated quote', () => {
-    expect(() => parseCsv('"abc\n')).toThrow(/not closed/);
+    expect(() => parseCsv('"abc\n')).toThrow(/quote not closed/i);
   });
 });
 
@@ -41,6 +45,8 @@ describe('formatCsvRow', () => {
     const row = ['plain', 'a,b', 'say "hi"', 'two\nlines', 3, null, undefined];
     const line = formatCsvRow(row);
     expect(line).toBe('plain,"a,b","say ""hi""","two\nlines",3,,\n');
-    expect(parseCsv(line)).toEqual([['plain', 'a,b', 'say "hi"', 'two\nlines', '3', '', '']]);
+    expect(parseCsv(line).map((row) => row.fields)).toEqual([
+      ['plain', 'a,b', 'say "hi"', 'two\nlines', '3', '', ''],
+    ]);
   });
 });

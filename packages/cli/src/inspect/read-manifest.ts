@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { usageError } from '../exit-codes.js';
-import { parseCsv } from './csv.js';
+import { type CsvRow, parseCsv } from './csv.js';
 import type { InspectItem, Traceability } from './inspect-item.js';
 
 type Row = Record<string, unknown>;
@@ -33,19 +33,19 @@ export async function readManifest(path: string): Promise<InspectItem[]> {
 }
 
 function csvRows(path: string, text: string): { line: number; row: Row }[] {
-  let table: string[][];
+  let table: CsvRow[];
   try {
     table = parseCsv(text);
   } catch (cause) {
     throw usageError(`${path}: ${(cause as Error).message}`);
   }
   const [header, ...body] = table;
-  if (!header?.includes('image'))
+  if (!header?.fields.includes('image'))
     throw usageError(`${path}: the first row must name the columns, including image`);
-  // Line numbers as a person counts them (header = line 1); quoted line breaks are rare in manifests.
-  return body.map((fields, i) => ({
-    line: i + 2,
-    row: Object.fromEntries(header.map((name, j) => [name.trim(), fields[j] ?? ''])),
+  const names = header.fields.map((name) => name.trim());
+  return body.map(({ line, fields }) => ({
+    line,
+    row: Object.fromEntries(names.map((name, j) => [name, fields[j] ?? ''])),
   }));
 }
 

@@ -4,51 +4,47 @@
  * naming what was expected, so `loadConfig` can list every bad variable at once.
  */
 
+import bytes from 'bytes';
+import ms from 'ms';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-const sizeUnits: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1000,
-  kb: 1000,
-  kib: 1024,
-  m: 1000 ** 2,
-  mb: 1000 ** 2,
-  mib: 1024 ** 2,
-  g: 1000 ** 3,
-  gb: 1000 ** 3,
-  gib: 1024 ** 3,
-};
-
-/** Parses a byte size: a plain integer (bytes) or a number with a unit (`10MiB`, `5MB`, `512k`). */
+/**
+ * Parses a byte size with `bytes`: a plain integer (bytes) or a number with a unit. Units are
+ * binary as `bytes` reads them (1kb = 1024); the IEC spellings (`10MiB`) and single letters
+ * (`512k`) are accepted by mapping them onto `bytes`' names.
+ */
 export function parseByteSize(text: string): Parsed<number> {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = sizeUnits[match?.[2]?.toLowerCase() ?? 'x'];
-  if (!match || unit === undefined) {
+  const normalised = text.trim().replace(/^(\d+(?:\.\d+)?)\s*([kmgtp])(?:i?b)?$/i, '$1$2b');
+  const value = /^\d+(?:\.\d+)?\s*[kmgtp]?b?$/i.test(normalised) ? bytes.parse(normalised) : null;
+  if (value === null || !Number.isFinite(value)) {
     return {
       ok: false,
       message: `expected a byte size such as 10485760 or 10MiB, got ${JSON.stringify(text)}`,
     };
   }
-  const value = Math.round(Number(match[1]) * unit);
-  if (value < 1)
+  const rounded = Math.round(value);
+  if (rounded < 1)
     return { ok: false, message: `expected a byte size of at least 1 byte, got ${JSON.stringify(text)}` };
-  return { ok: true, value };
+  return { ok: true, value: rounded };
 }
 
 /**
- * Parses a duration into milliseconds: a plain number means seconds (the platform's Python
- * settings used seconds, e.g. TRITON_TIMEOUT=30), or a number with `ms`, `s` or `m`.
+ * Parses a duration into milliseconds with `ms` (`500ms`, `30s`, `2m`, `1h`); a plain number means
+ * seconds, as the platform's Python settings did (TRITON_TIMEOUT=30).
  */
 export function parseDurationMs(text: string): Parsed<number> {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(text);
-  if (!match)
+  const trimmed = text.trim();
+  const value = /^\d+(?:\.\d+)?$/.test(trimmed)
+    ? Number(trimmed) * 1000
+    : trimmed === ''
+      ? undefined
+      : (ms(trimmed) as number | undefined);
+  if (value === undefined || !Number.isFinite(value))
     return {
       ok: false,
       message: `expected a duration such as 30, 30s or 500ms, got ${JSON.stringify(text)}`,
     };
-  const factor = { ms: 1, s: 1000, m: 60_000 }[(match[2] ?? 's').toLowerCase() as 'ms' | 's' | 'm'];
-  const value = Number(match[1]) * factor;
   if (value <= 0)
     return { ok: false, message: `expected a duration above zero, got ${JSON.stringify(text)}` };
   return { ok: true, value };
