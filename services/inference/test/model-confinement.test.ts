@@ -14,12 +14,11 @@ import { body } from './helpers/http.js';
 import {
   adminHeaders,
   createTestEnvironment,
-  fixturesDir,
+  readDiffDetector,
   type TestEnvironment,
 } from './helpers/test-service.js';
 
-const onnx = await readFile(path.join(fixturesDir, 'diff_detector', '1', 'model.onnx'));
-const configText = await readFile(path.join(fixturesDir, 'diff_detector', 'config.pbtxt'), 'utf8');
+const { onnx, configText } = await readDiffDetector();
 
 function deployForm(name: string, config: string, labels?: string): FormData {
   const data = new FormData();

@@ -3,7 +3,7 @@
  * describe, versions, status, load and unload with their recorded events, and deploy, whose
  * failures must leave nothing in the repository.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../src/start-service.js';
@@ -13,12 +13,11 @@ import { databaseKinds } from './helpers/test-databases.js';
 import {
   adminHeaders,
   createTestEnvironment,
-  fixturesDir,
+  readDiffDetector,
   type TestEnvironment,
 } from './helpers/test-service.js';
 
-const onnx = await readFile(path.join(fixturesDir, 'diff_detector', '1', 'model.onnx'));
-const configText = await readFile(path.join(fixturesDir, 'diff_detector', 'config.pbtxt'), 'utf8');
+const { onnx, configText } = await readDiffDetector();
 
 function deployForm(fields: {
   name: string;

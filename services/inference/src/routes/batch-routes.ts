@@ -1,5 +1,4 @@
 /** POST /inference/batch: accept many images, answer 202 at once, process in the background. */
-import { ChipqError } from '@chipq/core';
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/app-env.js';
 import { batchBodyLimit } from '../http/body-limits.js';
@@ -8,7 +7,7 @@ import { validationHook } from '../http/validation-hook.js';
 import { BatchAcceptedSchema, BatchFormSchema, BatchJsonSchema } from '../schemas/batch-schemas.js';
 import { problemResponses } from '../schemas/problem-schema.js';
 import type { BatchService } from '../services/batch-service.js';
-import { markBodyRequired } from './mark-body-required.js';
+import { markBodyRequired, missingBody } from './mark-body-required.js';
 import { secured } from './secured.js';
 
 /** Built per app: `markBodyRequired` edits the definition after registration. */
@@ -56,15 +55,8 @@ export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number 
         : json.items !== undefined
           ? batchInputFromJson(json as z.infer<typeof BatchJsonSchema>)
           : undefined;
-    if (input === undefined) {
-      throw new ChipqError(
-        'INVALID_INPUT',
-        'send images as multipart/form-data (repeated `image`) or JSON (`items`)',
-        {
-          details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
-        },
-      );
-    }
+    if (input === undefined)
+      throw missingBody('send images as multipart/form-data (repeated `image`) or JSON (`items`)');
     const batch = await deps.batches.create(input, c.get('requestId'), c.get('caller').keyId);
     const self = `/api/v1/inference/${batch.id}`;
     c.header('Location', self);

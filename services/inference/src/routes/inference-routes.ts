@@ -16,7 +16,7 @@ import { problemResponses } from '../schemas/problem-schema.js';
 import type { BatchService } from '../services/batch-service.js';
 import type { JobService } from '../services/job-service.js';
 import type { PredictService } from '../services/predict-service.js';
-import { markBodyRequired } from './mark-body-required.js';
+import { markBodyRequired, missingBody } from './mark-body-required.js';
 import { secured } from './secured.js';
 
 export interface InferenceRoutesDeps {
@@ -117,15 +117,8 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
         : json.image !== undefined
           ? predictInputFromJson(json as z.infer<typeof PredictJsonSchema>)
           : undefined;
-    if (input === undefined) {
-      throw new ChipqError(
-        'INVALID_INPUT',
-        'send the image as multipart/form-data or as base64 in application/json',
-        {
-          details: { errors: [{ field: 'image', in: 'body', message: 'Required', code: 'invalid_type' }] },
-        },
-      );
-    }
+    if (input === undefined)
+      throw missingBody('send the image as multipart/form-data or as base64 in application/json');
     const outcome = await deps.predict.predict(input, {
       requestId: c.get('requestId'),
       apiKeyId: c.get('caller').keyId,

@@ -4,7 +4,7 @@
  * second service can reopen it) or a fresh PostgreSQL schema dropped at dispose.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir } from 'node:fs/promises';
+import { cp, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -20,6 +20,16 @@ export const testAdminKey = 'test-admin-key-0123456789abcdefghijklmnop';
 export const adminHeaders = { authorization: `Bearer ${testAdminKey}` } as const;
 
 export const fixturesDir = fileURLToPath(new URL('../../../../test/fixtures/models', import.meta.url));
+
+/** The diff_detector fixture's model file and config.pbtxt text: what the deploy tests upload. */
+export async function readDiffDetector(): Promise<{ onnx: Buffer; configText: string }> {
+  const folder = path.join(fixturesDir, 'diff_detector');
+  const [onnx, configText] = await Promise.all([
+    readFile(path.join(folder, '1', 'model.onnx')),
+    readFile(path.join(folder, 'config.pbtxt'), 'utf8'),
+  ]);
+  return { onnx, configText };
+}
 
 export interface TestEnvironment {
   kind: DatabaseKind;

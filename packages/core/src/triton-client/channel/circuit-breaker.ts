@@ -5,6 +5,11 @@
  * the probe's success closes it, its failure opens it for another cool-down.
  *
  * Only unreachability counts: a model error (bad input, unknown model) says the server is fine.
+ *
+ * Hand-written on purpose (issue 15 looked at the libraries): cockatiel 4 needs Node 22, and
+ * cockatiel 3's breaker has no way to let a health check through an open circuit and close it
+ * on success (only isolate/dispose), nor to say how long until the next probe; grpc-js has
+ * retries but no breaker. What this needs is the 60 lines below, tested in circuit-breaker.test.ts.
  */
 import { ChipqError } from '../../errors.js';
 

@@ -11,6 +11,11 @@
  *
  * Delays grow exponentially with full jitter (AWS's "exponential backoff and jitter"), so many
  * clients that lost the same server do not reconnect in lockstep, and never outlive the deadline.
+ *
+ * Not grpc-js's retryPolicy (service config): its retries happen inside one call, out of sight
+ * of the circuit breaker (which counts every failed attempt) and of the connect wait, which has
+ * its own timeout so that "cannot connect" (ENGINE_UNAVAILABLE) is told apart from the call's
+ * deadline. Nor cockatiel (see circuit-breaker.ts). One loop in channel.ts applies both rules.
  */
 import { abortError } from '../../abort.js';
 
