@@ -79,7 +79,7 @@ describe.skipIf(!present)('a real Prometheus scraping the service', () => {
     listening = await listen(service.app.fetch, { port: 0, hostname: '127.0.0.1' });
     dir = await tempDir('chipq-prometheus-');
     // The shipped recording and alert rules, evaluated every second instead of every 30 s.
-    for (const file of ['recording-rules.yml', 'alert-rules.yml']) {
+    for (const file of ['recording-rules.yml', 'alert-rules.yml'] as const) {
       const rules = await readRules(file);
       for (const group of rules.groups) Object.assign(group, { interval: '1s' });
       await writeFile(path.join(dir.path, file), stringify(rules));

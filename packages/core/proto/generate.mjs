@@ -84,7 +84,8 @@ function protosModule() {
   root.loadSync(['grpc_service.proto', 'health.proto'], { keepCase: true });
   return [
     "/** The Triton protos as protobufjs JSON, for @grpc/proto-loader's fromJSON. */",
-    `export const tritonProtos = ${JSON.stringify(root.toJSON(), null, 2)};`,
+    // Typed loosely: the literal's inferred type is not protobufjs' INamespace (proto-loader.ts casts).
+    `export const tritonProtos: Record<string, unknown> = ${JSON.stringify(root.toJSON(), null, 2)};`,
     '',
   ].join('\n');
 }

@@ -39,7 +39,7 @@ export function parseDurationMs(text: string): Parsed<number> {
     ? Number(trimmed) * 1000
     : trimmed === ''
       ? undefined
-      : (ms(trimmed) as number | undefined);
+      : (ms(trimmed as ms.StringValue) as number | undefined);
   if (value === undefined || !Number.isFinite(value))
     return {
       ok: false,

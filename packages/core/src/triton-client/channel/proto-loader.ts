@@ -35,7 +35,7 @@ type PackageDefinition = ReturnType<typeof fromJSON>;
 /** The built-in protos; or, with `protoDir`, the .proto files in that folder. */
 function packageDefinition(options: Options, protoDir?: string): PackageDefinition {
   return protoDir === undefined
-    ? fromJSON(tritonProtos, options)
+    ? fromJSON(tritonProtos as Parameters<typeof fromJSON>[0], options)
     : loadSync(['grpc_service.proto', 'health.proto'], { ...options, includeDirs: [protoDir] });
 }
 
