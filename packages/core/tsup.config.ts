@@ -9,6 +9,7 @@ export default defineConfig({
     'model-repository': 'src/model-repository/index.ts',
     'triton-client': 'src/triton-client/index.ts',
     evaluation: 'src/evaluation/index.ts',
+    fab: 'src/fab/index.ts',
   },
   format: ['esm', 'cjs'],
   // Shared chunks in both formats: one ChipqError class (and one proto cache) however many

@@ -176,12 +176,62 @@ describe('chipq inspect --embedded', () => {
     ]);
   });
 
+  it('writes the manifest dies as KLARF 1.8 with --klarf (die indices from the manifest)', async () => {
+    await writeFile(
+      path.join(dir.path, 'dies.csv'),
+      'image,reference,lot_id,wafer_id,die_x,die_y,station_id\n' +
+        'lot/a_test.png,lot/a_temp.png,LOT-K,W3,4,1,AOI-7\nlot/b_test.png,lot/b_temp.png,LOT-K,W3,5,1,AOI-7\n',
+    );
+    const run = await chipq(
+      [
+        'inspect',
+        '--manifest',
+        'dies.csv',
+        ...embedded,
+        '--klarf',
+        'out.klarf',
+        '--pixel-size',
+        '2',
+        '--out',
+        '-',
+        '-q',
+      ],
+      dir.path,
+    );
+    expect(run.code).toBe(1);
+    const records = jsonl(run.stdout);
+    const klarf = await readFile(path.join(dir.path, 'out.klarf'), 'utf8');
+    expect(klarf).toMatch(/^Record FileRecord "1.8"/);
+    expect(klarf).toContain('Record LotRecord "LOT-K"');
+    expect(klarf).toContain('Record WaferRecord "W3"');
+    expect(klarf).toContain('Field InspectionStationID 3 {"chipq", "chipq-inference", "AOI-7"}');
+    // One row per defect of the JSONL, at its manifest die, XREL in micrometres (2 per pixel).
+    const rows = [...klarf.matchAll(/^ {10}(\d+ .*);$/gm)].map((m) => (m[1] as string).split(' '));
+    const defects = records.flatMap((r) =>
+      r.defects.map((d: { box: { x1: number; x2: number } }) => [r.die_x, d]),
+    );
+    expect(rows).toHaveLength(defects.length);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const [i, row] of rows.entries()) {
+      const [dieX, d] = defects[i] as [number, { box: { x1: number; x2: number } }];
+      expect(row.slice(3, 5)).toEqual([String(dieX), '1']);
+      expect(Number(row[1])).toBeCloseTo(d.box.x1 + d.box.x2, 1);
+    }
+    const noDies = await chipq(
+      ['inspect', '--manifest', 'pairs.csv', ...embedded, '--klarf', 'x.klarf'],
+      dir.path,
+    );
+    expect(noDies.code).toBe(2);
+    expect(noDies.stderr).toContain('--klarf needs wafer_id');
+  });
+
   it.each([
     ['an unknown command', ['frobnicate']],
     ['an unknown option', ['inspect', 'lot', '--colour']],
     ['a bad number', ['inspect', 'lot', '--concurrency', '0']],
     ['no images', ['inspect', '--embedded']],
     ['--manifest with --pair', ['inspect', '--manifest', 'pairs.csv', '--pair', '_test:_temp']],
+    ['--klarf without --manifest', ['inspect', 'lot', '--klarf', 'x.klarf']],
   ])('exits 2 on a usage error: %s', async (_name, args) => {
     const run = await chipq(args, dir.path);
     expect(run.code).toBe(2);

@@ -52,6 +52,10 @@ What comes out:
   -o, --out FILE           results, one record per image: .jsonl or .csv by extension,
                            - for JSONL on stdout (the summary then goes to stderr)
   --overlay-dir DIR        copies of the images with the boxes and labels drawn
+  --klarf FILE             the defects as KLARF 1.8 for the fab's defect tools (needs --manifest
+                           with lot_id, wafer_id, die_x, die_y on every row)
+  --pixel-size UM          micrometres per image pixel for --klarf (default: the model's
+                           chipq.pixel_size_um parameter; required with --server)
   -q, --quiet              no progress and no summary
 
 How:
@@ -65,6 +69,7 @@ Examples:
   chipq inspect ./deeppcb/group00041 --pair _test:_temp --model pcb_defect_detector --out results.csv
   chipq inspect 'scans/**/*_test.png' --pair _test:_ref --server http://localhost:8080 --overlay-dir overlays
   chipq inspect --manifest lot-42.csv --out - | jq 'select(.verdict == "FAIL")'
+  chipq inspect --manifest lot-42.csv --klarf lot-42.klarf
 `;
 
 export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy|promote|rollback> [options]

@@ -30,6 +30,8 @@ import type {
   Health,
   InferenceList,
   InferenceResult,
+  LotList,
+  LotSummary,
   MetricsSummary,
   ModelDetail,
   ModelHealth,
@@ -42,6 +44,7 @@ import type {
   ReviewInput,
   ReviewQuality,
   ReviewQueue,
+  WaferDetail,
 } from './types.js';
 import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
 
@@ -64,6 +67,8 @@ export type ReviewQueueQuery = Query<'/api/v1/reviews/queue', 'get'>;
 /** model, version, from, to, bucket (hour | day | week | all). */
 export type ReviewQualityQuery = Query<'/api/v1/reviews/quality', 'get'>;
 export type ResultImageQuery = Query<'/api/v1/inference/{id}/image', 'get'>;
+/** Filters and page of GET /lots: station_id, model, from, to, limit, cursor. */
+export type ListLotsQuery = Query<'/api/v1/lots', 'get'>;
 
 /** Keeps FormData as it is: fetch then sets the multipart boundary itself. */
 const asIs = (body: unknown) => body as FormData;
@@ -257,6 +262,56 @@ export function createChipqClient(options: ChipqClientOptions) {
       revoke(id: string, call?: CallOptions): Promise<ApiKey> {
         return unwrap(
           http.POST('/api/v1/keys/{id}/revoke', { params: { path: { id } }, ...send(true, call) }),
+        );
+      },
+    },
+    /** Lots and wafers: summaries by die, wafer maps (SVG, SEMI G85) and KLARF 1.8. */
+    lots: {
+      /** One page of lots, most recently inspected first; `page.next_cursor` for the next. */
+      list(query: ListLotsQuery = {}, call?: CallOptions): Promise<LotList> {
+        return unwrap(http.GET('/api/v1/lots', { params: { query }, ...send(true, call) }));
+      },
+      get(lotId: string, call?: CallOptions): Promise<LotSummary> {
+        return unwrap(
+          http.GET('/api/v1/lots/{lot_id}', { params: { path: { lot_id: lotId } }, ...send(true, call) }),
+        );
+      },
+      wafer(lotId: string, waferId: string, call?: CallOptions): Promise<WaferDetail> {
+        return unwrap(
+          http.GET('/api/v1/lots/{lot_id}/wafers/{wafer_id}', {
+            params: { path: { lot_id: lotId, wafer_id: waferId } },
+            ...send(true, call),
+          }),
+        );
+      },
+      /** The wafer map as an SVG document (text). */
+      waferMapSvg(lotId: string, waferId: string, call?: CallOptions): Promise<string> {
+        return unwrap(
+          http.GET('/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.svg', {
+            params: { path: { lot_id: lotId, wafer_id: waferId } },
+            parseAs: 'text',
+            ...send(true, call),
+          }),
+        );
+      },
+      /** The wafer map as SEMI G85 XML (text). */
+      waferMapG85(lotId: string, waferId: string, call?: CallOptions): Promise<string> {
+        return unwrap(
+          http.GET('/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.g85', {
+            params: { path: { lot_id: lotId, wafer_id: waferId } },
+            parseAs: 'text',
+            ...send(true, call),
+          }),
+        );
+      },
+      /** The wafer's defects as a KLARF 1.8 file (text). */
+      klarf(lotId: string, waferId: string, call?: CallOptions): Promise<string> {
+        return unwrap(
+          http.GET('/api/v1/lots/{lot_id}/wafers/{wafer_id}/klarf', {
+            params: { path: { lot_id: lotId, wafer_id: waferId } },
+            parseAs: 'text',
+            ...send(true, call),
+          }),
         );
       },
     },

@@ -41,3 +41,31 @@ export type ReviewHistory = Schemas['ReviewHistory'];
 export type ReviewQueue = Schemas['ReviewQueue'];
 export type ReviewQuality = Schemas['ReviewQuality'];
 export type Estimate = Schemas['Estimate'];
+export type LotList = Schemas['LotList'];
+export type LotListItem = Schemas['LotListItem'];
+export type LotSummary = Schemas['LotSummary'];
+export type WaferSummary = Schemas['WaferSummary'];
+export type WaferDetail = Schemas['WaferDetail'];
+export type VerdictMix = Schemas['VerdictMix'];
+
+// Events published to NATS JetStream (subject = type) as CloudEvents 1.0 JSON; the schemas live
+// in the OpenAPI document's components, so these follow what the service writes.
+export type CloudEvent = Schemas['CloudEvent'];
+export type InspectionCompletedEventData = Schemas['InspectionCompletedEventData'];
+export type BatchCompletedEventData = Schemas['BatchCompletedEventData'];
+export type ModelDeployedEventData = Schemas['ModelDeployedEventData'];
+export type ModelPromotedEventData = Schemas['ModelPromotedEventData'];
+export type AnomalyDetectedEventData = Schemas['AnomalyDetectedEventData'];
+
+type Envelope<T extends CloudEvent['type'], D> = Omit<CloudEvent, 'type' | 'data'> & { type: T; data: D };
+
+/**
+ * A chipq event as a subscriber receives it (`JSON.parse` of the message body): narrow on
+ * `type` to get its `data`. Deduplicate on `id`: delivery is at least once.
+ */
+export type ChipqEvent =
+  | Envelope<'chipq.inspection.completed', InspectionCompletedEventData>
+  | Envelope<'chipq.batch.completed', BatchCompletedEventData>
+  | Envelope<'chipq.model.deployed', ModelDeployedEventData>
+  | Envelope<'chipq.model.promoted', ModelPromotedEventData>
+  | Envelope<'chipq.anomaly.detected', AnomalyDetectedEventData>;

@@ -8,9 +8,13 @@ import type { Kysely } from 'kysely';
 import type { ServiceConfig } from './config/load-config.js';
 import type { Database } from './db/database.js';
 import type { DatabaseActivity } from './db/database-availability.js';
+import { createEventOutbox } from './events/event-outbox.js';
+import { createNatsJetStreamPublisher } from './events/nats/nats-jetstream-publisher.js';
+import { OutboxRelay } from './events/outbox-relay.js';
 import { createExperimentRouter } from './experiments/experiment-router.js';
 import { createExperimentService } from './experiments/experiment-service.js';
 import { ShadowRunner } from './experiments/shadow-runner.js';
+import { createPixelScales } from './fab/pixel-scale.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 import { createApiKeyService } from './services/api-key-service.js';
@@ -22,6 +26,7 @@ import { createHealthService } from './services/health-service.js';
 import { createInferenceListService } from './services/inference-list-service.js';
 import { createInspectionRunner } from './services/inspection-runner.js';
 import { createJobService } from './services/job-service.js';
+import { createLotService } from './services/lot-service.js';
 import { createMetricsSummaryService } from './services/metrics-summary-service.js';
 import { createModelCatalog } from './services/model-catalog.js';
 import { createModelDeployer } from './services/model-deployer.js';
@@ -61,10 +66,21 @@ export function createAppServices(deps: AppDeps) {
     imageStore === undefined
       ? undefined
       : createImageKeeper({ store: imageStore, maxBytes: config.imageStoreMaxBytes, logger });
+  // Events only with a broker: without NATS_URL nothing is written to the outbox.
+  const relay =
+    config.natsUrl === undefined
+      ? undefined
+      : new OutboxRelay({
+          db,
+          logger,
+          publisher: createNatsJetStreamPublisher({ servers: config.natsUrl, stream: config.natsStream }),
+        });
+  const events = createEventOutbox({ enabled: relay !== undefined, onEmit: () => relay?.notify() });
   const defaults = createDefaultVersionService({
     db,
     engine: inspector.engine,
     repository: config.modelRepository,
+    events,
   });
   const anomalies = createAnomalyMonitor({
     metrics,
@@ -104,10 +120,18 @@ export function createAppServices(deps: AppDeps) {
           maxAttempts: config.batchMaxAttempts,
           shadows,
           ...(keeper === undefined ? {} : { keepImages: keeper.keep }),
+          events,
           ...deps.worker,
         });
   const catalog = createModelCatalog({ inspector, db, defaults, repository: config.modelRepository });
-  const batches = createBatchService({ db, blobs, catalog, imageMaxBytes: config.imageMaxBytes, worker });
+  const batches = createBatchService({
+    db,
+    blobs,
+    catalog,
+    events,
+    imageMaxBytes: config.imageMaxBytes,
+    worker,
+  });
   const summaries = createMetricsSummaryService(db);
   return {
     config,
@@ -115,6 +139,8 @@ export function createAppServices(deps: AppDeps) {
     keys: createApiKeyService({ db, bootstrapAdminKey: config.adminKey }),
     metrics,
     worker,
+    events,
+    relay,
     catalog,
     defaults,
     shadows,
@@ -134,6 +160,7 @@ export function createAppServices(deps: AppDeps) {
       logger,
       metrics,
       keepImages: keeper?.keep,
+      events,
       shadows,
     }),
     images: createResultImageService({ db, imageStore }),
@@ -144,7 +171,14 @@ export function createAppServices(deps: AppDeps) {
       queue: createReviewQueueService(db),
       quality: createReviewQualityService(db),
     },
-    deployer: createModelDeployer({ db, inspector, catalog, repository: config.modelRepository }),
+    lots: createLotService({
+      db,
+      scales: createPixelScales({
+        stationSizesUm: config.stationPixelSizesUm,
+        repository: config.modelRepository,
+      }),
+    }),
+    deployer: createModelDeployer({ db, inspector, catalog, events, repository: config.modelRepository }),
     health: createHealthService({
       db,
       databaseKind: deps.databaseKind,

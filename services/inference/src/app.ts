@@ -7,6 +7,7 @@ import { ChipqError } from '@chipq/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { AppServices } from './app-services.js';
+import { registerEventSchemas } from './events/event-catalog.js';
 import type { AppEnv } from './http/app-env.js';
 import { authenticate } from './http/authenticate.js';
 import { createErrorHandler } from './http/error-handler.js';
@@ -21,6 +22,7 @@ import { experimentRoutes } from './routes/experiment-routes.js';
 import { inferenceListRoutes } from './routes/inference-list-routes.js';
 import { inferenceRoutes } from './routes/inference-routes.js';
 import { keyRoutes } from './routes/key-routes.js';
+import { lotRoutes } from './routes/lot-routes.js';
 import { metricsRoutes } from './routes/metrics-routes.js';
 import { modelRoutes } from './routes/model-routes.js';
 import { monitoringRoutes } from './routes/monitoring-routes.js';
@@ -72,8 +74,10 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   api.route('/', keyRoutes({ keys: services.keys }));
   api.route('/', reviewRoutes(services.reviews));
   api.route('/', resultImageRoutes({ images: services.images }));
+  api.route('/', lotRoutes({ lots: services.lots }));
   app.route('/api/v1', api);
   app.openAPIRegistry.registerComponent('securitySchemes', bearerSchemeName, bearerScheme);
+  registerEventSchemas(app);
 
   let document: Record<string, unknown> | undefined;
   mountSystemRoutes(app, { metrics: services.metrics, document: () => (document ??= openApiDocument(app)) });

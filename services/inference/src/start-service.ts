@@ -106,6 +106,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     });
     const app = createApp(services);
     services.worker?.start();
+    services.relay?.start();
     const close = [...opened].reverse();
     return {
       app,
@@ -116,6 +117,8 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
         await services.worker?.stop(stopOptions);
         // Shadow runs use the inspector and the database: let the queued ones finish first.
         await services.shadows.stop();
+        // After the worker: the events of its last items still go out.
+        await services.relay?.stop();
         for (const step of close) await step();
       },
     };

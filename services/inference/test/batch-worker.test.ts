@@ -28,6 +28,7 @@ function workerFor(service: RunningService, options: Partial<BatchWorkerOptions>
   const metrics = createServiceMetrics();
   return new BatchWorker({
     db: service.database.db,
+    events: service.services.events,
     blobs: new BlobStore(path.join(config.dataDir, 'blobs')),
     run: createInspectionRunner({
       inspector: service.inspector,

@@ -10,6 +10,7 @@ import { collectInputs } from './collect-inputs.js';
 import { drawOverlay } from './draw-overlay.js';
 import type { InspectBackend } from './inspect-backend.js';
 import { type InspectCommandOptions, resolveInspectOptions } from './inspect-options.js';
+import { checkKlarfItems, type KlarfEntry, writeKlarfFile } from './klarf-output.js';
 import { createProgressReporter } from './progress-reporter.js';
 import { readManifest } from './read-manifest.js';
 import { openResultsWriter } from './results-writer.js';
@@ -61,6 +62,8 @@ export async function inspectCommand(
   if (collected.unmatched > 0)
     note(`${collected.unmatched} files match neither side of --pair; inspected without a reference`);
   if (items.length === 0) throw usageError('nothing to inspect: every file named is a reference');
+  if (options.klarf !== undefined) checkKlarfItems(items);
+  const klarfEntries: KlarfEntry[] = [];
 
   const summary = new RunSummary(items.length);
   const signal = io.signal ?? new AbortController().signal;
@@ -81,6 +84,7 @@ export async function inspectCommand(
         onRecord: async (record, item, image) => {
           summary.add(record);
           writer?.write(item.index, record);
+          if (options.klarf !== undefined) klarfEntries.push({ item, record, inspectedAt: new Date() });
           if (options.overlayDir !== undefined && image !== undefined && record.status === 'ok') {
             await drawOverlay(image, record, join(options.overlayDir, relative(root, item.image))).catch(
               (error: unknown) => {
@@ -108,5 +112,14 @@ export async function inspectCommand(
     (options.out === '-' ? io.stderr : io.stdout).write(report);
   }
   if (overlayFailures > 1) note(`${overlayFailures} overlays could not be written`);
+  if (options.klarf !== undefined) {
+    // In manifest order, as the results file.
+    klarfEntries.sort((a, b) => a.item.index - b.item.index);
+    const dies = await writeKlarfFile(options.klarf, klarfEntries, {
+      pixelSizeUm: options.pixelSizeUm,
+      models: options.target.kind === 'embedded' ? options.target.models : undefined,
+    });
+    note(`wrote ${dies} dies to ${options.klarf} (KLARF 1.8)`);
+  }
   return decideExitCode(summary, options.failExit, signal.aborted);
 }

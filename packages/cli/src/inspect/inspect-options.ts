@@ -22,6 +22,8 @@ const inspectArgs = {
   manifest: { type: 'string' },
   out: { type: 'string', short: 'o' },
   'overlay-dir': { type: 'string' },
+  klarf: { type: 'string' },
+  'pixel-size': { type: 'string' },
   concurrency: { type: 'string', short: 'c' },
   threshold: { type: 'string' },
   timeout: { type: 'string' },
@@ -49,6 +51,10 @@ export interface InspectCommandOptions {
   /** Results file (absolute), `-` for stdout, or undefined for none. */
   out: string | undefined;
   overlayDir: string | undefined;
+  /** `--klarf FILE` (absolute): the dies of a manifest as KLARF 1.8. */
+  klarf: string | undefined;
+  /** `--pixel-size UM`: micrometres per pixel for --klarf. Default: the model's chipq.pixel_size_um (embedded engine). */
+  pixelSizeUm: number | undefined;
   /** Images in flight. Default 8. */
   concurrency: number;
   /** Confidence from which a detection counts. Default: the model's or 0.75. */
@@ -82,6 +88,8 @@ export function resolveInspectOptions(args: readonly string[], io: CliIo): Inspe
     manifest: path('manifest'),
     out: stringOption(parsed, 'out') === '-' ? '-' : path('out'),
     overlayDir: path('overlay-dir'),
+    klarf: path('klarf'),
+    pixelSizeUm: numberOption(parsed, 'pixel-size', 1e-6, 1e6),
     concurrency: integerOption(parsed, 'concurrency', 8, 1, 256),
     threshold: numberOption(parsed, 'threshold', 0, 1),
     timeoutMs: integerOption(parsed, 'timeout', 60_000, 1, 3_600_000),
@@ -101,6 +109,16 @@ export function resolveInspectOptions(args: readonly string[], io: CliIo): Inspe
   }
   if (options.version !== undefined && options.model === undefined)
     throw usageError('--version needs --model');
+  if (options.klarf !== undefined && options.manifest === undefined)
+    throw usageError(
+      '--klarf needs --manifest: the die indices (lot_id, wafer_id, die_x, die_y) come from it',
+    );
+  if (options.pixelSizeUm !== undefined && options.klarf === undefined)
+    throw usageError('--pixel-size is for --klarf');
+  if (options.klarf !== undefined && options.pixelSizeUm === undefined && options.target.kind === 'server')
+    throw usageError(
+      "--klarf against a server needs --pixel-size (or read the server's /lots/{lot}/wafers/{wafer}/klarf)",
+    );
   return options;
 }
 

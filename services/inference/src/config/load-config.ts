@@ -87,6 +87,18 @@ export interface ServiceConfig {
   adminKey: string | undefined;
   /** `RATE_LIMIT`: requests per minute per API key (or per client address without one), default 6000; 0 turns limits off. */
   rateLimitPerMinute: number;
+  /**
+   * `NATS_URL` (`nats://host:4222`, comma-separated for a cluster): publish events to NATS
+   * JetStream through the outbox. Unset: events are off and the outbox stays empty.
+   */
+  natsUrl: string | undefined;
+  /** `NATS_STREAM`, default `CHIPQ_EVENTS`: the JetStream stream for `chipq.>` (created when missing). */
+  natsStream: string;
+  /**
+   * `STATION_PIXEL_SIZES`: micrometres per image pixel per station (`AOI-3=5.2,AOI-4=3.45`),
+   * for KLARF positions; a station listed here wins over the model's `chipq.pixel_size_um`.
+   */
+  stationPixelSizesUm: Record<string, number>;
   /** Seed variables that have no effect, one sentence each: logged as warnings at start-up. */
   startupWarnings: string[];
 }
@@ -178,7 +190,46 @@ const envSchema = z.object({
           },
   ),
   RATE_LIMIT: field((t) => parseIntegerInRange(t, 0, 10_000_000)),
+  NATS_URL: field(
+    (t): Parsed<string> =>
+      t
+        .split(',')
+        .every((url) => /^(nats|tls|wss?):\/\/\S+$/.test(url.trim()) || /^[\w.-]+:\d+$/.test(url.trim()))
+        ? { ok: true, value: t.trim() }
+        : {
+            ok: false,
+            message: `expected nats://host:port (comma-separated for a cluster), got ${JSON.stringify(t)}`,
+          },
+  ),
+  NATS_STREAM: field(
+    (t): Parsed<string> =>
+      /^[A-Za-z0-9_-]{1,64}$/.test(t.trim())
+        ? { ok: true, value: t.trim() }
+        : {
+            ok: false,
+            message: `expected a stream name (letters, digits, _ and -), got ${JSON.stringify(t)}`,
+          },
+  ),
+  STATION_PIXEL_SIZES: field(parseStationPixelSizes),
 });
+
+/** `AOI-3=5.2,AOI-4=3.45` -> `{ 'AOI-3': 5.2, 'AOI-4': 3.45 }`; every size a positive number of micrometres. */
+function parseStationPixelSizes(text: string): Parsed<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  for (const entry of text.split(',')) {
+    if (entry.trim() === '') continue;
+    const at = entry.lastIndexOf('=');
+    const station = entry.slice(0, Math.max(0, at)).trim();
+    const size = Number(entry.slice(at + 1).trim());
+    if (at < 1 || station === '' || !Number.isFinite(size) || size <= 0)
+      return {
+        ok: false,
+        message: `expected station=micrometres-per-pixel pairs such as AOI-3=5.2, got ${JSON.stringify(entry.trim())}`,
+      };
+    sizes[station] = size;
+  }
+  return { ok: true, value: sizes };
+}
 
 /**
  * Reads the configuration from `env` (default `process.env`), resolving relative paths against
@@ -233,6 +284,9 @@ export function loadConfig(
     environment: e.ENVIRONMENT ?? 'development',
     adminKey: e.CHIPQ_ADMIN_KEY,
     rateLimitPerMinute: e.RATE_LIMIT ?? 6000,
+    natsUrl: e.NATS_URL,
+    natsStream: e.NATS_STREAM ?? 'CHIPQ_EVENTS',
+    stationPixelSizesUm: e.STATION_PIXEL_SIZES ?? {},
     startupWarnings: seedVariableWarnings(env, { engine, defaultModel }),
   };
 }

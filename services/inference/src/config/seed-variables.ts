@@ -25,7 +25,9 @@ export function seedVariableWarnings(env: Record<string, string | undefined>, co
       'REDIS_URL is set but has no effect: chipq keeps its shared state (results, the batch queue, deployments) in the database, and counts rate limits (RATE_LIMIT) per replica in memory',
     );
   if (set('KAFKA_BOOTSTRAP_SERVERS'))
-    warnings.push('KAFKA_BOOTSTRAP_SERVERS is set but has no effect: chipq publishes no events to Kafka');
+    warnings.push(
+      'KAFKA_BOOTSTRAP_SERVERS is set but has no effect: chipq publishes events to NATS JetStream only (NATS_URL), not to Kafka',
+    );
   // Traces are exported (observability/telemetry.ts), over OTLP/HTTP unless told otherwise: the
   // seed pointed at 4317, OTLP/gRPC's port, where HTTP exports would fail one by one.
   const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ?? '';

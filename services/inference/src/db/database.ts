@@ -176,6 +176,25 @@ interface ModelDefaultChangesTable {
   created_at: Timestamp;
 }
 
+interface EventOutboxTable {
+  /** bigserial: read as a string (int8), ordered by the database. */
+  seq: ColumnType<string, never, never>;
+  id: string;
+  type: string;
+  subject: string | null;
+  partition_key: string | null;
+  data: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+}
+
+interface EventRelayLeaseTable {
+  name: string;
+  owner: string;
+  expires_at: Timestamp;
+}
+
 type ExperimentMode = 'split' | 'shadow';
 type ExperimentUnit = 'lot_id' | 'wafer_id' | 'request';
 type ExperimentStatus = 'running' | 'stopped';
@@ -277,6 +296,8 @@ export interface Database {
   experiments: ExperimentsTable;
   experiment_arms: ExperimentArmsTable;
   experiment_shadow_results: ExperimentShadowResultsTable;
+  event_outbox: EventOutboxTable;
+  event_relay_lease: EventRelayLeaseTable;
   api_keys: ApiKeysTable;
   model_default_versions: ModelDefaultVersionsTable;
   model_default_changes: ModelDefaultChangesTable;
@@ -302,3 +323,4 @@ export type ApiKey = Selectable<ApiKeysTable>;
 export type ModelDefaultChange = Selectable<ModelDefaultChangesTable>;
 export type InferenceReview = Selectable<InferenceReviewsTable>;
 export type ReviewDefect = Selectable<ReviewDefectsTable>;
+export type OutboxRow = Selectable<EventOutboxTable>;

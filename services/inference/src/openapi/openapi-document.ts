@@ -35,6 +35,11 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): Record<string, unknow
       },
       { name: 'monitoring', description: 'Health, per-model metrics and anomalies.' },
       { name: 'keys', description: 'API keys and their scopes (admin only).' },
+      {
+        name: 'lots',
+        description:
+          'Lots and wafers read back from stored results: summaries, per-die verdicts, wafer maps (SVG, SEMI G85) and KLARF 1.8 defect files.',
+      },
     ],
   }) as unknown as Record<string, unknown>;
 }

@@ -6,7 +6,7 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { BatchItem, Database } from '../db/database.js';
-import { addFinishedItems } from './batch-repository.js';
+import { addFinishedItems, type BatchFinishedHook } from './batch-repository.js';
 
 /** A claimed item with what the worker needs from its batch. */
 export interface ClaimedItem extends BatchItem {
@@ -28,6 +28,8 @@ export interface ClaimOptions {
    * (each time its worker died before storing an outcome: a poison item) ends `failed`.
    */
   maxAttempts?: number;
+  /** Called in the transaction that fails a batch's last item. */
+  onBatchFinished?: BatchFinishedHook;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface ClaimOptions {
  */
 export async function claimBatchItems(db: Kysely<Database>, options: ClaimOptions): Promise<ClaimedItem[]> {
   if (options.limit <= 0) return [];
-  if (options.maxAttempts !== undefined) await failExhaustedItems(db, options.maxAttempts);
+  if (options.maxAttempts !== undefined)
+    await failExhaustedItems(db, options.maxAttempts, options.onBatchFinished);
   const { rows } = await sql<{ id: string }>`
     update batch_items set
       status = 'processing',
@@ -104,6 +107,8 @@ export interface ItemOutcome {
   inferenceId: string;
   errorCode?: string | null;
   errorMessage?: string | null;
+  /** Called in this transaction when this item was the batch's last. */
+  onBatchFinished?: BatchFinishedHook;
 }
 
 /**
@@ -141,7 +146,7 @@ export async function finishBatchItem(
     .where('id', '=', outcome.itemId)
     .execute();
   // Last, so the batch row is locked only until this transaction commits.
-  await addFinishedItems(trx, outcome.batchId, { [outcome.status]: 1 });
+  await addFinishedItems(trx, outcome.batchId, { [outcome.status]: 1 }, outcome.onBatchFinished);
   return true;
 }
 
@@ -150,7 +155,11 @@ export async function finishBatchItem(
  * the worker holding it stopped before storing an outcome (a crash on this very item, most
  * likely). Item and batch counters change in one transaction; returns how many were failed.
  */
-async function failExhaustedItems(db: Kysely<Database>, maxAttempts: number): Promise<number> {
+async function failExhaustedItems(
+  db: Kysely<Database>,
+  maxAttempts: number,
+  onBatchFinished?: BatchFinishedHook,
+): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ batch_id: string }>`
       update batch_items set
@@ -165,7 +174,8 @@ async function failExhaustedItems(db: Kysely<Database>, maxAttempts: number): Pr
       returning batch_id`.execute(trx);
     const perBatch = new Map<string, number>();
     for (const { batch_id } of rows) perBatch.set(batch_id, (perBatch.get(batch_id) ?? 0) + 1);
-    for (const [batchId, failed] of perBatch) await addFinishedItems(trx, batchId, { failed });
+    for (const [batchId, failed] of perBatch)
+      await addFinishedItems(trx, batchId, { failed }, onBatchFinished);
     return rows.length;
   });
 }

@@ -79,6 +79,9 @@ export async function listBatchItems(
   return { items, nextAfter: rows.length > options.limit ? items.at(-1)?.position : undefined };
 }
 
+/** Runs inside the transaction that finished the batch's last item (its event is written there). */
+export type BatchFinishedHook = (trx: Db, batch: Batch) => Promise<unknown>;
+
 /** Finished items to add to a batch's counters. */
 export type FinishedDelta = Partial<Record<'completed' | 'failed' | 'cancelled', number>>;
 
@@ -93,12 +96,13 @@ export async function addFinishedItems(
   trx: Db,
   id: string,
   delta: FinishedDelta,
+  onFinished?: BatchFinishedHook,
 ): Promise<Batch | undefined> {
   const completed = delta.completed ?? 0;
   const failed = delta.failed ?? 0;
   const cancelled = delta.cancelled ?? 0;
   const finished = sql<number>`completed_count + failed_count + cancelled_count + ${completed + failed + cancelled}`;
-  return trx
+  const batch = await trx
     .updateTable('batches')
     .set({
       completed_count: sql<number>`completed_count + ${completed}`,
@@ -115,6 +119,18 @@ export async function addFinishedItems(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();
+  const added = completed + failed + cancelled;
+  const finishedNow =
+    batch === undefined ? 0 : batch.completed_count + batch.failed_count + batch.cancelled_count;
+  // Just finished: this delta carried the count across item_count (never twice for one batch).
+  if (
+    batch !== undefined &&
+    added > 0 &&
+    finishedNow >= batch.item_count &&
+    finishedNow - added < batch.item_count
+  )
+    await onFinished?.(trx, batch);
+  return batch;
 }
 
 export interface CancelOutcome {
@@ -137,6 +153,7 @@ export interface CancelOutcome {
 export async function cancelBatch(
   trx: Transaction<Database>,
   id: string,
+  onFinished?: BatchFinishedHook,
 ): Promise<CancelOutcome | undefined> {
   // Items first, the batch row last: the order finishBatchItem and the claim lock in.
   const { rows } = await sql<{ id: string; previous: JobStatus }>`
@@ -171,7 +188,7 @@ export async function cancelBatch(
     .set({ cancel_requested_at: sql<Date>`coalesce(cancel_requested_at, now())` })
     .where('id', '=', id)
     .execute();
-  await addFinishedItems(trx, id, { cancelled: rows.length });
+  await addFinishedItems(trx, id, { cancelled: rows.length }, onFinished);
   return {
     cancelledQueued: rows.filter((r) => r.previous === 'queued').map((r) => r.id),
     cancelledProcessing: rows.filter((r) => r.previous === 'processing').map((r) => r.id),

@@ -1,6 +1,6 @@
 /** Model deployment events (deploy, load, unload and their failures), newest first. */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, DeploymentEvent, ModelDeployment } from '../db/database.js';
 
 export interface DeploymentEventInput {
@@ -22,7 +22,7 @@ export interface Audit {
 }
 
 export async function recordDeploymentEvent(
-  db: Kysely<Database>,
+  db: Kysely<Database> | Transaction<Database>,
   input: DeploymentEventInput,
 ): Promise<ModelDeployment> {
   return db

@@ -8,6 +8,7 @@ import { ChipqError } from '@chipq/core';
 import { checkImageBytes } from '@chipq/core/preprocess';
 import type { Kysely } from 'kysely';
 import type { Batch, Database, JobStatus, NewBatchItem } from '../db/database.js';
+import type { EventOutbox } from '../events/event-outbox.js';
 import {
   cancelBatch,
   countUnfinishedItems,
@@ -19,6 +20,7 @@ import { findInferences } from '../repositories/inference-repository.js';
 import { findCurrentReviews } from '../repositories/review-repository.js';
 import type { BatchView } from '../schemas/batch-schemas.js';
 import { type BlobStore, sha256 } from '../storage/blob-store.js';
+import { batchCompletedHook } from './batch-event.js';
 import type { BatchWorker } from './batch-worker.js';
 import { toInferenceView } from './inference-view.js';
 import type { ModelCatalog } from './model-catalog.js';
@@ -43,6 +45,8 @@ export interface BatchServiceOptions {
   blobs: BlobStore;
   catalog: ModelCatalog;
   imageMaxBytes: number;
+  /** A cancel that ends a batch emits `chipq.batch.completed` with it. */
+  events: EventOutbox;
   /** Absent in a replica that only serves the API (tests stop it to simulate a crash). */
   worker?: BatchWorker | undefined;
 }
@@ -169,7 +173,9 @@ export function createBatchService(options: BatchServiceOptions) {
    * there is nothing to cancel and saying "cancelled" would be false.
    */
   async function cancel(id: string) {
-    const outcome = await db.transaction().execute((trx) => cancelBatch(trx, id));
+    const outcome = await db
+      .transaction()
+      .execute((trx) => cancelBatch(trx, id, batchCompletedHook(options.events)));
     if (outcome === undefined) return undefined;
     if (outcome.previousStatus === 'completed' || outcome.previousStatus === 'failed') {
       throw new ChipqError('CONFLICT', `batch ${id} already ${outcome.previousStatus}; nothing to cancel`, {

@@ -11,6 +11,7 @@ import { ChipqError, isChipqError } from '@chipq/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { isDatabaseUnavailable } from '../db/database-availability.js';
+import type { EventOutbox } from '../events/event-outbox.js';
 import type { ShadowRunner } from '../experiments/shadow-runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
@@ -23,11 +24,14 @@ import {
   releaseBatchItems,
   renewLeases,
 } from '../repositories/batch-queue-repository.js';
+import type { BatchFinishedHook } from '../repositories/batch-repository.js';
 import { insertInference } from '../repositories/inference-repository.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { collectBlobs } from '../storage/collect-blobs.js';
+import { batchCompletedHook } from './batch-event.js';
 import { batchItemRecord } from './batch-item-record.js';
 import { completedRecord, failedRecord } from './inference-record.js';
+import { inspectionCompletedEvent } from './inspection-event.js';
 import type { InspectionRun, InspectionRunner } from './inspection-runner.js';
 
 export interface BatchWorkerOptions {
@@ -38,6 +42,8 @@ export interface BatchWorkerOptions {
   metrics: ServiceMetrics;
   /** Runs shadow experiment arms after an item's result is stored. */
   shadows?: ShadowRunner | undefined;
+  /** Each completed item's `chipq.inspection.completed` (and the batch's `chipq.batch.completed`) commit with it. */
+  events: EventOutbox;
   /** Items in flight at once, default 8. */
   concurrency?: number;
   /**
@@ -78,6 +84,7 @@ export class BatchWorker {
   #wakeRequested = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #gc: NodeJS.Timeout | undefined;
+  readonly #batchFinished: BatchFinishedHook;
   /** Items this worker stored an outcome for (tests and logs). */
   processed = 0;
 
@@ -93,6 +100,7 @@ export class BatchWorker {
       keepImages: async () => undefined,
       ...options,
     };
+    this.#batchFinished = batchCompletedHook(options.events);
   }
 
   get inFlightCount(): number {
@@ -170,6 +178,7 @@ export class BatchWorker {
             limit: free,
             leaseMs: this.#o.leaseMs,
             maxAttempts: this.#o.maxAttempts,
+            onBatchFinished: this.#batchFinished,
           });
         } catch (error) {
           this.#o.logger.error('could not claim batch items', { error });
@@ -237,11 +246,13 @@ export class BatchWorker {
               inferenceId: record.id,
               errorCode: ran.ok ? null : ran.error.code,
               errorMessage: ran.ok ? null : ran.error.message,
+              onBatchFinished: this.#batchFinished,
             },
-            (trx) => {
+            async (trx) => {
               if (ran.ok) {
                 const { inference, detections } = completedRecord(record, ran.outcome);
-                return insertInference(trx, inference, detections);
+                await insertInference(trx, inference, detections);
+                return this.#o.events.emit(trx, inspectionCompletedEvent(inference, detections));
               }
               return insertInference(trx, failedRecord(record, ran.error));
             },

@@ -14,6 +14,7 @@ import { ChipqError } from '@chipq/core';
 import { defaultVersion, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database, ModelDefaultChange } from '../db/database.js';
+import type { EventOutbox } from '../events/event-outbox.js';
 import {
   insertDefaultVersion,
   listDefaultChanges,
@@ -29,10 +30,31 @@ export interface DefaultVersionServiceOptions {
   engine: Engine;
   /** The model repository folder (MODEL_REPOSITORY). */
   repository: string;
+  /** Promotions and rollbacks emit `chipq.model.promoted` in their transaction. */
+  events: EventOutbox;
 }
 
 export function createDefaultVersionService(options: DefaultVersionServiceOptions) {
-  const { db, engine, repository } = options;
+  const { db, engine, repository, events } = options;
+
+  /** Emits `chipq.model.promoted` for a promotion or rollback, in its transaction. */
+  async function announce(trx: Kysely<Database>, change: ModelDefaultChange): Promise<ModelDefaultChange> {
+    if (change.action === 'seeded') return change;
+    await events.emit(trx, {
+      type: 'chipq.model.promoted',
+      subject: `models/${change.model_name}`,
+      partitionKey: `model:${change.model_name}`,
+      data: {
+        model: change.model_name,
+        from_version: change.from_version,
+        to_version: change.to_version,
+        action: change.action,
+        reason: change.reason,
+        changed_at: change.created_at.toISOString(),
+      },
+    });
+    return change;
+  }
 
   /** The stored default, or undefined when the model has no row yet (hot path: one lookup). */
   async function stored(model: string): Promise<string | undefined> {
@@ -87,14 +109,17 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
       }
       if (from === undefined) await insertDefaultVersion(trx, model, version);
       else await updateDefaultVersion(trx, model, version);
-      return recordDefaultChange(trx, {
-        model,
-        action: 'promoted',
-        from: from ?? null,
-        to: version,
-        reason,
-        ...audit,
-      });
+      return announce(
+        trx,
+        await recordDefaultChange(trx, {
+          model,
+          action: 'promoted',
+          from: from ?? null,
+          to: version,
+          reason,
+          ...audit,
+        }),
+      );
     });
   }
 
@@ -114,7 +139,10 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
       }
       await requireReady(model, target);
       await updateDefaultVersion(trx, model, target);
-      return recordDefaultChange(trx, { model, action: 'rolled_back', from, to: target, reason, ...audit });
+      return announce(
+        trx,
+        await recordDefaultChange(trx, { model, action: 'rolled_back', from, to: target, reason, ...audit }),
+      );
     });
   }
 

@@ -12,6 +12,7 @@ import { ChipqError, type Inspector, isChipqError } from '@chipq/core';
 import { type ModelRepositoryEntry, parseModelConfig, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { EventOutbox } from '../events/event-outbox.js';
 import { recordDeploymentEvent } from '../repositories/deployment-repository.js';
 import type { DeploymentEventView, ModelStatusView } from '../schemas/model-schemas.js';
 import type { ModelCatalog } from './model-catalog.js';
@@ -63,6 +64,8 @@ export function createModelDeployer(options: {
   db: Kysely<Database>;
   inspector: Inspector;
   catalog: ModelCatalog;
+  /** `chipq.model.deployed` is emitted with the `deployed` record, in one transaction. */
+  events: EventOutbox;
   repository: string;
 }) {
   const { db, repository } = options;
@@ -152,12 +155,26 @@ export function createModelDeployer(options: {
       const status = request.load === false ? null : await options.catalog.load(name, audit);
       // The version policy may leave the new version unloaded (e.g. latest 1 and a lower number).
       const served = status?.versions.some((v) => v.version === version && v.ready) ?? false;
-      const event = await recordDeploymentEvent(db, {
-        modelName: name,
-        modelVersion: version,
-        event: 'deployed',
-        detail: { ...detail, loaded: status !== null, served },
-        ...audit,
+      const event = await db.transaction().execute(async (trx) => {
+        const recorded = await recordDeploymentEvent(trx, {
+          modelName: name,
+          modelVersion: version,
+          event: 'deployed',
+          detail: { ...detail, loaded: status !== null, served },
+          ...audit,
+        });
+        await options.events.emit(trx, {
+          type: 'chipq.model.deployed',
+          subject: `models/${name}/versions/${version}`,
+          partitionKey: `model:${name}`,
+          data: {
+            model: name,
+            version,
+            deployment_id: recorded.id,
+            deployed_at: recorded.created_at.toISOString(),
+          },
+        });
+        return recorded;
       });
       return { name, version, status, deployment: deploymentView(event) };
     } catch (error) {

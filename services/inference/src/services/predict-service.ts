@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { EventOutbox } from '../events/event-outbox.js';
 import type { ShadowRunner } from '../experiments/shadow-runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServiceMetrics } from '../observability/service-metrics.js';
@@ -15,6 +16,7 @@ import { sha256 } from '../storage/blob-store.js';
 import type { ImageKeeper } from '../storage/image-keeper.js';
 import { completedRecord, failedRecord } from './inference-record.js';
 import { toInferenceView } from './inference-view.js';
+import { inspectionCompletedEvent } from './inspection-event.js';
 import type { InspectionJob, InspectionRunner } from './inspection-runner.js';
 import type { Traceability } from './traceability.js';
 
@@ -38,6 +40,8 @@ export interface PredictServiceOptions {
   metrics: ServiceMetrics;
   /** When set, every predicted image (and reference) is kept (IMAGE_STORE_DIR, see image-keeper.ts). */
   keepImages?: ImageKeeper['keep'] | undefined;
+  /** A completed result's `chipq.inspection.completed` event is written with it. */
+  events: EventOutbox;
   /** Runs shadow experiment arms after the answer is stored. */
   shadows?: ShadowRunner | undefined;
 }
@@ -47,7 +51,7 @@ export type PredictResult =
   | { ok: false; result: InferenceResultView; error: Error };
 
 export function createPredictService(options: PredictServiceOptions) {
-  const { db, run, metrics, keepImages, shadows } = options;
+  const { db, run, metrics, events, keepImages, shadows } = options;
 
   /** Inspects and stores; a failed inspection is stored too and returned with its error. */
   async function predict(input: PredictInput, context: RequestContext = {}): Promise<PredictResult> {
@@ -77,9 +81,16 @@ export function createPredictService(options: PredictServiceOptions) {
     };
     if (ran.ok) {
       const { inference, detections } = completedRecord(record, ran.outcome);
-      // One statement, atomic on its own: no transaction round trips (see insertInference).
+      // Without events: one statement, atomic on its own, no transaction round trips (see
+      // insertInference). With events: the result and its event commit together or not at all.
       const stored = await timedStore(metrics, ran.model, { 'chipq.detections': detections.length }, () =>
-        insertInference(db, inference, detections),
+        events.enabled
+          ? db.transaction().execute(async (trx) => {
+              const rows = await insertInference(trx, inference, detections);
+              await events.emit(trx, inspectionCompletedEvent(inference, detections));
+              return rows;
+            })
+          : insertInference(db, inference, detections),
       );
       if (ran.shadows !== undefined && ran.assignment !== undefined && shadows !== undefined) {
         shadows.schedule({
