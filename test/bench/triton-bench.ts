@@ -214,6 +214,11 @@ export async function runTritonBench(
   const client = createTritonClient({ url: server.grpcUrl });
   // The engine with inputs through /dev/shm: what co-located Triton saves on large images.
   const sharedMemoryEngine = await createTritonEngine({ url: server.grpcUrl, sharedMemory: 'system' });
+  // The engine as the service runs it when Triton's HTTP URL is known: inferences over HTTP/REST.
+  const httpEngine = await createTritonEngine({
+    url: server.grpcUrl,
+    httpUrl: `http://127.0.0.1:${server.httpPort}`,
+  });
   try {
     const config = await client.modelConfig(detector.model);
     const { inputs, source } = await benchTensors(config);
@@ -246,6 +251,10 @@ export async function runTritonBench(
             durationMs,
           },
         );
+        const overHttp = await runLoad(() => httpEngine.infer({ model: load.model, inputs: load.inputs }), {
+          concurrency,
+          durationMs,
+        });
         const rest = restInfer(`http://127.0.0.1:${server.httpPort}`, load.model, load.inputs, concurrency);
         const overRest = await runLoad(rest.infer, { concurrency, durationMs }).finally(() => rest.close());
         const theirs = await tritonclientLoad(server.grpcUrl, load, concurrency, durationMs);
@@ -255,6 +264,7 @@ export async function runTritonBench(
           ['chipq', ours],
           ['grpc-js bare', bare],
           ['chipq engine, shm', shm],
+          ['chipq engine, HTTP (default)', overHttp],
           ['REST binary, undici bare', overRest],
           ['tritonclient', theirs],
           ['perf_analyzer', perf],
@@ -278,6 +288,12 @@ export async function runTritonBench(
           overRest.throughput / theirs.throughput;
         ratios[`triton_${load.model}_throughput_rest_undici_over_bare_grpc_js@c${concurrency}`] =
           overRest.throughput / bare.throughput;
+        ratios[`triton_${load.model}_throughput_chipq_http_over_tritonclient@c${concurrency}`] =
+          overHttp.throughput / theirs.throughput;
+        ratios[`triton_${load.model}_throughput_chipq_http_over_grpc@c${concurrency}`] =
+          overHttp.throughput / ours.throughput;
+        ratios[`triton_${load.model}_throughput_chipq_http_over_rest_undici_bare@c${concurrency}`] =
+          overHttp.throughput / overRest.throughput;
         ratios[`triton_${load.model}_throughput_shm_over_grpc@c${concurrency}`] =
           shm.throughput / ours.throughput;
         ratios[`triton_${load.model}_p50_chipq_over_tritonclient@c${concurrency}`] =
@@ -314,6 +330,7 @@ export async function runTritonBench(
   } finally {
     client.close();
     await sharedMemoryEngine.close();
+    await httpEngine.close();
     await server.stop();
   }
 }

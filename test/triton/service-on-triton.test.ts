@@ -45,6 +45,8 @@ suite(title, () => {
       {
         ENGINE: 'triton',
         TRITON_SERVER_URL: server.grpcUrl,
+        // With Triton's HTTP URL known, inferences take the default, faster transport: HTTP/REST.
+        TRITON_HTTP_URL: `http://127.0.0.1:${server.httpPort}`,
         TRITON_TIMEOUT: '60',
         MODEL_REPOSITORY: server.repository,
         DATA_DIR: join(dir, 'data'),

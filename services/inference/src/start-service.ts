@@ -44,7 +44,12 @@ export interface RunningService {
 
 async function createEngine(config: ServiceConfig): Promise<Engine | undefined> {
   if (config.engine !== 'triton') return undefined;
-  return createTritonEngine({ url: config.tritonServerUrl, defaultTimeoutMs: config.tritonTimeoutMs });
+  return createTritonEngine({
+    url: config.tritonServerUrl,
+    defaultTimeoutMs: config.tritonTimeoutMs,
+    inferTransport: config.tritonTransport,
+    ...(config.tritonHttpUrl === undefined ? {} : { httpUrl: config.tritonHttpUrl }),
+  });
 }
 
 /**

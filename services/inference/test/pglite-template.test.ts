@@ -3,15 +3,16 @@
  * data folder (what the build ships) instead of initdb, keeps what is written across restarts,
  * and a broken template fails the start with its reason instead of hanging.
  */
+
+import { existsSync } from 'node:fs';
 import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../src/db/open-database.js';
 import { migrateToLatest } from '../src/db/migrate-to-latest.js';
+import { openDatabase } from '../src/db/open-database.js';
 import { type EmbeddedPostgres, startPglite } from '../src/db/start-pglite.js';
 import { tempDir } from './helpers/temp-dir.js';
 
@@ -76,21 +77,24 @@ describe('startPglite', () => {
 describe('the template the build ships (dist/pglite-template)', () => {
   const built = fileURLToPath(new URL('../dist/pglite-template', import.meta.url));
 
-  it.skipIf(!existsSync(built))('is already migrated: a fresh data folder runs no migration at start-up', async () => {
-    const dir = await tempDir();
-    try {
-      const embedded = await startPglite(path.join(dir.path, 'pglite'), { templateDir: built });
-      expect(embedded.fromTemplate).toBe(true);
-      await embedded.stop();
-      // The folder filled from the template, opened as the service opens it.
-      const opened = await openDatabase({ dataDir: dir.path, migrate: false });
+  it.skipIf(!existsSync(built))(
+    'is already migrated: a fresh data folder runs no migration at start-up',
+    async () => {
+      const dir = await tempDir();
       try {
-        expect(await migrateToLatest(opened.db)).toEqual([]);
+        const embedded = await startPglite(path.join(dir.path, 'pglite'), { templateDir: built });
+        expect(embedded.fromTemplate).toBe(true);
+        await embedded.stop();
+        // The folder filled from the template, opened as the service opens it.
+        const opened = await openDatabase({ dataDir: dir.path, migrate: false });
+        try {
+          expect(await migrateToLatest(opened.db)).toEqual([]);
+        } finally {
+          await opened.close();
+        }
       } finally {
-        await opened.close();
+        await dir.remove();
       }
-    } finally {
-      await dir.remove();
-    }
-  });
+    },
+  );
 });

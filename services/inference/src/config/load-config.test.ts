@@ -25,6 +25,21 @@ describe('loadConfig', () => {
   const cases: Array<[string, { given: Record<string, string>; want: Record<string, unknown> }]> = [
     ['port', { given: { PORT: '9090' }, want: { port: 9090 } }],
     ['decode concurrency', { given: { DECODE_CONCURRENCY: '3' }, want: { decodeConcurrency: 3 } }],
+    ['grpc without an HTTP url', { given: {}, want: { tritonTransport: 'grpc' } }],
+    [
+      'http by default with an HTTP url',
+      {
+        given: { TRITON_HTTP_URL: 'http://t:8000' },
+        want: { tritonTransport: 'http', tritonHttpUrl: 'http://t:8000' },
+      },
+    ],
+    [
+      'grpc when asked',
+      {
+        given: { TRITON_HTTP_URL: 'http://t:8000', TRITON_TRANSPORT: 'grpc' },
+        want: { tritonTransport: 'grpc' },
+      },
+    ],
     ['size with unit', { given: { IMAGE_MAX_SIZE: '5MiB' }, want: { imageMaxBytes: 5 * 1024 * 1024 } }],
     ['plain size', { given: { IMAGE_MAX_SIZE: '1000' }, want: { imageMaxBytes: 1000 } }],
     ['timeout in seconds', { given: { TRITON_TIMEOUT: '30' }, want: { tritonTimeoutMs: 30_000 } }],
@@ -119,5 +134,11 @@ describe('loadConfig', () => {
 
   it('requires TRITON_SERVER_URL with ENGINE=triton', () => {
     expect(() => loadConfig({ ENGINE: 'triton' })).toThrow('TRITON_SERVER_URL: required when ENGINE=triton');
+  });
+
+  it('refuses TRITON_TRANSPORT=http without TRITON_HTTP_URL on Triton', () => {
+    expect(() =>
+      loadConfig({ ENGINE: 'triton', TRITON_SERVER_URL: 't:8001', TRITON_TRANSPORT: 'http' }),
+    ).toThrow('TRITON_TRANSPORT: http needs TRITON_HTTP_URL');
   });
 });

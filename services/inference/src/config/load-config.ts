@@ -43,6 +43,12 @@ export interface ServiceConfig {
   tritonServerUrl: string | undefined;
   /** `TRITON_HTTP_URL` (`http://host:8000`): Triton's HTTP endpoint, checked by health when `ENGINE=triton`. */
   tritonHttpUrl: string | undefined;
+  /**
+   * `TRITON_TRANSPORT`: how inferences reach Triton, `http` (REST with binary tensors, the faster
+   * here) or `grpc`. Default `http` when `TRITON_HTTP_URL` is set, else `grpc`; load, unload,
+   * configs and statistics always use gRPC (`TRITON_SERVER_URL`).
+   */
+  tritonTransport: 'grpc' | 'http';
   /** `TRITON_TIMEOUT` in ms (plain numbers are seconds), default 30 s. */
   tritonTimeoutMs: number;
   /** `MODEL_REPOSITORY`, default `./models`, resolved against the working directory. */
@@ -158,6 +164,7 @@ const envSchema = z.object({
         ? { ok: true, value: t.trim().replace(/\/+$/, '') }
         : { ok: false, message: `expected an http:// or https:// URL, got ${JSON.stringify(t)}` },
   ),
+  TRITON_TRANSPORT: oneOf(['grpc', 'http'] as const),
   TRITON_TIMEOUT: field(parseDurationMs),
   MODEL_REPOSITORY: text,
   DEFAULT_MODEL: text,
@@ -249,6 +256,10 @@ export function loadConfig(
   if (engine === 'triton' && e.TRITON_SERVER_URL === undefined) {
     throw new ConfigError(['TRITON_SERVER_URL: required when ENGINE=triton (e.g. localhost:8001)']);
   }
+  const tritonTransport = e.TRITON_TRANSPORT ?? (e.TRITON_HTTP_URL === undefined ? 'grpc' : 'http');
+  if (engine === 'triton' && tritonTransport === 'http' && e.TRITON_HTTP_URL === undefined) {
+    throw new ConfigError(['TRITON_TRANSPORT: http needs TRITON_HTTP_URL (e.g. http://localhost:8000)']);
+  }
   const defaultModel = e.DEFAULT_MODEL ?? e.TRITON_MODEL_NAME;
   return {
     port: e.PORT ?? 8080,
@@ -260,6 +271,7 @@ export function loadConfig(
     engine,
     tritonServerUrl: e.TRITON_SERVER_URL,
     tritonHttpUrl: e.TRITON_HTTP_URL,
+    tritonTransport,
     tritonTimeoutMs: e.TRITON_TIMEOUT ?? 30_000,
     modelRepository: path.resolve(cwd, e.MODEL_REPOSITORY ?? 'models'),
     imageMaxBytes: e.IMAGE_MAX_SIZE ?? 10 * 1024 * 1024,

@@ -15,7 +15,13 @@ import type {
 } from '../../kserve/kserve-types.js';
 import type { ModelConfig } from '../../model-repository/model-config.js';
 import { createTritonClient } from '../../triton-client/create-triton-client.js';
-import type { TritonCallOptions, TritonClient } from '../../triton-client/triton-client.js';
+import { TritonHttpInfer } from '../../triton-client/http/http-infer.js';
+import type {
+  TritonCallOptions,
+  TritonClient,
+  TritonInferOptions,
+  TritonInferResponse,
+} from '../../triton-client/triton-client.js';
 import type { CallOptions, Engine, InferResult, LoadModelOptions } from '../engine.js';
 import { KeyedSerializer } from '../keyed-serializer.js';
 import { validateRequest } from '../request-validation.js';
@@ -67,10 +73,16 @@ class TritonEngine implements Engine {
   readonly #inFlight = new Map<string, Set<Promise<unknown>>>();
   /** Input tensors through /dev/shm when `sharedMemory: 'system'`. */
   readonly #sharedMemory: SharedMemoryPool | undefined;
+  /** Inferences over HTTP/REST when the options name Triton's HTTP endpoint; else over gRPC. */
+  readonly #http: TritonHttpInfer | undefined;
 
   constructor(options: ResolvedTritonEngineOptions) {
     this.options = options;
     this.#client = createTritonClient(options.channel);
+    this.#http =
+      options.httpUrl === undefined
+        ? undefined
+        : new TritonHttpInfer({ url: options.httpUrl, defaultTimeoutMs: options.channel.defaultTimeoutMs });
     this.#configs = new TritonModelConfigs(this.#client, options.channel.defaultTimeoutMs);
     this.#sharedMemory = options.sharedMemory === 'system' ? new SharedMemoryPool(this.#client) : undefined;
   }
@@ -110,6 +122,10 @@ class TritonEngine implements Engine {
    */
   async unloadModel(name: string, options?: CallOptions): Promise<void> {
     const call = this.#call(options, this.options.channel.repositoryTimeoutMs);
+    // Over HTTP an inference travels on its own connection, not the gRPC channel the unload takes,
+    // so an unload sent now could overtake a request already sent: let those finish first.
+    if (this.#http)
+      await untilAborted(Promise.allSettled([...(this.#inFlight.get(name) ?? [])]), call.signal);
     await this.#modelQueue.run(name, async () => {
       this.#configs.forget(name);
       this.#statistics.forget(name);
@@ -172,7 +188,7 @@ class TritonEngine implements Engine {
     try {
       const response = await this.#track(
         request.model,
-        this.#client.modelInfer(request, shared ? { ...call, sharedMemory: shared.refs } : call),
+        this.#modelInfer(request, shared ? { ...call, sharedMemory: shared.refs } : call),
       );
       answered = true;
       this.#statistics.answered(response.model, response.version);
@@ -210,6 +226,11 @@ class TritonEngine implements Engine {
     );
     await this.#sharedMemory?.close();
     this.#client.close();
+    await this.#http?.close();
+  }
+
+  #modelInfer(request: InferRequest, options: TritonInferOptions): Promise<TritonInferResponse> {
+    return this.#http ? this.#http.infer(request, options) : this.#client.modelInfer(request, options);
   }
 
   /** Counts `work` as in flight for `model` until it settles. */

@@ -12,12 +12,14 @@ const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
 
 export function callMetadata(traceparent?: string): Metadata {
   const metadata = new Metadata();
-  if (traceparent !== undefined && traceparentPattern.test(traceparent)) {
-    metadata.set('traceparent', traceparent);
-    return metadata;
-  }
+  for (const [key, value] of Object.entries(traceHeaders(traceparent))) metadata.set(key, value);
+  return metadata;
+}
+
+/** The same trace context as plain headers (the HTTP transport sends them as HTTP headers). */
+export function traceHeaders(traceparent?: string): Record<string, string> {
+  if (traceparent !== undefined && traceparentPattern.test(traceparent)) return { traceparent };
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
-  for (const [key, value] of Object.entries(carrier)) metadata.set(key, value);
-  return metadata;
+  return carrier;
 }

@@ -132,17 +132,29 @@ export function decodeOutputs(response: ModelInferResponse__Output): Tensor[] {
       `Triton returned ${response.outputs.length} outputs but ${response.raw_output_contents.length} raw contents; chipq reads raw_output_contents only`,
     );
   }
-  return response.outputs.map((output, index) => {
-    const what = `output '${output.name}' of model '${response.model_name}'`;
-    const shape = output.shape.map(Number);
-    const data = fromRawBytes(output.datatype, response.raw_output_contents[index] as Buffer, what);
-    const count = elementCount(shape, what);
-    if (data.length !== count) {
-      throw new ChipqError(
-        'INFERENCE_FAILED',
-        `${what}: shape [${shape.join(', ')}] holds ${count} elements, got ${data.length}`,
-      );
-    }
-    return { name: output.name, datatype: output.datatype as DataType, shape, data };
-  });
+  return response.outputs.map((output, index) =>
+    decodeOutput(
+      { name: output.name, datatype: output.datatype, shape: output.shape.map(Number) },
+      response.raw_output_contents[index] as Buffer,
+      response.model_name,
+    ),
+  );
+}
+
+/** One output tensor from its raw little-endian bytes (either transport), checked against its shape. */
+export function decodeOutput(
+  output: { name: string; datatype: string; shape: number[] },
+  bytes: Uint8Array,
+  model: string,
+): Tensor {
+  const what = `output '${output.name}' of model '${model}'`;
+  const data = fromRawBytes(output.datatype, bytes, what);
+  const count = elementCount(output.shape, what);
+  if (data.length !== count) {
+    throw new ChipqError(
+      'INFERENCE_FAILED',
+      `${what}: shape [${output.shape.join(', ')}] holds ${count} elements, got ${data.length}`,
+    );
+  }
+  return { name: output.name, datatype: output.datatype as DataType, shape: output.shape, data };
 }
