@@ -16,7 +16,7 @@ import { abortError } from '../../abort.js';
 import { ChipqError } from '../../errors.js';
 import type { InferRequest } from '../../kserve/kserve-types.js';
 import { traceHeaders } from '../channel/call-metadata.js';
-import { toChipqError } from '../channel/grpc-error.js';
+import { fromGrpcError } from '../channel/grpc-error.js';
 import { decodeOutput, encodeInputs } from '../codec/tensor-codec.js';
 import type { TritonInferOptions, TritonInferResponse } from '../triton-client.js';
 
@@ -165,7 +165,7 @@ export class TritonHttpInfer {
     }
     if (status !== 200) {
       const message = answer.error ?? `HTTP ${status}`;
-      throw toChipqError({ code: grpcStatusOf(status, message), details: message }, context);
+      throw fromGrpcError({ code: grpcStatusOf(status, message), details: message }, context);
     }
     const model = answer.model_name ?? request.model;
     let offset = jsonLength;
