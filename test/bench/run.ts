@@ -6,6 +6,7 @@
  * (default test/.tmp/bench/bench-<time>.json) so runs can be compared.
  *
  * Usage: pnpm bench [-- --only engine,preprocess,triton,service,tracing,startup] [--quick] [--json <file>]
+ *        pnpm bench -- --soak   (adds the 10-minute soak at 50 clients; opt-in, never in the default run)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
   allowPositionals: true,
@@ -31,7 +33,12 @@ const jsonFile =
   values.json ??
   join(repoRoot, 'test/.tmp/bench', `bench-${startedAt.toISOString().replaceAll(':', '-')}.json`);
 
-type Bench = { name: string; run: () => Promise<BenchSection | { skipped: string }> };
+type Bench = {
+  name: string;
+  run: () => Promise<BenchSection | { skipped: string }>;
+  /** Runs only when asked for (`--soak`). */
+  optIn?: boolean;
+};
 
 const benches: Bench[] = [
   {
@@ -60,6 +67,11 @@ const benches: Bench[] = [
     name: 'startup',
     run: async () => (await import('./startup-bench.js')).runStartupBench(quick ? { loadMs: 5000 } : {}),
   },
+  {
+    name: 'soak',
+    optIn: true,
+    run: async () => (await import('./soak-bench.js')).runSoakBench(quick ? { durationS: 60 } : {}),
+  },
 ];
 
 function commit(): string {
@@ -82,6 +94,7 @@ const sections = report.sections as Record<string, unknown>;
 let failed = false;
 for (const bench of benches) {
   if (only && !only.includes(bench.name)) continue;
+  if (bench.optIn && !values.soak) continue;
   const start = loadAverage();
   try {
     const section = await bench.run();
