@@ -79,20 +79,23 @@ export function packTensor(
 ): TensorData {
   const { width: W, height: H } = size;
   const C = plan.channels;
+  const { width: sw, height: sh } = source;
+  const padded = sw !== W || sh !== H;
+  const sameBytes = plan.dataType === 'UINT8' && (C === 1 || plan.layout === 'NHWC');
+  const pixels = matchChannels(source, C);
+  // The pixels already are the tensor (our detector's grey 640x640 uint8 case): no copy at all.
+  if (sameBytes && !padded && pixels.length === C * H * W) return pixels;
   const out = allocate(plan, C * H * W);
   const tables = lookupTables(plan);
   const planeStride = plan.layout === 'NCHW' ? H * W : 1;
   const pixelStride = plan.layout === 'NCHW' ? 1 : C;
-  const { width: sw, height: sh } = source;
-  const padded = sw !== W || sh !== H;
   for (let c = 0; padded && c < C; c++) {
     const pad = (tables[c] as ArrayLike<number>)[padValue] as number;
     if (plan.layout === 'NCHW' || C === 1) out.fill(pad, c * H * W, (c + 1) * H * W);
     else for (let i = c; i < out.length; i += C) out[i] = pad;
   }
-  const pixels = matchChannels(source, C);
-  if (plan.dataType === 'UINT8' && (C === 1 || plan.layout === 'NHWC')) {
-    // Same bytes, same order (our own detector's case): copy whole rows.
+  if (sameBytes) {
+    // Same bytes, same order, letterboxed: copy whole rows into the padding.
     for (let y = 0; y < sh; y++) {
       out.set(pixels.subarray(y * sw * C, (y + 1) * sw * C), ((y + offset.top) * W + offset.left) * C);
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encode, gradientRgb } from '../../test/support/image-fixtures.js';
-import { decodeImage } from './decode-image.js';
+import { decodedPixels, decodeImage } from './decode-image.js';
 import { fromHalf } from './fp16.js';
 import type { ImageInputPlan } from './input-plan.js';
 import { type PreprocessOptions, resolvePreprocessOptions } from './preprocess-options.js';
@@ -45,6 +45,15 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
     const { tensor } = await tensorOf(plan({ layout: 'NHWC' }));
     expect(tensor).toMatchObject({ name: 'image', datatype: 'UINT8', shape: [1, H, W, 3] });
     expect([...tensor.data]).toEqual([...rgb]);
+  });
+
+  it('a grey uint8 image of exactly the input size becomes the tensor without a copy', async () => {
+    const pixels = Uint8Array.from({ length: W * H }, (_, i) => 20 * i);
+    const decoded = await decodeImage(await encode(pixels, W, H, 1, 'png'), limits);
+    const { tensor } = await toTensor(decoded, plan({ channels: 1 }), resolvePreprocessOptions());
+    expect(Array.from(tensor.data)).toEqual(Array.from(pixels));
+    // The decoded pixels themselves: nothing between the decoder and the engine copies them.
+    expect(tensor.data).toBe(decodedPixels(decoded));
   });
 
   it('NCHW uint8 de-interleaves into planes', async () => {
