@@ -51,7 +51,7 @@ describe('toTensor golden values (4x3 gradient PNG, no resize)', () => {
     const pixels = Uint8Array.from({ length: W * H }, (_, i) => 20 * i);
     const decoded = await decodeImage(await encode(pixels, W, H, 1, 'png'), limits);
     const { tensor } = await toTensor(decoded, plan({ channels: 1 }), resolvePreprocessOptions());
-    expect(Array.from(tensor.data)).toEqual(Array.from(pixels));
+    expect(Array.from(tensor.data as Uint8Array)).toEqual(Array.from(pixels));
     // The decoded pixels themselves: nothing between the decoder and the engine copies them.
     expect(tensor.data).toBe(decodedPixels(decoded));
   });
