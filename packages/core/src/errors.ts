@@ -15,6 +15,8 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   /** The request's content type is not one the operation accepts. */
   'UNSUPPORTED_MEDIA_TYPE',
+  /** The image is smaller than the model can inspect (`chipq.min_image_size`). */
+  'IMAGE_TOO_SMALL',
   /** The image exceeds the pixel limit (decompression bomb guard). */
   'IMAGE_TOO_MANY_PIXELS',
   /** The reference image does not match the tested image's size. */

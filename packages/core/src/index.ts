@@ -48,3 +48,4 @@ export type {
 } from './kserve/kserve-types.js';
 export { zeroTensorData } from './kserve/tensor-data.js';
 export type { DataType, ModelConfig, TensorConfig } from './model-repository/model-config.js';
+export type { ImageQuality, ImageQualityOptions } from './preprocess/image-quality.js';

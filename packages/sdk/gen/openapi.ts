@@ -916,7 +916,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
@@ -2636,7 +2636,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2927,7 +2927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2994,7 +2994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3061,7 +3061,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3137,7 +3137,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3311,7 +3311,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3400,7 +3400,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3496,7 +3496,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;

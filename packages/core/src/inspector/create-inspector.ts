@@ -17,6 +17,7 @@ import { postprocess, resolvePostprocessOptions } from '../postprocess/postproce
 import { candidateFloor, resolveVerdictRules } from '../postprocess/verdict-rules.js';
 import { preprocessPair } from '../preprocess/preprocess-pair.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { gateVerdict } from './gate-verdict.js';
 import type { InspectionResult } from './inspection-result.js';
 import {
   checkConfidence,
@@ -123,7 +124,13 @@ class DefaultInspector implements Inspector {
     private readonly options: ResolvedInspectorOptions,
     readonly defaultModel: string | undefined,
   ) {
-    this.#plans = new ModelPlanCache(engine, options.models, options.verdict, options.modelCacheTtlMs);
+    this.#plans = new ModelPlanCache(
+      engine,
+      options.models,
+      options.verdict,
+      options.modelCacheTtlMs,
+      options.imageQuality,
+    );
     this.#decodes = new ConcurrencyLimit(options.maxConcurrentDecodes);
   }
 
@@ -201,7 +208,14 @@ class DefaultInspector implements Inspector {
       const read = performance.now() - started;
       const pre = await this.#decodes.run(
         () =>
-          preprocessPair({ image, reference, config: plan.config, options: this.options.preprocess, signal }),
+          preprocessPair({
+            image,
+            reference,
+            config: plan.config,
+            options: this.options.preprocess,
+            gate: plan.gate,
+            signal,
+          }),
         signal,
       );
       const preprocessEnd = performance.now();
@@ -225,7 +239,10 @@ class DefaultInspector implements Inspector {
         minConfidence: candidateFloor(rules),
         labels: plan.labels,
       });
-      const verdict = decideVerdict(postprocess(result.outputs, pre.transform, post), rules);
+      const verdict = gateVerdict(
+        decideVerdict(postprocess(result.outputs, pre.transform, post), rules),
+        pre.quality,
+      );
       const finished = performance.now();
       recordStageSpans({
         started,
@@ -244,6 +261,7 @@ class DefaultInspector implements Inspector {
         detections: verdict.counted,
         review: verdict.review,
         verdict: { status: verdict.status, rule: verdict.rule, reason: verdict.reason, score: verdict.score },
+        ...(pre.quality === undefined ? {} : { quality: pre.quality }),
         timings: {
           decodeMs: read + pre.timing.decodeMs,
           preprocessMs: pre.timing.preprocessMs,

@@ -7,6 +7,7 @@ import type { VerdictRuleId, VerdictStatus } from '../postprocess/decide-verdict
 import type { Detection } from '../postprocess/detection.js';
 import type { Severity } from '../postprocess/verdict-rules.js';
 import type { ImageFormat } from '../preprocess/decode-image.js';
+import type { ImageQuality } from '../preprocess/image-quality.js';
 
 /** A detection that counts as a defect under the verdict rules, with its class's severity. */
 export interface InspectedDefect extends Detection {
@@ -52,5 +53,7 @@ export interface InspectionResult {
   /** Detections just below the threshold (the review band), for a human look. */
   review: Detection[];
   verdict: InspectionVerdict;
+  /** The image-quality measurements and any problems found (absent when the gate is off). */
+  quality?: ImageQuality;
   timings: InspectionTimings;
 }

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Engine } from '../engine/engine.js';
 import { ChipqError } from '../errors.js';
 import type { VerdictRules } from '../postprocess/verdict-rules.js';
+import { type ImageQualityOptions, resolveImageQualityOptions } from '../preprocess/image-quality.js';
 import {
   type PreprocessOptions,
   type ResolvedPreprocessOptions,
@@ -34,6 +35,12 @@ export interface InspectorOptions {
    * `VerdictRules` defaults.
    */
   verdict?: VerdictRules;
+  /**
+   * Thresholds of the image-quality gate for every model; a model's `chipq.image_quality`
+   * parameter overrides them field by field. An image that fails them gets verdict REVIEW, rule
+   * `image-quality`. Default: the `ImageQualityOptions` defaults.
+   */
+  imageQuality?: ImageQualityOptions;
   /** How long a model's config, labels and rules are reused before they are read again, in ms. Default 5000. */
   modelCacheTtlMs?: number;
   /** Deadline of an inspection that gives no `timeoutMs`, in ms. Default 30000. */
@@ -53,6 +60,7 @@ export interface ResolvedInspectorOptions {
   confidenceThreshold: number | undefined;
   preprocess: ResolvedPreprocessOptions;
   verdict: VerdictRules;
+  imageQuality: ImageQualityOptions;
   modelCacheTtlMs: number;
   defaultTimeoutMs: number;
   maxConcurrentDecodes: number;
@@ -95,6 +103,8 @@ export function resolveInspectorOptions(options: InspectorOptions = {}): Resolve
     confidenceThreshold: checkConfidence('confidenceThreshold', options.confidenceThreshold),
     preprocess: resolvePreprocessOptions(options.preprocess),
     verdict: options.verdict ?? {},
+    // Resolved now so a bad threshold fails here, not on the first image.
+    imageQuality: resolveImageQualityOptions(options.imageQuality),
     modelCacheTtlMs: checkInteger('modelCacheTtlMs', options.modelCacheTtlMs ?? 5000, 0),
     defaultTimeoutMs: checkInteger('defaultTimeoutMs', options.defaultTimeoutMs ?? 30_000, 1),
     maxConcurrentDecodes: checkInteger(

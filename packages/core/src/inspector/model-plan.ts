@@ -10,6 +10,8 @@ import { defaultVersion } from '../model-repository/default-version.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { readModelEntry } from '../model-repository/model-repository-reader.js';
 import type { VerdictRules } from '../postprocess/verdict-rules.js';
+import { type ImageGate, imageGate } from '../preprocess/image-gate.js';
+import type { ImageQualityOptions } from '../preprocess/image-quality.js';
 import { planInputs } from '../preprocess/input-plan.js';
 
 export interface ModelPlan {
@@ -19,6 +21,8 @@ export interface ModelPlan {
   rules: VerdictRules;
   /** The version that serves requests naming none (`chipq.default_version`); undefined: the newest ready. */
   defaultVersion: string | undefined;
+  /** The smallest image and the quality thresholds (`chipq.min_image_size`, `chipq.image_quality`). */
+  gate: ImageGate;
 }
 
 /** The model's own rules: parameter `chipq.verdict`, a JSON object of `VerdictRules`. */
@@ -67,6 +71,7 @@ export class ModelPlanCache {
     private readonly repository: string,
     private readonly baseRules: VerdictRules,
     private readonly ttlMs: number,
+    private readonly baseQuality: ImageQualityOptions = {},
   ) {}
 
   /** The plan of `model`; concurrent callers share one read. Failed reads are not cached. */
@@ -95,6 +100,7 @@ export class ModelPlanCache {
       labels: await readLabels(this.repository, config, options.signal),
       rules,
       defaultVersion: defaultVersion(config),
+      gate: imageGate(config, this.baseQuality),
     };
   }
 }

@@ -9,6 +9,8 @@ export type VerdictStatus = 'PASS' | 'FAIL' | 'REVIEW';
 
 /** Stable ids of the rules, in the order they are tried. */
 export const verdictRuleIds = [
+  // Decided by the inspector's image gate before these rules are consulted (gate-verdict.ts).
+  'image-quality',
   'killer-class',
   'critical-defect',
   'max-defects',

@@ -8,6 +8,8 @@ import { ChipqError } from '../errors.js';
 import type { Tensor } from '../kserve/kserve-types.js';
 import type { ModelConfig } from '../model-repository/model-config.js';
 import { decodeImage, type ImageFormat } from './decode-image.js';
+import type { ImageGate } from './image-gate.js';
+import { type ImageQuality, measureImageQuality } from './image-quality.js';
 import type { ImageTransform } from './image-transform.js';
 import { planInputs } from './input-plan.js';
 import type { ResolvedPreprocessOptions } from './preprocess-options.js';
@@ -20,6 +22,8 @@ export interface PreprocessPairRequest {
   reference?: Uint8Array;
   config: ModelConfig;
   options: ResolvedPreprocessOptions;
+  /** The model's minimum size and quality thresholds; without it neither is checked. */
+  gate?: ImageGate;
   signal?: AbortSignal;
 }
 
@@ -30,6 +34,8 @@ export interface PreprocessPairResult {
   transform: ImageTransform;
   /** The tested image as decoded (after EXIF orientation). */
   image: { width: number; height: number; format: ImageFormat };
+  /** The image-quality measurements (undefined without a gate, or with the gate off). */
+  quality: ImageQuality | undefined;
   timing: { decodeMs: number; preprocessMs: number };
 }
 
@@ -38,7 +44,8 @@ export interface PreprocessPairResult {
  * `planInputs`). Throws ChipqError: REFERENCE_REQUIRED when the model needs a reference and none
  * came; INVALID_INPUT when a reference came for a model without a reference input;
  * REFERENCE_MISMATCH (details `{ image: [w, h], reference: [w, h] }`) when sizes differ after
- * orientation; and every code of `decodeImage` and `planInputs`.
+ * orientation; IMAGE_TOO_SMALL (details `{ width, height, min }`) when the image's shorter side is
+ * below the gate's minimum; and every code of `decodeImage` and `planInputs`.
  */
 export async function preprocessPair(request: PreprocessPairRequest): Promise<PreprocessPairResult> {
   const { config, options, signal } = request;
@@ -75,6 +82,15 @@ export async function preprocessPair(request: PreprocessPairRequest): Promise<Pr
       { details: { image: [image.width, image.height], reference: [reference.width, reference.height] } },
     );
   }
+  const gate = request.gate;
+  if (gate !== undefined && Math.min(image.width, image.height) < gate.minImageSize) {
+    throw new ChipqError(
+      'IMAGE_TOO_SMALL',
+      `the image is ${image.width}x${image.height}; model ${config.name} needs at least ${gate.minImageSize} pixels on the shorter side`,
+      { details: { width: image.width, height: image.height, min: gate.minImageSize } },
+    );
+  }
+  const quality = gate?.quality.enabled ? measureImageQuality(image, reference, gate.quality) : undefined;
   const jobs: Array<Promise<{ tensor: Tensor; transform: ImageTransform }>> = [
     toTensor(image, plan.image, options, signal),
   ];
@@ -86,6 +102,7 @@ export async function preprocessPair(request: PreprocessPairRequest): Promise<Pr
     inputs: results.map((r) => r.tensor),
     transform: first.transform,
     image: { width: image.width, height: image.height, format: image.format },
+    quality,
     timing: { decodeMs: decoded - started, preprocessMs: performance.now() - decoded },
   };
 }

@@ -47,6 +47,7 @@ const statusAndTitle: Record<ProblemCode, [number, string]> = {
   UNSUPPORTED_IMAGE: [422, 'Unsupported image'],
   IMAGE_TOO_LARGE: [413, 'Image too large'],
   IMAGE_TOO_MANY_PIXELS: [413, 'Image has too many pixels'],
+  IMAGE_TOO_SMALL: [422, 'Image too small for the model'],
   PAYLOAD_TOO_LARGE: [413, 'Request body too large'],
   UNSUPPORTED_MEDIA_TYPE: [415, 'Unsupported media type'],
   REFERENCE_MISMATCH: [422, 'Reference does not match the image'],
