@@ -3890,7 +3890,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4037,7 +4037,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
