@@ -17,6 +17,7 @@ import { ShadowRunner } from './experiments/shadow-runner.js';
 import { createPixelScales } from './fab/pixel-scale.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
+import { announceAnomalies } from './services/anomaly-events.js';
 import { createApiKeyService } from './services/api-key-service.js';
 import { createBatchService } from './services/batch-service.js';
 import { BatchWorker, type BatchWorkerOptions } from './services/batch-worker.js';
@@ -88,6 +89,7 @@ export function createAppServices(deps: AppDeps) {
     charts: config.controlCharts,
     confidenceThreshold: config.confidenceThreshold,
   });
+  announceAnomalies({ subscribe: anomalies.subscribe, events, db, logger });
   const run = createInspectionRunner({
     inspector,
     metrics,
