@@ -2,14 +2,16 @@
  * The console in Chromium against the real service on its embedded defaults (ONNX Runtime on
  * models/, PGlite), with the outside network refused: inspect a real DeepPCB pair and see its
  * defects and verdict, filter the results list and open a result by its URL, review with the
- * keyboard and see the decision in the list, a model page with load/unload and charts.
+ * keyboard (a detection toggled, a missed defect drawn) and see the review stored by the service,
+ * in the list and on the result page, a model page with load/unload and charts. The service keeps
+ * images (IMAGE_STORE_DIR), so every result shows its picture, not only the one inspected here.
  * Screenshots of each screen go to test-output/console/.
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChipqClient, type InferenceResult } from '../../packages/sdk/src/index.js';
+import { type ChipqClient, createChipqClient, type InferenceResult } from '../../packages/sdk/src/index.js';
 import { greyPng } from '../../services/inference/test/helpers/png.js';
 import { browserSkipReason, launchOffline, type OfflineBrowser } from './support/chromium.js';
 import { repositoryRoot, type ServedConsole, serveConsole } from './support/console-service.js';
@@ -27,19 +29,20 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
   let browser: OfflineBrowser;
   let page: Page;
   const seeded: InferenceResult[] = [];
+  let client: ChipqClient;
   const pageErrors: string[] = [];
   const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`) });
 
   beforeAll(async () => {
     await mkdir(shots, { recursive: true });
-    served = await serveConsole({ CHIPQ_ADMIN_KEY: adminKey });
+    served = await serveConsole({ CHIPQ_ADMIN_KEY: adminKey, IMAGE_STORE_DIR: 'images' });
     browser = await launchOffline();
     page = await browser.context.newPage();
     // Two shared cores: generous waits, never timing assertions.
     page.setDefaultTimeout(90_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // Results to list and review: other DeepPCB pairs (plain boards without the dataset), stored through the SDK.
-    const client = createChipqClient({ baseUrl: served.url, timeoutMs: 120_000 });
+    client = createChipqClient({ baseUrl: served.url, timeoutMs: 120_000 });
     const board = greyPng(640, 640, (x, y) => (((x >> 5) + (y >> 5)) % 2 === 0 ? 0 : 255));
     for (const [id, lot] of [
       ['00041001', 'LOT-B'],
@@ -132,12 +135,24 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
     await shot('result-page');
   });
 
-  it('reviews with the keyboard, draws a missed defect, and shows the decision in the list', async () => {
+  it('reviews with the keyboard: a detection toggled, a missed defect drawn, stored by the service and shown', async () => {
     await page.goto(`${served.url}/review?queue=all`);
-    await page.getByText(/^1 of \d+$/).waitFor();
-    const first = await page.locator('.verdict-panel a[href^="/results/"]').getAttribute('href');
-    // The newest result is the pair inspected above: this browser kept its picture (IndexedDB).
-    if (pair !== undefined) await page.locator('img.layer').waitFor();
+    await page
+      .getByTestId('queue-position')
+      .filter({ hasText: /^1 of \d+/ })
+      .waitFor();
+    const href = await page.locator('.verdict-panel a[href^="/results/"]').getAttribute('href');
+    const id = (href ?? '').slice('/results/'.length);
+    // The oldest unreviewed result comes first; the service kept its picture.
+    expect(id).toBe(seeded[0]?.id);
+    await page.locator('img.layer').waitFor();
+    const detections = await page.locator('.detections tbody tr').count();
+    if (detections > 0) {
+      await page.keyboard.press('1');
+      expect(await page.locator('button.outcome').first().getAttribute('aria-pressed')).toBe('true');
+    }
+    await page.getByLabel('Class').fill('open');
+    await page.getByRole('heading', { name: 'Review', exact: true }).click();
     await page.keyboard.press('d');
     const svg = await page.locator('svg.boxes').boundingBox();
     if (svg === null) throw new Error('no image');
@@ -148,18 +163,33 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
     expect(await page.locator('svg.boxes g.drawn').count()).toBe(1);
     await shot('review');
     await page.keyboard.press('a');
-    await page.getByText(/^Accepted [0-9a-f]{8}\.$/).waitFor();
     await page
-      .getByText(/^2 of \d+$/)
-      .or(page.getByText(/^1 of 1$/))
+      .getByRole('status')
+      .filter({ hasText: /^Accepted [0-9a-f]{8}: FAIL \(/ })
       .waitFor();
+
+    // Stored by the service, as judged: detection 0 a false alarm, the rest true, one missed "open".
+    const stored = await client.getResult(id);
+    if (stored.kind !== 'result') throw new Error('not a result');
+    expect(stored.review).toMatchObject({
+      verdict: 'FAIL',
+      counts: { true_defects: Math.max(0, detections - 1), false_alarms: detections > 0 ? 1 : 0, missed: 1 },
+      missed: [{ defect_type: 'open' }],
+    });
+    await page.getByTestId('precision').first().waitFor();
     await page.keyboard.press('k');
-    await page.getByText('Already reviewed: accept').waitFor();
+    await page.getByTestId('already-reviewed').waitFor();
 
     await page.goto(`${served.url}/results`);
-    const row = page.locator(`table.results tr:has(a[href="${first}"])`);
+    const row = page.locator(`table.results tr:has(a[href="${href}"])`);
     await row.waitFor();
-    expect(await row.locator('td:nth-child(7)').textContent()).toBe('accept');
+    expect(await row.locator('td:nth-child(7)').textContent()).toMatch(
+      /^FAIL \(\d+ true, \d+ false, 1 missed\)$/,
+    );
+    await page.goto(`${served.url}${href}`);
+    await page.getByTestId('review-summary').waitFor();
+    expect(await page.locator('svg.boxes g.drawn').count()).toBe(1);
+    await shot('result-reviewed');
   });
 
   it('shows a model: versions, default, state, unload and load with the admin key, charts', async () => {
@@ -173,10 +203,10 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
     await card.getByRole('alert').waitFor();
     expect(await card.getByRole('alert').textContent()).toMatch(/401|key|auth/i);
 
-    await page.getByLabel('Admin key').fill(adminKey);
+    await page.getByLabel('API key').fill(adminKey);
     await page.getByRole('button', { name: 'Use key' }).click();
-    expect(await page.evaluate(() => sessionStorage.getItem('chipq.adminKey'))).toBe(adminKey);
-    expect(await page.evaluate(() => localStorage.getItem('chipq.adminKey'))).toBeNull();
+    expect(await page.evaluate(() => sessionStorage.getItem('chipq.apiKey'))).toBe(adminKey);
+    expect(await page.evaluate(() => localStorage.getItem('chipq.apiKey'))).toBeNull();
 
     const unload = page.waitForRequest((r) => r.url().endsWith(`/models/${model}/unload`));
     await card.getByRole('button', { name: 'Unload' }).click();
@@ -185,14 +215,26 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
     await card.getByRole('button', { name: 'Load', exact: true }).click();
     await card.locator('.toolbar .state', { hasText: 'READY' }).waitFor({ timeout: 120_000 });
 
-    await page.locator('figure.chart').nth(2).waitFor();
+    await page.locator('figure.chart').nth(4).waitFor();
     expect(await page.locator('figure.chart figcaption').allTextContents()).toEqual([
       'Throughput (images/min)',
       'Latency (ms)',
       'Defect rate (% FAIL)',
+      'Anomalies (severity 0 ok – 4 critical)',
+      'Precision from reviews (% by day, 14 d)',
     ]);
+    // Today's point of the reviewed version: the review above counts.
+    if (pair !== undefined)
+      await page
+        .locator('figure.chart', { hasText: 'Precision from reviews' })
+        .locator('circle')
+        .first()
+        .waitFor();
     await page.locator('ul.checks li').first().waitFor();
     await shot('models');
+    await page
+      .locator('section[aria-label^="Metrics of"]')
+      .screenshot({ path: path.join(shots, 'models-charts.png') });
   });
 
   it('holds on a tablet in portrait', async () => {

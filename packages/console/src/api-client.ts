@@ -2,10 +2,10 @@
 // Every call carries the key saved for this tab (the SDK's `apiKey`, sent as a Bearer token):
 // load and unload need an admin key, and reads need a key once the service has issued any.
 import { ChipqApiError, type ChipqClient, createChipqClient } from '@chipq/sdk';
-import { readAdminKey } from './admin-key.js';
+import { readApiKey } from './api-key.js';
 
 export function apiClient(): ChipqClient {
-  const key = readAdminKey();
+  const key = readApiKey();
   return createChipqClient({
     baseUrl: window.location.origin,
     ...(key === undefined ? {} : { apiKey: key }),

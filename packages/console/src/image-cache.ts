@@ -1,8 +1,11 @@
-// The images behind results inspected in this browser. The service stores a result's hash,
-// not its pixels, so a result shows its boxes on a frame of the image's size unless this
-// browser inspected it: then the picture (kept in IndexedDB, on this machine only) is drawn
-// underneath, after a reload and on the Review screen too.
+// The pictures behind a result. The database stores a result's hash, not its pixels; the
+// service keeps the bytes only when it runs with IMAGE_STORE_DIR (GET /inference/{id}/image).
+// So a result's picture comes from this browser when it inspected it (IndexedDB, this machine
+// only), else from the service when it kept it; otherwise the boxes are drawn on a blank frame
+// of the image's size with the reason written on it.
+import { ChipqApiError } from '@chipq/sdk';
 import { useEffect, useState } from 'preact/hooks';
+import { apiClient } from './api-client.js';
 
 export interface CachedImages {
   image: string;
@@ -57,25 +60,61 @@ export function rememberImages(resultId: string, image: Blob, reference: Blob | 
   return cached;
 }
 
-/** The images of a result inspected in this browser, once read; undefined when there are none. */
-export function useCachedImages(resultId: string): CachedImages | undefined {
-  const [images, setImages] = useState(() => byResultId.get(resultId));
+/** Why the service has no picture, for the blank frame; details.reason of its 404. */
+function missingReason(error: unknown): string {
+  const details = error instanceof ChipqApiError ? error.problem?.details : undefined;
+  const reason = (details as { reason?: unknown } | undefined)?.reason;
+  if (reason === 'not_kept') return 'Image not stored by the service (IMAGE_STORE_DIR is not set)';
+  if (reason === 'evicted') return 'Image no longer kept (beyond IMAGE_STORE_MAX_SIZE)';
+  return 'Image not available';
+}
+
+async function fromService(resultId: string, hasReference: boolean): Promise<CachedImages> {
+  const client = apiClient();
+  const [image, reference] = await Promise.all([
+    client.resultImage(resultId),
+    hasReference ? client.resultImage(resultId, { which: 'reference' }).catch(() => undefined) : undefined,
+  ]);
+  return toUrls({ image, reference });
+}
+
+export interface ResultImages {
+  images: CachedImages | undefined;
+  /** Set once neither this browser nor the service has the picture. */
+  missing: string | undefined;
+}
+
+/**
+ * The pictures of a result: this browser's copy if it inspected it, else the service's if it
+ * kept them; `missing` says why there are none.
+ */
+export function useResultImages(resultId: string, hasReference: boolean): ResultImages {
+  const [state, setState] = useState<ResultImages>(() => ({
+    images: byResultId.get(resultId),
+    missing: undefined,
+  }));
   useEffect(() => {
     let live = true;
     const known = byResultId.get(resultId);
-    setImages(known);
-    if (known !== undefined) return;
+    setState({ images: known, missing: undefined });
+    if (known !== undefined || resultId === '') return;
+    const found = (images: CachedImages) => {
+      byResultId.set(resultId, images);
+      if (live) setState({ images, missing: undefined });
+    };
     transact<StoredBlobs | undefined>('readonly', (store) => store.get(resultId))
-      .then((blobs) => {
-        if (!live || blobs === undefined) return;
-        const cached = toUrls(blobs);
-        byResultId.set(resultId, cached);
-        setImages(cached);
-      })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .then(async (blobs) => {
+        if (blobs !== undefined) return found(toUrls(blobs));
+        try {
+          found(await fromService(resultId, hasReference));
+        } catch (error) {
+          if (live) setState({ images: undefined, missing: missingReason(error) });
+        }
+      });
     return () => {
       live = false;
     };
-  }, [resultId]);
-  return images;
+  }, [resultId, hasReference]);
+  return state;
 }

@@ -1,45 +1,41 @@
-// Where review decisions go. The review endpoint (POST /api/v1/inference/{id}/review, with a
-// review queue) is being added by the A/B work; until the SDK has it, decisions are kept in
-// this browser (localStorage) and the screen says so. Swapping in the service store changes
-// this file only: the screens talk to `ReviewStore`.
+// Where review decisions go: the service (POST /api/v1/inference/{id}/review, SDK
+// `reviews.submit`), so every reviewer, the results list and the precision figures see them.
+// The screens think in decisions (each detection true or a false alarm, boxes drawn for missed
+// defects, the verdict); this module turns one into the API's ReviewInput.
+import type { InferenceResult, Review, ReviewInput } from '@chipq/sdk';
+import { apiClient } from './api-client.js';
 import type { DrawnBox } from './components/inspection-view.js';
 
-export type ReviewVerdict = 'accept' | 'reject';
+export type DefectOutcome = 'true_defect' | 'false_alarm';
 
-interface ReviewDecision {
-  decision: ReviewVerdict;
+export interface ReviewDecision {
+  /** One per detection, in the result's order. */
+  outcomes: DefectOutcome[];
   /** Boxes drawn for defects the model missed, in image pixels. */
   missed: DrawnBox[];
-  decided_at: string;
+  /** The operator's verdict; default FAIL when a true or missed defect remains, else PASS. */
+  verdict?: 'PASS' | 'FAIL' | undefined;
 }
 
-export interface ReviewStore {
-  /** Shown on the screen: where a decision is recorded. */
-  readonly where: string;
-  get(resultId: string): ReviewDecision | undefined;
-  submit(resultId: string, decision: Omit<ReviewDecision, 'decided_at'>): Promise<ReviewDecision>;
+function reviewInput(decision: ReviewDecision): ReviewInput {
+  const defective = decision.outcomes.includes('true_defect') || decision.missed.length > 0;
+  return {
+    verdict: decision.verdict ?? (defective ? 'FAIL' : 'PASS'),
+    defects: decision.outcomes.map((outcome, index) => ({ index, outcome })),
+    missed: decision.missed.map((b) => ({
+      defect_type: b.label,
+      box: { x1: Math.round(b.x1), y1: Math.round(b.y1), x2: Math.round(b.x2), y2: Math.round(b.y2) },
+    })),
+  };
 }
 
-const storageKey = 'chipq.reviews';
-
-function readAll(): Record<string, ReviewDecision> {
-  try {
-    return JSON.parse(window.localStorage.getItem(storageKey) ?? '{}') as Record<string, ReviewDecision>;
-  } catch {
-    return {};
-  }
+export function submitReview(result: InferenceResult, decision: ReviewDecision): Promise<Review> {
+  return apiClient().reviews.submit(result.id, reviewInput(decision));
 }
 
-const browserReviewStore: ReviewStore = {
-  where: 'this browser only (the service has no review endpoint yet)',
-  get: (resultId) => readAll()[resultId],
-  async submit(resultId, decision) {
-    const all = readAll();
-    const stored = { ...decision, decided_at: new Date().toISOString() };
-    all[resultId] = stored;
-    window.localStorage.setItem(storageKey, JSON.stringify(all));
-    return stored;
-  },
-};
-
-export const reviewStore: ReviewStore = browserReviewStore;
+/** One line for lists: the operator's verdict and what they found. */
+export function describeReview(review: Review): string {
+  const { true_defects: tp, false_alarms: fp, missed } = review.counts;
+  const parts = [`${tp} true`, `${fp} false`, ...(missed > 0 ? [`${missed} missed`] : [])];
+  return `${review.verdict} (${parts.join(', ')})`;
+}

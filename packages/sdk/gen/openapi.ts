@@ -1126,7 +1126,8 @@ export type components = {
                 id: string;
                 arm: string;
             } | null;
-            review: components["schemas"]["Review"];
+            /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
+            review: components["schemas"]["Review"] | null;
         };
         Traceability: {
             lot_id: string | null;
@@ -1215,7 +1216,6 @@ export type components = {
             /** @description Wall time in the service for this image, including storing the result. */
             service_ms: number | null;
         } | null;
-        /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
         Review: {
             /** Format: uuid */
             id: string;
@@ -1256,7 +1256,7 @@ export type components = {
             api_key_id: string | null;
             /** Format: date-time */
             created_at: string;
-        } | null;
+        };
         PredictForm: {
             /**
              * Format: binary
@@ -2109,10 +2109,11 @@ export type components = {
             /** Format: uuid */
             inference_id: string;
             /** @description Every revision, newest first; the first is the current review. */
-            reviews: (components["schemas"]["Review"] & {
-                /** Format: date-time */
-                superseded_at: string | null;
-            })[];
+            reviews: components["schemas"]["ReviewRevision"][];
+        };
+        ReviewRevision: components["schemas"]["Review"] & {
+            /** Format: date-time */
+            superseded_at: string | null;
         };
         /** @description Completed results to review: every REVIEW verdict first, then the sample of the others; oldest first within each, so nothing waits forever. Pages are keyset-ordered, so reviews made meanwhile never shift a page. */
         ReviewQueue: {

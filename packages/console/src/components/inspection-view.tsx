@@ -5,6 +5,7 @@ import type { InferenceResult } from '@chipq/sdk';
 import { useRef, useState } from 'preact/hooks';
 import { classColor } from '../class-colors.js';
 import type { CachedImages } from '../image-cache.js';
+import type { DefectOutcome } from '../review-store.js';
 import { DifferenceCanvas } from './difference-canvas.js';
 import { useZoomPan } from './zoom-pan.js';
 
@@ -21,6 +22,10 @@ type Layer = 'image' | 'reference' | 'difference';
 export interface InspectionViewProps {
   result: InferenceResult;
   images?: CachedImages | undefined;
+  /** Why there is no picture (drawn on the blank frame). */
+  missingImage?: string | undefined;
+  /** Review judgements: a false alarm's box is drawn dashed and faded. */
+  outcomes?: DefectOutcome[] | undefined;
   /** Index of the detection to emphasise (the row under the pointer in the list). */
   highlight?: number | undefined;
   /** Boxes a reviewer drew for defects the model missed. */
@@ -147,7 +152,7 @@ export function InspectionView(props: InspectionViewProps) {
           {images === undefined ? (
             <div class="layer frame">
               <span>
-                Image not available here: boxes on a {width}×{height} frame
+                {props.missingImage ?? 'Image not stored'}: boxes on a blank {width}×{height} frame
               </span>
             </div>
           ) : layer === 'difference' && images.reference !== undefined ? (
@@ -179,7 +184,11 @@ export function InspectionView(props: InspectionViewProps) {
                 const label = `${d.defect_type} ${(d.confidence * 100).toFixed(0)}%`;
                 const above = d.box.y1 > fontSize + 2;
                 return (
-                  <g key={i} class={props.highlight === i ? 'highlight' : ''} data-defect={d.defect_type}>
+                  <g
+                    key={i}
+                    class={`${props.highlight === i ? 'highlight' : ''}${props.outcomes?.[i] === 'false_alarm' ? ' false-alarm' : ''}`}
+                    data-defect={d.defect_type}
+                  >
                     <rect
                       x={d.box.x1}
                       y={d.box.y1}

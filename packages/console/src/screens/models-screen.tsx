@@ -1,10 +1,11 @@
 // Models and health: the service's readiness, each model's versions and state (and the
 // default version, which serves requests that name none), load and unload with the admin key asked for
-// here and kept for this tab only, and charts of the selected model.
+// here and kept for this tab only, and charts of the selected model (throughput, latency, defect rate,
+// anomalies and reviewed precision over time).
 import { ChipqApiError, type Health, type ModelSummary } from '@chipq/sdk';
 import { useState } from 'preact/hooks';
-import { readAdminKey, saveAdminKey } from '../admin-key.js';
 import { apiClient, describeError } from '../api-client.js';
+import { ApiKeyForm } from '../components/api-key-form.js';
 import { ModelCharts } from '../components/model-charts.js';
 import { navigate, useLocation } from '../router.js';
 import { useAsync } from '../use-async.js';
@@ -18,50 +19,6 @@ async function health(signal: AbortSignal): Promise<Health> {
       return error.problem as unknown as Health;
     throw error;
   }
-}
-
-function AdminKey() {
-  const [saved, setSaved] = useState(readAdminKey() !== undefined);
-  return (
-    <form
-      class="panel admin-key"
-      onSubmit={(event) => {
-        event.preventDefault();
-        const input = (event.currentTarget as HTMLFormElement).elements.namedItem(
-          'admin_key',
-        ) as HTMLInputElement;
-        saveAdminKey(input.value);
-        input.value = '';
-        setSaved(readAdminKey() !== undefined);
-      }}
-    >
-      <label>
-        Admin key
-        <input
-          type="password"
-          name="admin_key"
-          autocomplete="off"
-          placeholder={saved ? 'saved for this tab' : ''}
-        />
-      </label>
-      <button type="submit">Use key</button>
-      {saved && (
-        <button
-          type="button"
-          onClick={() => {
-            saveAdminKey(undefined);
-            setSaved(false);
-          }}
-        >
-          Forget key
-        </button>
-      )}
-      <span class="muted">
-        Sent as a Bearer token with every call (load and unload need an admin key); kept in this tab's session
-        storage only.
-      </span>
-    </form>
-  );
 }
 
 function ModelCard(props: { model: ModelSummary; selected: boolean; onChanged: () => void }) {
@@ -164,7 +121,7 @@ export function ModelsScreen() {
           </p>
         )}
       </section>
-      <AdminKey />
+      <ApiKeyForm purpose="load and unload need an admin key" />
       {models.error !== undefined && (
         <p role="alert" class="error">
           {models.error}

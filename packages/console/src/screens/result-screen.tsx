@@ -1,14 +1,39 @@
-// One result at its own URL (/results/<id>): what a colleague opens from a shared link.
+// One result at its own URL (/results/<id>): what a colleague opens from a shared link, with
+// its current human review (the missed defects the reviewer drew, dashed).
+import type { InferenceResult } from '@chipq/sdk';
 import { apiClient } from '../api-client.js';
 import { ResultDetail } from '../components/result-detail.js';
-import { useCachedImages } from '../image-cache.js';
-import { reviewStore } from '../review-store.js';
+import { useResultImages } from '../image-cache.js';
+import { describeReview } from '../review-store.js';
 import { useAsync } from '../use-async.js';
+
+function ReviewedResult(props: { result: InferenceResult }) {
+  const { result } = props;
+  const { images, missing } = useResultImages(result.id, result.reference !== null);
+  const review = result.review;
+  return (
+    <>
+      {review !== null && (
+        <p class="panel" data-testid="review-summary">
+          Reviewed: <strong>{describeReview(review)}</strong>
+          {review.reviewer !== null ? ` by ${review.reviewer}` : ''} at{' '}
+          {new Date(review.created_at).toLocaleString()}
+          {review.revision > 1 ? ` (revision ${review.revision})` : ''}.
+        </p>
+      )}
+      <ResultDetail
+        result={result}
+        images={images}
+        missingImage={missing}
+        outcomes={review?.defects.map((d) => d.outcome)}
+        drawn={review?.missed.map((m) => ({ ...m.box, label: m.defect_type }))}
+      />
+    </>
+  );
+}
 
 export function ResultScreen(props: { id: string }) {
   const found = useAsync((signal) => apiClient().getResult(props.id, {}, { signal }), [props.id]);
-  const review = reviewStore.get(props.id);
-  const images = useCachedImages(props.id);
   return (
     <>
       <h1>Result {props.id.slice(0, 8)}</h1>
@@ -24,15 +49,7 @@ export function ResultScreen(props: { id: string }) {
           <a href={`/results?batch_id=${found.data.id}`}>see its results</a>.
         </p>
       )}
-      {review !== undefined && (
-        <p class="panel">
-          Reviewed: <strong>{review.decision}</strong> at {new Date(review.decided_at).toLocaleString()}
-          {review.missed.length > 0 ? `, ${review.missed.length} missed defect(s) drawn` : ''}.
-        </p>
-      )}
-      {found.data?.kind === 'result' && (
-        <ResultDetail result={found.data} images={images} drawn={review?.missed} />
-      )}
+      {found.data?.kind === 'result' && <ReviewedResult result={found.data} />}
     </>
   );
 }

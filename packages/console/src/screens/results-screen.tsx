@@ -2,7 +2,7 @@
 // page at a time. Filters and the page cursor live in the URL, so a view can be shared.
 import { apiClient } from '../api-client.js';
 import { VerdictBadge } from '../components/verdict-panel.js';
-import { reviewStore } from '../review-store.js';
+import { describeReview } from '../review-store.js';
 import { navigate, queryString, useLocation } from '../router.js';
 import { useAsync } from '../use-async.js';
 
@@ -126,7 +126,7 @@ export function ResultsScreen() {
               </td>
               <td>{r.traceability.lot_id ?? '—'}</td>
               <td>{r.traceability.wafer_id ?? '—'}</td>
-              <td>{reviewStore.get(r.id)?.decision ?? '—'}</td>
+              <td>{r.review === null ? '—' : describeReview(r.review)}</td>
               <td>
                 <a href={`/results/${r.id}`} aria-label={`Open result ${r.id}`}>
                   {r.id.slice(0, 8)}

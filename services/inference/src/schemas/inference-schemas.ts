@@ -108,7 +108,8 @@ export const InferenceResultSchema = z
       description:
         'The experiment and arm that served this result (GET /experiments/{id}); null when the default version or a named version served it.',
     }),
-    review: ReviewSchema.nullable().openapi({
+    // A union, not .nullable(): .nullable() on a named schema would make the Review component itself nullable.
+    review: z.union([ReviewSchema, z.null()]).openapi({
       description:
         'The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews.',
     }),

@@ -111,9 +111,11 @@ export const ReviewSchema = z
 export const ReviewHistorySchema = z
   .object({
     inference_id: z.uuid(),
-    reviews: z.array(ReviewSchema.extend({ superseded_at: z.iso.datetime().nullable() })).openapi({
-      description: 'Every revision, newest first; the first is the current review.',
-    }),
+    reviews: z
+      .array(ReviewSchema.extend({ superseded_at: z.iso.datetime().nullable() }).openapi('ReviewRevision'))
+      .openapi({
+        description: 'Every revision, newest first; the first is the current review.',
+      }),
   })
   .openapi('ReviewHistory');
 
