@@ -2074,11 +2074,8 @@ export type components = {
                 /** @enum {string} */
                 outcome: "true_defect" | "false_alarm";
             }[];
-            /**
-             * @description Defects the model did not find, with their class and box.
-             * @default []
-             */
-            missed: {
+            /** @description Defects the model did not find, with their class and box (default none). */
+            missed?: {
                 /** @example open */
                 defect_type: string;
                 box: components["schemas"]["ReviewBox"];

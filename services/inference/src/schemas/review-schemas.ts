@@ -37,11 +37,9 @@ export const ReviewInputSchema = z
           'One judgement for every detection of the result, each index exactly once. A detection of the wrong class is a ' +
           '`false_alarm` plus a missed defect of the right class (as detection metrics count it).',
       }),
-    missed: z
-      .array(MissedDefectInput)
-      .max(1_000)
-      .default([])
-      .openapi({ description: 'Defects the model did not find, with their class and box.' }),
+    missed: z.array(MissedDefectInput).max(1_000).optional().openapi({
+      description: 'Defects the model did not find, with their class and box (default none).',
+    }),
     reviewer: printableText(128)
       .optional()
       .openapi({ description: "The operator's name or badge, as they want it recorded.", example: 'j.doe' }),

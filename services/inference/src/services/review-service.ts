@@ -53,7 +53,7 @@ function checkJudgements(input: ReviewInput, detections: number): FieldError[] {
 
 function checkMissedBoxes(input: ReviewInput, width: number | null, height: number | null): FieldError[] {
   if (width === null || height === null) return [];
-  return input.missed.flatMap((m, i) =>
+  return (input.missed ?? []).flatMap((m, i) =>
     m.box.x2 > width || m.box.y2 > height
       ? [{ field: `missed.${i}.box`, message: `outside the ${width}x${height} image` }]
       : [],
@@ -88,6 +88,7 @@ export function createReviewService(db: Kysely<Database>) {
     if (errors.length > 0) throw invalid(`the review of ${id} does not fit the result`, errors);
 
     const judged = [...input.defects].sort((a, b) => a.index - b.index);
+    const missed = input.missed ?? [];
     const rows: Array<Omit<ReviewDefect, 'review_id' | 'position'>> = [
       ...judged.map((j) => {
         const d = detections[j.index] as (typeof detections)[number];
@@ -101,7 +102,7 @@ export function createReviewService(db: Kysely<Database>) {
           height: d.height,
         };
       }),
-      ...input.missed.map((m) => ({
+      ...missed.map((m) => ({
         outcome: 'missed' as const,
         detection_ordinal: null,
         defect_type: m.defect_type,
@@ -124,7 +125,7 @@ export function createReviewService(db: Kysely<Database>) {
             verdict: input.verdict,
             true_defects: count('true_defect'),
             false_alarms: count('false_alarm'),
-            missed: input.missed.length,
+            missed: missed.length,
             reviewer: input.reviewer ?? null,
             comment: input.comment ?? null,
             api_key_id: context.apiKeyId ?? null,
