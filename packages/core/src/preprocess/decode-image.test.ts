@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type EncodeFormat, encode, gradientRgb, tinyBmp } from '../../test/support/image-fixtures.js';
 import type { ErrorCode } from '../errors.js';
-import { decodeImage } from './decode-image.js';
+import { decodedPixels, decodeImage } from './decode-image.js';
 import { resolvePreprocessOptions } from './preprocess-options.js';
 import { toTensor } from './to-tensor.js';
 
@@ -45,6 +45,19 @@ describe('decodeImage', () => {
   it('keeps grey images single-channel', async () => {
     const image = await decodeImage(await encode(new Uint8Array(12).fill(77), 4, 3, 1, 'png'), limits);
     expect(image).toMatchObject({ width: 4, height: 3, channels: 1 });
+  });
+
+  it('turns colour into grey in the decoder when a grey input wants it, with PIL luma exactly', async () => {
+    const rgb = Uint8Array.from({ length: 64 * 64 * 3 }, (_, i) => (i * 37 + (i >> 5) * 11) % 256);
+    const image = await decodeImage(await encode(rgb, 64, 64, 3, 'png'), limits, undefined, { channels: 1 });
+    expect(image).toMatchObject({ width: 64, height: 64, channels: 1 });
+    const luma = (i: number) =>
+      ((rgb[3 * i] as number) * 19595 +
+        (rgb[3 * i + 1] as number) * 38470 +
+        (rgb[3 * i + 2] as number) * 7471 +
+        0x8000) >>
+      16;
+    expect(Array.from(decodedPixels(image))).toEqual(Array.from({ length: 64 * 64 }, (_, i) => luma(i)));
   });
 
   it('applies EXIF orientation 6 (rotate 90°): a 40x20 JPEG is displayed 20x40', async () => {

@@ -66,6 +66,7 @@ export async function decodeImage(
   bytes: Uint8Array,
   options: Pick<ResolvedPreprocessOptions, 'maxBytes' | 'maxPixels'>,
   signal?: AbortSignal,
+  target: { channels?: 1 | 3 } = {},
 ): Promise<DecodedImage> {
   checkImageBytes(bytes.byteLength, options.maxBytes);
   if (bytes.byteLength === 0) throw unsupported('the image is empty');
@@ -96,14 +97,29 @@ export async function decodeImage(
     );
   }
   const grey = meta.channels === 1 || meta.channels === 2 || meta.space === 'b-w' || meta.space === 'grey16';
+  // A plain sRGB colour image for a grey input: grey in libvips (off the main thread), with PIL's
+  // integer luma exactly (see pack-tensor.ts `luma`): weights x 65536 summed exactly in float,
+  // + 0.5, truncated by the cast. Profiles, CMYK and the like keep the sRGB path below.
+  const lumaInDecoder =
+    target.channels === 1 && !grey && meta.space === 'srgb' && !meta.hasProfile && (meta.channels ?? 0) >= 3;
   try {
     // failOn 'warning' (sharp's default) makes truncated or damaged files fail instead of
     // decoding to half-grey images whose "defects" would be artefacts.
-    const pipeline = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'warning' })
+    const decoder = sharp(bytes, { limitInputPixels: options.maxPixels, failOn: 'warning' })
       .rotate()
-      .flatten({ background: '#000000' })
-      .toColourspace(grey ? 'b-w' : 'srgb')
-      .raw({ depth: 'uchar' });
+      .flatten({ background: '#000000' });
+    const pipeline = (
+      lumaInDecoder
+        ? decoder
+            .recomb([
+              [19595, 38470, 7471],
+              [0, 0, 0],
+              [0, 0, 0],
+            ])
+            .linear(1 / 65536, 0.5)
+            .extractChannel(0)
+        : decoder.toColourspace(grey ? 'b-w' : 'srgb')
+    ).raw({ depth: 'uchar' });
     const { data, info } = await untilAborted(pipeline.toBuffer({ resolveWithObject: true }), signal);
     if (info.channels !== 1 && info.channels !== 3)
       throw unsupported(`decoding gave ${info.channels} channels`);

@@ -67,11 +67,13 @@ export async function preprocessPair(request: PreprocessPairRequest): Promise<Pr
   }
   const started = performance.now();
   const decodeReference =
-    request.reference === undefined ? undefined : decodeImage(request.reference, options, signal);
+    request.reference === undefined
+      ? undefined
+      : decodeImage(request.reference, options, signal, { channels: plan.reference?.channels ?? 3 });
   // Both decodes run at once (sharp works on libuv's pool); Promise.all also handles the
   // rejection of the one that loses a race, so no failure goes unhandled.
   const [image, reference] = await Promise.all([
-    decodeImage(request.image, options, signal),
+    decodeImage(request.image, options, signal, { channels: plan.image.channels }),
     decodeReference,
   ]);
   const decoded = performance.now();
