@@ -19,6 +19,7 @@ import { parseTextFormat, type TextNode } from './text-format-parser.js';
 import {
   extraFields,
   groupFields,
+  INT32_MAX,
   readInteger,
   readString,
   repeatedValues,
@@ -60,8 +61,6 @@ const KNOWN_FIELDS = new Set([
   'model_warmup',
   'default_model_filename',
 ]);
-
-const INT32_MAX = 0x7fff_ffff;
 
 /**
  * Parses `text` (a config.pbtxt) into a ModelConfig.

@@ -13,6 +13,7 @@ import type { TextNode } from './text-format-parser.js';
 import {
   extraFields,
   groupFields,
+  INT32_MAX,
   readBoolean,
   readEnum,
   readInteger,
@@ -20,10 +21,9 @@ import {
   readString,
   repeatedValues,
   singleValue,
+  UINT32_MAX,
 } from './text-node-reader.js';
 
-const UINT32_MAX = 0xffff_ffff;
-const INT32_MAX = 0x7fff_ffff;
 const KINDS: readonly InstanceKind[] = ['KIND_AUTO', 'KIND_GPU', 'KIND_CPU', 'KIND_MODEL'];
 
 /** `dynamic_batching { ... }`; `maxBatchSize` > 0 bounds the preferred sizes, as Triton checks. */

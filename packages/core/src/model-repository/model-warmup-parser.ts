@@ -15,9 +15,9 @@ import {
   readString,
   repeatedValues,
   singleValue,
+  UINT32_MAX,
 } from './text-node-reader.js';
 
-const UINT32_MAX = 0xffff_ffff;
 const INPUT_FIELDS = new Set(['data_type', 'dims', 'zero_data', 'random_data', 'input_data_file']);
 
 /** `path` is e.g. `model_warmup[0]`. */

@@ -70,6 +70,10 @@ export function readString(node: TextNode, file: string, path: string): string {
   return node.value;
 }
 
+/** The upper bounds of model_config.proto's int32 and uint32 fields, for `readInteger`. */
+export const INT32_MAX = 0x7fff_ffff;
+export const UINT32_MAX = 0xffff_ffff;
+
 /** An integer within [min, max] (default: any safe integer). */
 export function readInteger(
   node: TextNode,

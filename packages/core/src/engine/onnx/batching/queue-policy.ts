@@ -13,6 +13,7 @@
  */
 import { ChipqError } from '../../../errors.js';
 import type { ModelConfig, TextValue } from '../../../model-repository/model-config.js';
+import { UINT32_MAX } from '../../../model-repository/text-node-reader.js';
 
 export interface QueuePolicy {
   /** Requests allowed to wait at once; 0 means no limit. */
@@ -32,8 +33,6 @@ export const unlimitedQueuePolicy: QueuePolicy = Object.freeze({
   defaultTimeoutMs: 0,
   allowTimeoutOverride: false,
 });
-
-const UINT32_MAX = 0xffff_ffff;
 
 function invalid(config: ModelConfig, field: string, expected: string, value: TextValue): ChipqError {
   return new ChipqError(
