@@ -130,6 +130,15 @@ export function printSection(section: BenchSection): void {
     );
 }
 
+/** Prints a bench file's section when the file itself is run (`tsx test/bench/<name>.ts [--quick]`). */
+export async function runWhenMain(
+  moduleUrl: string,
+  run: (quick: boolean) => Promise<BenchSection>,
+): Promise<void> {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  printSection(await run(process.argv.includes('--quick')));
+}
+
 export function median(values: readonly number[]): number {
   return quantile(
     [...values].sort((a, b) => a - b),

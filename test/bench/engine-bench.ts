@@ -19,8 +19,8 @@ import {
   interleave,
   type LoadResult,
   medianRatio,
-  printSection,
   runLoad,
+  runWhenMain,
 } from './bench-util.js';
 import { engineThreads, rawSession } from './raw-onnxruntime.js';
 
@@ -128,4 +128,4 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) printSection(await runEngineBench());
+await runWhenMain(import.meta.url, () => runEngineBench());

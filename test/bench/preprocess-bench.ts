@@ -7,7 +7,7 @@ import { createOnnxEngine } from '@chipq/core';
 import { preprocessPair, resolvePreprocessOptions } from '@chipq/core/preprocess';
 import sharp from 'sharp';
 import { benchModel, loadBenchPairs } from './bench-inputs.js';
-import { type BenchSection, formatTable, printSection, runLoad } from './bench-util.js';
+import { type BenchSection, formatTable, runLoad, runWhenMain } from './bench-util.js';
 
 export async function runPreprocessBench(
   options: { durationMs?: number; concurrencies?: number[] } = {},
@@ -49,4 +49,4 @@ export async function runPreprocessBench(
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) printSection(await runPreprocessBench());
+await runWhenMain(import.meta.url, () => runPreprocessBench());

@@ -30,8 +30,8 @@ import {
   interleave,
   type LoadResult,
   medianRatio,
-  printSection,
   runLoad,
+  runWhenMain,
 } from './bench-util.js';
 import { httpLoad, predictBody, predictContentType } from './http-load.js';
 import { engineThreads, rawSession } from './raw-onnxruntime.js';
@@ -269,7 +269,4 @@ export async function runServiceBench(
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const quick = process.argv.includes('--quick');
-  printSection(await runServiceBench(quick ? { durationMs: 2000, rounds: 1 } : {}));
-}
+await runWhenMain(import.meta.url, (quick) => runServiceBench(quick ? { durationMs: 2000, rounds: 1 } : {}));

@@ -7,7 +7,7 @@
  * idle after the load. Runnable alone: `tsx test/bench/startup-bench.ts [--quick]`.
  */
 import { loadBenchPairs } from './bench-inputs.js';
-import { type BenchSection, formatTable, median, printSection } from './bench-util.js';
+import { type BenchSection, formatTable, median, runWhenMain } from './bench-util.js';
 import { httpLoad, predictBody, predictContentType } from './http-load.js';
 import { startServiceProcess } from './service-process.js';
 
@@ -89,7 +89,6 @@ export async function runStartupBench(options: StartupBenchOptions = {}): Promis
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const quick = process.argv.includes('--quick');
-  printSection(await runStartupBench(quick ? { starts: 1, loadMs: 5000, idleMs: 5000 } : {}));
-}
+await runWhenMain(import.meta.url, (quick) =>
+  runStartupBench(quick ? { starts: 1, loadMs: 5000, idleMs: 5000 } : {}),
+);

@@ -20,7 +20,7 @@ import {
   interleave,
   median,
   medianRatio,
-  printSection,
+  runWhenMain,
 } from './bench-util.js';
 import { httpLoad, predictBody, predictContentType } from './http-load.js';
 import { type ServiceProcess, startServiceProcess } from './service-process.js';
@@ -197,7 +197,4 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const quick = process.argv.includes('--quick');
-  printSection(await runTracingBench(quick ? { durationMs: 3000, rounds: 1 } : {}));
-}
+await runWhenMain(import.meta.url, (quick) => runTracingBench(quick ? { durationMs: 3000, rounds: 1 } : {}));

@@ -85,12 +85,17 @@ describe('sdk against the in-process service', () => {
       missed: [{ defect_type: 'top_left', box: { x1: 0, y1: 0, x2: 30, y2: 30 } }],
     });
     expect(review).toMatchObject({ revision: 1, counts: { true_defects: 0, false_alarms: 1, missed: 1 } });
+    if (review === null) throw new Error('submit answered no review');
     expect(await client.getResult(result.id)).toMatchObject({ kind: 'result', review: { id: review.id } });
     expect((await client.reviews.history(result.id)).reviews.map((r) => r.id)).toEqual([review.id]);
     expect((await client.reviews.queue({ lot_id: lot, sample_rate: 1 })).items).toEqual([]);
     const quality = await client.reviews.quality({ model: 'diff_detector', bucket: 'all' });
     expect(quality.groups[0]?.total.precision?.value).toBe(0);
-    const bad = await client.reviews.submit(result.id, { verdict: 'PASS', defects: [] }).catch((e) => e);
+    // Deliberately without `missed`: the server must refuse what the types would.
+    const incomplete = { verdict: 'PASS', defects: [] } as unknown as Parameters<
+      typeof client.reviews.submit
+    >[1];
+    const bad = await client.reviews.submit(result.id, incomplete).catch((e) => e);
     expect(bad).toBeInstanceOf(ChipqApiError);
     expect(bad).toMatchObject({ status: 400, code: 'INVALID_INPUT' });
     const image = await client.resultImage(result.id).catch((e) => e);
