@@ -797,7 +797,7 @@ export type components = {
             time: string;
             /** @enum {string} */
             datacontenttype: "application/json";
-            /** @description Events with the same key (the lot id for inspections) arrive in commit order. */
+            /** @description Events with the same key (the lot id for inspections) arrive in the order they were stored. */
             partitionkey?: string;
             data?: unknown;
         };

@@ -98,8 +98,8 @@ export type ChipqEvent = {
     /** CloudEvents `subject`: what the event is about within the source (e.g. `lots/L42/wafers/W1`). */
     subject?: string | undefined;
     /**
-     * Events with the same key are published in the order their transactions committed (the lot
-     * id for inspections). Also the CloudEvents partitioning extension (`partitionkey`).
+     * Events with the same key are published in the order they were stored (the lot id for
+     * inspections). Also the CloudEvents partitioning extension (`partitionkey`).
      */
     partitionKey?: string | undefined;
   };
@@ -120,7 +120,8 @@ const CloudEventSchema = z
     time: z.iso.datetime(),
     datacontenttype: z.literal('application/json'),
     partitionkey: z.string().optional().openapi({
-      description: 'Events with the same key (the lot id for inspections) arrive in commit order.',
+      description:
+        'Events with the same key (the lot id for inspections) arrive in the order they were stored.',
     }),
     data: z.unknown(),
   })
