@@ -237,13 +237,19 @@ describe.skipIf(skip)('console in Chromium, offline', () => {
       .screenshot({ path: path.join(shots, 'models-charts.png') });
   });
 
-  it('holds on a tablet in portrait', async () => {
+  it('holds on a tablet in portrait: results and review', async () => {
     await page.setViewportSize({ width: 820, height: 1180 });
     await page.goto(`${served.url}/results`);
     await page.locator('table.results tbody tr').first().waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     expect(overflow).toBe(false);
     await shot('results-tablet');
+    await page.goto(`${served.url}/review?queue=all`);
+    await page.getByTestId('queue-position').waitFor();
+    await page.locator('section[aria-label="Precision by version"] table').waitFor();
+    await page.locator('img.layer').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    await shot('review-tablet');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -22,7 +22,7 @@ type Layer = 'image' | 'reference' | 'difference';
 export interface InspectionViewProps {
   result: InferenceResult;
   images?: CachedImages | undefined;
-  /** Why there is no picture (drawn on the blank frame). */
+  /** Why there is no picture (drawn on the blank frame); undefined while it may still come. */
   missingImage?: string | undefined;
   /** Review judgements: a false alarm's box is drawn dashed and faded. */
   outcomes?: DefectOutcome[] | undefined;
@@ -152,7 +152,9 @@ export function InspectionView(props: InspectionViewProps) {
           {images === undefined ? (
             <div class="layer frame">
               <span>
-                {props.missingImage ?? 'Image not stored'}: boxes on a blank {width}×{height} frame
+                {props.missingImage === undefined
+                  ? `Loading the image… boxes on a ${width}×${height} frame`
+                  : `${props.missingImage}: boxes on a blank ${width}×${height} frame`}
               </span>
             </div>
           ) : layer === 'difference' && images.reference !== undefined ? (
