@@ -389,6 +389,13 @@ describe('chipq against a server on a real port', () => {
     expect(revoke.stdout).toContain(`${id} revoked at`);
     const bad = await chipq(['keys', 'create', '--scope', 'root', ...admin], dir.path);
     expect(bad.code).toBe(2);
+    // An operator's key: human review and reads, nothing else.
+    const reviewer = await chipq(
+      ['keys', 'create', '--scope', 'review', '--name', 'operator-1', ...admin, '--json'],
+      dir.path,
+    );
+    expect(reviewer.code).toBe(0);
+    expect(JSON.parse(reviewer.stdout)).toMatchObject({ name: 'operator-1', scopes: ['review'] });
   });
 
   it('exits 4 when the server is unreachable and 2 without a server', async () => {

@@ -98,7 +98,8 @@ export const keysHelp = `Usage: chipq keys <create|list|revoke> [options]
   chipq keys list                 every key: id, name, scopes, created, revoked
   chipq keys revoke ID            the key stops working at once
 
-Scopes: admin (everything: models, keys), infer (predict, batches, reads), read (reads).
+Scopes: admin (everything: models, keys), infer (predict, batches, reads), review (human review
+of stored results, and reads: an operator's key), read (reads).
 Inference and reads stay open to callers without a key until a key with the infer scope exists.
 
 Options:

@@ -20,7 +20,7 @@ const keysArgs = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const scopeNames = ['read', 'infer', 'admin'] as const;
+const scopeNames = ['read', 'infer', 'review', 'admin'] as const;
 type ScopeName = (typeof scopeNames)[number];
 
 function keyRows(keys: ApiKey[]): string[][] {
@@ -46,11 +46,11 @@ export async function keysCommand(args: readonly string[], io: CliIo): Promise<n
     case 'create': {
       const given = (parsed.values.scope as unknown as string[] | undefined) ?? [];
       if (given.length === 0)
-        throw usageError('chipq keys create: give at least one --scope (read, infer, admin)');
+        throw usageError('chipq keys create: give at least one --scope (read, infer, review, admin)');
       const bad = given.find((s) => !scopeNames.includes(s as ScopeName));
       if (bad !== undefined)
         throw usageError(
-          `chipq keys create: expected a scope of read, infer or admin, got ${JSON.stringify(bad)}`,
+          `chipq keys create: expected a scope of read, infer, review or admin, got ${JSON.stringify(bad)}`,
         );
       const name = stringOption(parsed, 'name') ?? `cli-${new Date().toISOString().slice(0, 10)}`;
       const created = await callServer(url, () =>
