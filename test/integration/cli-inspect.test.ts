@@ -13,6 +13,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Listening, listen } from '../../services/inference/src/listen.js';
 import type { RunningService } from '../../services/inference/src/start-service.js';
+import { form } from '../../services/inference/test/helpers/http.js';
+import { blank, topLeftDefect } from '../../services/inference/test/helpers/png.js';
 import { tempDir } from '../../services/inference/test/helpers/temp-dir.js';
 import {
   createTestEnvironment,
@@ -396,6 +398,56 @@ describe('chipq against a server on a real port', () => {
     );
     expect(reviewer.code).toBe(0);
     expect(JSON.parse(reviewer.stdout)).toMatchObject({ name: 'operator-1', scopes: ['review'] });
+  });
+
+  it('lists the review queue and the precision reviews give each version', async () => {
+    const predicted = await service.app.request('/api/v1/inference/predict', {
+      method: 'POST',
+      body: form({
+        image: topLeftDefect(),
+        reference: blank(),
+        model: 'diff_detector',
+        lot_id: 'LOT-CLI-REVIEW',
+      }),
+      headers: { authorization: `Bearer ${testAdminKey}` },
+    });
+    const result = (await predicted.json()) as { id: string };
+    const queue = await chipq(
+      ['review', 'queue', '--server', server.url, '--api-key', testAdminKey, '--sample-rate', '1'],
+      dir.path,
+    );
+    expect(queue.code).toBe(0);
+    expect(queue.stdout).toMatch(new RegExp(`^${result.id}\\s+sample\\s+FAIL\\s+1\\s`, 'm'));
+    const reviewed = await service.app.request(`/api/v1/inference/${result.id}/review`, {
+      method: 'POST',
+      body: JSON.stringify({ verdict: 'FAIL', defects: [{ index: 0, outcome: 'false_alarm' }] }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${testAdminKey}` },
+    });
+    expect(reviewed.status).toBe(201);
+    const quality = await chipq(
+      [
+        'review',
+        'quality',
+        '--server',
+        server.url,
+        '--api-key',
+        testAdminKey,
+        '--model',
+        'diff_detector',
+        '--json',
+      ],
+      dir.path,
+    );
+    expect(quality.code).toBe(0);
+    const total = JSON.parse(quality.stdout).groups[0].total;
+    expect(total.false_alarms).toBeGreaterThanOrEqual(1);
+    expect(total.precision.value).toBe(total.true_defects / (total.true_defects + total.false_alarms));
+    const table = await chipq(
+      ['review', 'quality', '--server', server.url, '--api-key', testAdminKey],
+      dir.path,
+    );
+    expect(table.stdout.split('\n')[0]).toMatch(/^model\s+from\s+reviewed\s+true\/false\/missed\s+precision/);
+    expect((await chipq(['review', 'nope', '--server', server.url], dir.path)).code).toBe(2);
   });
 
   it('exits 4 when the server is unreachable and 2 without a server', async () => {

@@ -21,6 +21,7 @@ Usage:
   chipq inspect <files, folders or globs> [options]   inspect images, write results and overlays
   chipq models list|get|load|unload|deploy|promote|rollback [options]  manage a server's models
   chipq keys create|list|revoke [options]             manage a server's API keys (admin key)
+  chipq review queue|quality [options]                results to review; precision and recall from reviews
   chipq health [options]                              a server's liveness and readiness
   chipq --version
 
@@ -113,4 +114,23 @@ export const healthHelp = `Usage: chipq health [--server URL] [--api-key KEY] [-
 
 Prints the server's liveness and readiness (database, engine, each model). Exits 0 when ready,
 4 when not ready or unreachable.
+`;
+
+export const reviewHelp = `Usage: chipq review <queue|quality> [options]
+
+  chipq review queue              unreviewed results: REVIEW verdicts first, then a sample of the rest
+  chipq review quality            precision, recall and verdict agreement from reviews (95 % intervals)
+
+Options:
+  --server URL          the server (default: $CHIPQ_SERVER_URL)
+  --api-key KEY         the server's API key (default: $CHIPQ_API_KEY), once it requires keys
+  --model NAME          one model only
+  --experiment ID       one experiment's results only
+  --by-arm              quality per experiment arm instead of per model version
+  --bucket B            quality per hour, day, week or all (default all)
+  --sample-rate R       queue: share of PASS/FAIL results sampled after the REVIEW verdicts (default 0.1)
+  --limit N             queue: items to list (default 50)
+  --json                the server's answer as JSON
+
+Reviews are made in the console (Review) or with POST /api/v1/inference/{id}/review.
 `;

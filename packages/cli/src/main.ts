@@ -51,6 +51,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const { modelsCommand } = await import('./server/models-command.js');
       return modelsCommand(rest, io);
     }
+    case 'review': {
+      const { reviewCommand } = await import('./server/review-command.js');
+      return reviewCommand(rest, io);
+    }
     case 'keys': {
       const { keysCommand } = await import('./server/keys-command.js');
       return keysCommand(rest, io);
