@@ -22,6 +22,7 @@ Usage:
   chipq models list|get|load|unload|deploy|promote|rollback [options]  manage a server's models
   chipq keys create|list|revoke [options]             manage a server's API keys (admin key)
   chipq review queue|quality [options]                results to review; precision and recall from reviews
+  chipq experiments create|list|show|stop [options]   A/B experiments between a model's versions
   chipq health [options]                              a server's liveness and readiness
   chipq --version
 
@@ -81,14 +82,36 @@ export const modelsHelp = `Usage: chipq models <list|get|load|unload|deploy|prom
   chipq models unload NAME                   unload a model
   chipq models deploy NAME --onnx FILE [--config config.pbtxt] [--labels labels.txt] [--version N] [--no-load]
                                              upload a new version; validated before it is served
-  chipq models promote NAME --version N --reason TEXT
-                                             make version N the default on every replica (recorded)
+  chipq models promote NAME --version N --reason TEXT [--force]
+                                             make version N the default on every replica (recorded), once it
+                                             passes the model's golden-set gate (--force: past a refusal, recorded)
   chipq models rollback NAME --reason TEXT   restore the default the latest promotion replaced
 
 Options:
   --server URL     the chipq server (default: $CHIPQ_SERVER_URL)
   --api-key KEY    API key (default: $CHIPQ_API_KEY); load, unload, deploy, promote and rollback need the admin scope
   --json           print the server's JSON answer instead of a table
+
+${exitCodeText}`;
+
+export const experimentsHelp = `Usage: chipq experiments <create|list|show|stop> [options]
+
+  chipq experiments create --model NAME [--mode split|shadow] [--unit lot_id|wafer_id|request] --arm VERSION[:WEIGHT][=NAME] ...
+        start one (admin key). split (default, by wafer_id): each lot/wafer/request is served by one arm,
+        WEIGHT its share; shadow: the default version answers, the other arms run afterwards and are stored
+  chipq experiments list [--model NAME] [--status running|stopped]
+  chipq experiments show ID       per-arm figures, differences with 95% intervals and tests, shadow agreement
+  chipq experiments stop ID --reason TEXT [--promote ARM] [--force]
+        stop it (admin key); --promote makes that arm's version the default through the golden-set gate
+
+Options:
+  --server URL     the chipq server (default: $CHIPQ_SERVER_URL)
+  --api-key KEY    API key (default: $CHIPQ_API_KEY)
+  --json           print the server's JSON answer instead of tables
+
+Examples:
+  chipq experiments create --model pcb_defect_detector --unit wafer_id --arm 3:50 --arm 1:50
+  chipq experiments create --model pcb_defect_detector --mode shadow --arm 3 --arm 1=candidate
 
 ${exitCodeText}`;
 

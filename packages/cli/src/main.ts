@@ -59,6 +59,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const { keysCommand } = await import('./server/keys-command.js');
       return keysCommand(rest, io);
     }
+    case 'experiments': {
+      const { experimentsCommand } = await import('./server/experiments-command.js');
+      return experimentsCommand(rest, io);
+    }
     case 'health': {
       const { healthCommand } = await import('./server/health-command.js');
       return healthCommand(rest, io);

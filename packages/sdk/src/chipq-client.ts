@@ -24,9 +24,12 @@ import type {
   BatchAccepted,
   CancelResult,
   CreatedApiKey,
+  CreateExperimentInput,
   CreateKeyInput,
   DefaultVersionChange,
   DeployResult,
+  Experiment,
+  ExperimentList,
   Health,
   InferenceList,
   InferenceResult,
@@ -44,6 +47,8 @@ import type {
   ReviewInput,
   ReviewQuality,
   ReviewQueue,
+  StopExperimentInput,
+  StoppedExperiment,
   WaferDetail,
 } from './types.js';
 import { type WaitForBatchOptions, waitForBatch } from './wait-for-batch.js';
@@ -62,6 +67,8 @@ export type MetricsSummaryQuery = Query<'/api/v1/inference/metrics/summary', 'ge
 export type HealthQuery = Query<'/api/v1/monitoring/health', 'get'>;
 export type ModelWindowQuery = Query<'/api/v1/monitoring/models/{name}/health', 'get'>;
 export type AnomaliesQuery = Query<'/api/v1/monitoring/models/{name}/anomalies', 'get'>;
+/** Filters of GET /experiments: model, status. */
+export type ListExperimentsQuery = Query<'/api/v1/experiments', 'get'>;
 /** Filters and page of GET /reviews/queue: model, version, lot_id, verdict, sample_rate, include_reviewed, limit, cursor. */
 export type ReviewQueueQuery = Query<'/api/v1/reviews/queue', 'get'>;
 /** model, version, from, to, bucket (hour | day | week | all). */
@@ -192,17 +199,20 @@ export function createChipqClient(options: ChipqClientOptions) {
           http.POST('/api/v1/models/{name}/unload', { params: { path: { name } }, ...send(false, call) }),
         );
       },
-      /** Makes `version` the default on every replica (admin). Never retried: a repeat is a 409. */
+      /**
+       * Makes `version` the default on every replica (admin), once it passes the golden-set gate
+       * (a 409 lists the failing cases); `force` goes past the gate, recorded. Never retried.
+       */
       promote(
         name: string,
         version: string,
         reason: string,
-        call?: CallOptions,
+        call?: CallOptions & { force?: boolean },
       ): Promise<DefaultVersionChange> {
         return unwrap(
           http.POST('/api/v1/models/{name}/promote', {
             params: { path: { name } },
-            body: { version, reason },
+            body: call?.force === undefined ? { version, reason } : { version, reason, force: call.force },
             ...send(false, call),
           }),
         );
@@ -246,6 +256,32 @@ export function createChipqClient(options: ChipqClientOptions) {
       /** Precision, recall and verdict agreement per model version over time, with Wilson intervals. */
       quality(query: ReviewQualityQuery = {}, call?: CallOptions): Promise<ReviewQuality> {
         return unwrap(http.GET('/api/v1/reviews/quality', { params: { query }, ...send(true, call) }));
+      },
+    },
+    /** A/B experiments between versions of a model (create and stop need an admin key). */
+    experiments: {
+      /** Starts an experiment; it routes from the next request on every replica. Never retried. */
+      create(input: CreateExperimentInput, call?: CallOptions): Promise<Experiment> {
+        return unwrap(http.POST('/api/v1/experiments', { body: input, ...send(false, call) }));
+      },
+      /** The experiment with per-arm figures, comparisons and (shadow mode) agreement. */
+      get(id: string, call?: CallOptions): Promise<Experiment> {
+        return unwrap(
+          http.GET('/api/v1/experiments/{id}', { params: { path: { id } }, ...send(true, call) }),
+        );
+      },
+      list(query: ListExperimentsQuery = {}, call?: CallOptions): Promise<ExperimentList> {
+        return unwrap(http.GET('/api/v1/experiments', { params: { query }, ...send(true, call) }));
+      },
+      /** Stops it; `promote` names an arm whose version becomes the default (through the gate). Never retried. */
+      stop(id: string, input: StopExperimentInput, call?: CallOptions): Promise<StoppedExperiment> {
+        return unwrap(
+          http.POST('/api/v1/experiments/{id}/stop', {
+            params: { path: { id } },
+            body: input,
+            ...send(false, call),
+          }),
+        );
       },
     },
     /** API keys (all need an admin key). */

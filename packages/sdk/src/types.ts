@@ -35,6 +35,13 @@ export type ApiKey = Schemas['ApiKey'];
 export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type ApiKeyList = Schemas['ApiKeyList'];
 export type CreateKeyInput = Schemas['CreateKey'];
+export type Experiment = Schemas['Experiment'];
+export type ExperimentSummary = Schemas['ExperimentSummary'];
+export type ExperimentList = Schemas['ExperimentList'];
+export type CreateExperimentInput = Schemas['CreateExperimentRequest'];
+export type StopExperimentInput = Schemas['StopExperimentRequest'];
+export type StoppedExperiment = Schemas['StoppedExperiment'];
+
 export type Review = Schemas['Review'];
 export type ReviewInput = Schemas['ReviewInput'];
 export type ReviewHistory = Schemas['ReviewHistory'];

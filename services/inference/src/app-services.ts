@@ -15,6 +15,7 @@ import { createExperimentRouter } from './experiments/experiment-router.js';
 import { createExperimentService } from './experiments/experiment-service.js';
 import { ShadowRunner } from './experiments/shadow-runner.js';
 import { createPixelScales } from './fab/pixel-scale.js';
+import { createGoldenGate } from './golden/golden-gate.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 import { announceAnomalies } from './services/anomaly-events.js';
@@ -82,6 +83,12 @@ export function createAppServices(deps: AppDeps) {
     engine: inspector.engine,
     repository: config.modelRepository,
     events,
+    gate: createGoldenGate({
+      inspector,
+      repository: config.modelRepository,
+      confidenceThreshold: config.confidenceThreshold,
+      timeoutMs: config.inferenceTimeoutMs,
+    }),
   });
   const anomalies = createAnomalyMonitor({
     metrics,
@@ -137,6 +144,8 @@ export function createAppServices(deps: AppDeps) {
   const summaries = createMetricsSummaryService(db);
   return {
     config,
+    /** Model for requests that name none. */
+    defaultModel: deps.defaultModel ?? config.defaultModel,
     logger,
     keys: createApiKeyService({ db, bootstrapAdminKey: config.adminKey }),
     metrics,
@@ -180,7 +189,14 @@ export function createAppServices(deps: AppDeps) {
         repository: config.modelRepository,
       }),
     }),
-    deployer: createModelDeployer({ db, inspector, catalog, events, repository: config.modelRepository }),
+    deployer: createModelDeployer({
+      db,
+      inspector,
+      catalog,
+      events,
+      repository: config.modelRepository,
+      defaults,
+    }),
     health: createHealthService({
       db,
       databaseKind: deps.databaseKind,

@@ -10,6 +10,7 @@ import type { AppServices } from './app-services.js';
 import { registerEventSchemas } from './events/event-catalog.js';
 import type { AppEnv } from './http/app-env.js';
 import { authenticate } from './http/authenticate.js';
+import { candidateGuard } from './http/candidate-guard.js';
 import { createErrorHandler } from './http/error-handler.js';
 import { rateLimit } from './http/rate-limit.js';
 import { validationHook } from './http/validation-hook.js';
@@ -48,13 +49,18 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   if (services.config.rateLimitPerMinute > 0)
     api.use(rateLimit({ limit: services.config.rateLimitPerMinute, windowMs: 60_000 }));
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
-  api.route('/', batchRoutes({ batches: services.batches, maxBodyBytes: services.config.batchMaxBodyBytes }));
+  const guard = candidateGuard(services.defaults, services.defaultModel);
+  api.route(
+    '/',
+    batchRoutes({ batches: services.batches, maxBodyBytes: services.config.batchMaxBodyBytes, guard }),
+  );
   api.route('/', metricsRoutes({ summaries: services.summaries }));
   api.route('/', inferenceListRoutes({ results: services.results }));
   api.route(
     '/',
     inferenceRoutes({
       predict: services.predict,
+      guard,
       batches: services.batches,
       jobs: services.jobs,
       imageMaxBytes: services.config.imageMaxBytes,

@@ -22,6 +22,7 @@ const modelsArgs = {
   version: { type: 'string' },
   reason: { type: 'string' },
   'no-load': { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -137,7 +138,10 @@ export async function modelsCommand(args: readonly string[], io: CliIo): Promise
         throw usageError('chipq models promote: name the version with --version N');
       const change = await callServer(url, () =>
         action === 'promote'
-          ? client.models.promote(model, version as string, reason, { signal: io.signal })
+          ? client.models.promote(model, version as string, reason, {
+              signal: io.signal,
+              ...(parsed.values.force === true ? { force: true } : {}),
+            })
           : client.models.rollback(model, reason, { signal: io.signal }),
       );
       print(

@@ -174,6 +174,10 @@ interface ModelDefaultChangesTable {
   api_key_id: string | null;
   request_id: string | null;
   created_at: Timestamp;
+  /** Promoted past a failing (or unavailable) golden-set gate by an admin. */
+  forced: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The golden-set gate's report; null when the model has no golden set or for seeds and rollbacks. */
+  gate: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 interface EventOutboxTable {

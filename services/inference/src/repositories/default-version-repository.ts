@@ -61,6 +61,9 @@ export interface DefaultChangeInput {
   reason: string;
   apiKeyId?: string | undefined;
   requestId?: string | undefined;
+  forced?: boolean | undefined;
+  /** The golden-set gate's report, as JSON. */
+  gate?: object | null | undefined;
 }
 
 export async function recordDefaultChange(
@@ -78,6 +81,8 @@ export async function recordDefaultChange(
       reason: input.reason,
       api_key_id: input.apiKeyId ?? null,
       request_id: input.requestId ?? null,
+      forced: input.forced ?? false,
+      gate: input.gate === undefined || input.gate === null ? null : JSON.stringify(input.gate),
     })
     .returningAll()
     .executeTakeFirstOrThrow();

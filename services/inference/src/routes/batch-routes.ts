@@ -2,6 +2,7 @@
 import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/app-env.js';
 import { batchBodyLimit } from '../http/body-limits.js';
+import type { CandidateGuard } from '../http/candidate-guard.js';
 import { batchInputFromForm, batchInputFromJson } from '../http/read-batch-input.js';
 import { validationHook } from '../http/validation-hook.js';
 import { BatchAcceptedSchema, BatchFormSchema, BatchJsonSchema } from '../schemas/batch-schemas.js';
@@ -42,7 +43,11 @@ const batchRoute = () =>
     }),
   );
 
-export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number }): OpenAPIHono<AppEnv> {
+export function batchRoutes(deps: {
+  batches: BatchService;
+  maxBodyBytes: number;
+  guard: CandidateGuard;
+}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/inference/batch', batchBodyLimit(deps.maxBodyBytes));
   const batchRouteDefinition = batchRoute();
@@ -57,6 +62,7 @@ export function batchRoutes(deps: { batches: BatchService; maxBodyBytes: number 
           : undefined;
     if (input === undefined)
       throw missingBody('send images as multipart/form-data (repeated `image`) or JSON (`items`)');
+    await deps.guard(c, input.model, input.version);
     const batch = await deps.batches.create(input, c.get('requestId'), c.get('caller').keyId);
     const self = `/api/v1/inference/${batch.id}`;
     c.header('Location', self);

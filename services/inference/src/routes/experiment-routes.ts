@@ -133,7 +133,7 @@ export function experimentRoutes(deps: { experiments: ExperimentService }): Open
     const body = c.req.valid('json');
     const stopped = await experiments.stop(c.req.valid('param').id, body, audit(c));
     const view: z.infer<typeof StoppedExperimentSchema> = {
-      ...experimentView(stopped.experiment, stopped.figures),
+      experiment: experimentView(stopped.experiment, stopped.figures),
       promotion: stopped.promotion === undefined ? null : defaultChangeView(stopped.promotion),
     };
     return c.json(view, 200);

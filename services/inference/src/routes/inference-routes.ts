@@ -5,6 +5,7 @@ import { ChipqError } from '@chipq/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../http/app-env.js';
 import { predictBodyLimit } from '../http/body-limits.js';
+import type { CandidateGuard } from '../http/candidate-guard.js';
 import { predictInputFromForm, predictInputFromJson } from '../http/read-predict-input.js';
 import { validationHook } from '../http/validation-hook.js';
 import { currentTraceparent } from '../observability/tracing.js';
@@ -21,6 +22,8 @@ import { secured } from './secured.js';
 
 export interface InferenceRoutesDeps {
   predict: PredictService;
+  /** Refuses a named candidate version to callers that may not use one. */
+  guard: CandidateGuard;
   batches: BatchService;
   jobs: JobService;
   imageMaxBytes: number;
@@ -38,7 +41,9 @@ const predictRoute = () =>
       description:
         'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
         'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
-        'with its error code) and answered as problem+json whose `details.inference_id` names the stored record.',
+        'with its error code) and answered as problem+json whose `details.inference_id` names the stored record. ' +
+        "Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). " +
+        'Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.',
       request: {
         body: {
           content: {
@@ -119,6 +124,7 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
           : undefined;
     if (input === undefined)
       throw missingBody('send the image as multipart/form-data or as base64 in application/json');
+    await deps.guard(c, input.model, input.version);
     const outcome = await deps.predict.predict(input, {
       requestId: c.get('requestId'),
       apiKeyId: c.get('caller').keyId,

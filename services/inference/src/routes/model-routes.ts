@@ -152,8 +152,13 @@ const promoteRoute = createRoute(
     summary: 'Make a version the default',
     description:
       'Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the ' +
-      'database, not in the process). The version must be in the repository and READY. The switch and its history row (who, when, why, ' +
-      'from, to) are one transaction; `GET /models/{name}` shows the default and its history.',
+      'database, not in the process). The version must be in the repository and READY on the replica that answers; the other replicas ' +
+      'share the repository, and one that has not loaded the version yet (deployed through another replica) loads the model on its ' +
+      'first request for it rather than serving another version. When the model ships a golden set (`<model>/golden/manifest.json`), the candidate and the current ' +
+      "default run on it first, and the promotion is refused with 409 (`details.failing_cases`, `details.gate`) when the candidate's " +
+      "recall, precision or verdict agreement is below the policy or more than `max_drop` below the default's; `force: true` goes past " +
+      'the gate, recorded. The switch and its history row (who, when, why, from, to, gate report) are one transaction; ' +
+      '`GET /models/{name}` shows the default, the candidates and the history.',
     request: {
       params: NameParamsSchema,
       body: { required: true, content: { 'application/json': { schema: PromoteBodySchema } } },
@@ -174,7 +179,8 @@ const rollbackRoute = createRoute(
     summary: 'Restore the previous default version',
     description:
       'Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). ' +
-      'Atomic and recorded like a promotion. 409 when there is nothing to roll back to or that version is not READY.',
+      'Atomic and recorded like a promotion; no golden-set gate (the version being restored was the default before). 409 when there is ' +
+      'nothing to roll back to or that version is not READY.',
     request: {
       params: NameParamsSchema,
       body: { required: true, content: { 'application/json': { schema: RollbackBodySchema } } },
@@ -219,8 +225,10 @@ export function modelRoutes(deps: {
     c.json(await catalog.unload(c.req.valid('param').name, audit(c)), 200),
   );
   app.openapi(promoteRoute, async (c) => {
-    const { version, reason } = c.req.valid('json');
-    const change = await deps.defaults.promote(c.req.valid('param').name, version, reason, audit(c));
+    const { version, reason, force } = c.req.valid('json');
+    const change = await deps.defaults.promote(c.req.valid('param').name, version, reason, audit(c), {
+      force,
+    });
     return c.json(defaultChangeView(change), 200);
   });
   app.openapi(rollbackRoute, async (c) => {

@@ -217,9 +217,13 @@ export const StopExperimentSchema = z
   .strict()
   .openapi('StopExperimentRequest');
 
-export const StoppedExperimentSchema = ExperimentSchema.extend({
-  promotion: DefaultChangeSchema.nullable(),
-}).openapi('StoppedExperiment');
+export const StoppedExperimentSchema = z
+  .object({
+    experiment: ExperimentSchema,
+    // The promotion of the winner, when one was asked for.
+    promotion: z.union([DefaultChangeSchema, z.null()]),
+  })
+  .openapi('StoppedExperiment');
 
 export type ExperimentView = z.infer<typeof ExperimentSchema>;
 export type ExperimentSummaryView = z.infer<typeof ExperimentSummarySchema>;

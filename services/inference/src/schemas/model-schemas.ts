@@ -81,6 +81,14 @@ export const DefaultChangeSchema = z
       .openapi({ description: 'Id of the API key that asked (never the secret).' }),
     request_id: z.string().nullable(),
     created_at: z.iso.datetime(),
+    forced: z.boolean().openapi({
+      description:
+        'Promoted with `force` past a failing or unavailable golden-set gate (the reason says why).',
+    }),
+    gate: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        "The golden-set gate's report at promotion: `candidate` and `current` scores (recall, precision, verdict_agreement, failing_cases), `policy`, `passed`, `reasons`; `{unavailable}` when forced past a gate that could not run. null for seeds, rollbacks and models without a golden set.",
+    }),
   })
   .openapi('DefaultVersionChange');
 
@@ -92,6 +100,10 @@ export const PromoteBodySchema = z
       .min(1)
       .max(2000)
       .openapi({ description: 'Why, kept in the history.', example: 'better recall on lot 42' }),
+    force: z.boolean().optional().openapi({
+      description:
+        'Promote even though the golden-set gate refuses (or cannot run); recorded as `forced` with the gate report and the reason.',
+    }),
   })
   .openapi('PromoteRequest');
 
@@ -106,6 +118,26 @@ export const RollbackBodySchema = z
   .openapi('RollbackRequest');
 
 export const ModelDetailSchema = ModelSummarySchema.extend({
+  candidates: z.array(z.string()).openapi({
+    description:
+      'Versions on disk that are not the default: they serve nothing until promoted, except as an arm of a running experiment or to a caller that names them (an admin key, or while access is open).',
+    example: ['1'],
+  }),
+  experiment: z
+    .object({
+      id: z.uuid(),
+      mode: z.enum(['split', 'shadow']),
+      arms: z.array(
+        z.object({
+          name: z.string(),
+          version: z.string(),
+          weight: z.number().int(),
+          role: z.enum(['control', 'treatment', 'shadow']),
+        }),
+      ),
+    })
+    .nullable()
+    .openapi({ description: 'The running experiment on this model (GET /experiments/{id}), if any.' }),
   config: z
     .record(z.string(), z.unknown())
     .openapi({ description: "config.pbtxt in Triton's JSON form (what Triton's repository API returns)." }),

@@ -15,6 +15,7 @@ import { defaultVersion, readModelEntry } from '@chipq/core/model-repository';
 import type { Kysely } from 'kysely';
 import type { Database, ModelDefaultChange } from '../db/database.js';
 import type { EventOutbox } from '../events/event-outbox.js';
+import type { GateReport, GoldenGate } from '../golden/golden-gate.js';
 import {
   insertDefaultVersion,
   listDefaultChanges,
@@ -32,10 +33,12 @@ export interface DefaultVersionServiceOptions {
   repository: string;
   /** Promotions and rollbacks emit `chipq.model.promoted` in their transaction. */
   events: EventOutbox;
+  /** Runs a candidate on the model's golden set before it may become the default. */
+  gate?: GoldenGate | undefined;
 }
 
 export function createDefaultVersionService(options: DefaultVersionServiceOptions) {
-  const { db, engine, repository, events } = options;
+  const { db, engine, repository, events, gate } = options;
 
   /** Emits `chipq.model.promoted` for a promotion or rollback, in its transaction. */
   async function announce(trx: Kysely<Database>, change: ModelDefaultChange): Promise<ModelDefaultChange> {
@@ -69,9 +72,13 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
     return (await stored(model)) ?? (await seed(model));
   }
 
-  /** Seeds the row from the config's `chipq.default_version`; a no-op when a row exists or the config names none. */
+  /**
+   * Seeds the row from the config's `chipq.default_version`, else from the newest version READY
+   * now (what served so far); a no-op when a row exists or nothing is ready.
+   */
   async function seed(model: string): Promise<string | undefined> {
-    const configured = defaultVersion((await readModelEntry(repository, model)).config);
+    const fromConfig = defaultVersion((await readModelEntry(repository, model)).config);
+    const configured = fromConfig ?? (await newestReady(model));
     if (configured === undefined) return undefined;
     await db.transaction().execute(async (trx) => {
       if (await insertDefaultVersion(trx, model, configured)) {
@@ -80,7 +87,10 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
           action: 'seeded',
           from: null,
           to: configured,
-          reason: `config.pbtxt chipq.default_version`,
+          reason:
+            fromConfig === undefined
+              ? 'the newest ready version when first seen'
+              : 'config.pbtxt chipq.default_version',
         });
       }
     });
@@ -88,25 +98,33 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
   }
 
   /**
-   * Makes `version` the default.
-   * @throws ChipqError MODEL_NOT_FOUND (model or version), CONFLICT (not ready, or already the default)
+   * Makes `version` the default, once it passed the golden-set gate (or `force` says to go past
+   * a failing or unavailable gate; recorded).
+   * @throws ChipqError MODEL_NOT_FOUND (model or version), CONFLICT (not ready, already the
+   *   default, or refused by the gate with its report and failing cases in `details`)
    */
   async function promote(
     model: string,
     version: string,
     reason: string,
     audit: Audit = {},
-    _options: { force?: boolean | undefined } = {},
+    options: { force?: boolean | undefined } = {},
   ): Promise<ModelDefaultChange> {
     await requireReady(model, version);
-    await seed(model);
+    const before = await current(model);
+    if (before === version) throw alreadyDefault(model, version);
+    const { report, forced } = await runGate(model, version, before, options.force === true);
     return db.transaction().execute(async (trx) => {
       const from = await lockDefaultVersion(trx, model);
-      if (from === version) {
-        throw new ChipqError('CONFLICT', `version ${version} of model "${model}" is already the default`, {
-          details: { model, version },
-        });
-      }
+      if (from === version) throw alreadyDefault(model, version);
+      // The gate compared with the default read before it ran; a promotion in between makes
+      // that comparison stale.
+      if (from !== before)
+        throw new ChipqError(
+          'CONFLICT',
+          `the default of model "${model}" changed to ${from ?? 'none'} while the golden-set gate ran; promote again`,
+          { details: { model, version, current: from ?? null } },
+        );
       if (from === undefined) await insertDefaultVersion(trx, model, version);
       else await updateDefaultVersion(trx, model, version);
       return announce(
@@ -117,10 +135,46 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
           from: from ?? null,
           to: version,
           reason,
+          forced,
+          gate: report,
           ...audit,
         }),
       );
     });
+  }
+
+  /** The gate's report; throws when it refuses and `force` is not set. */
+  async function runGate(
+    model: string,
+    version: string,
+    before: string | undefined,
+    force: boolean,
+  ): Promise<{ report: GateReport | Record<string, unknown> | null; forced: boolean }> {
+    if (gate === undefined) return { report: null, forced: false };
+    let report: GateReport | undefined;
+    try {
+      report = await gate.evaluate(model, version, before);
+    } catch (error) {
+      const unavailable = error instanceof ChipqError && error.details?.reason === 'golden_set_unavailable';
+      if (!unavailable) throw error;
+      if (!force)
+        throw new ChipqError(
+          'CONFLICT',
+          `${error.message}; promote with force (and a reason) to go past it`,
+          {
+            cause: error,
+            details: { model, version, ...error.details },
+          },
+        );
+      return { report: { unavailable: error.message }, forced: true };
+    }
+    if (report === undefined || report.passed) return { report: report ?? null, forced: false };
+    if (force) return { report, forced: true };
+    throw new ChipqError(
+      'CONFLICT',
+      `version ${version} of model "${model}" fails the golden-set gate (${report.source}): ${report.reasons.join('; ')}`,
+      { details: { model, version, failing_cases: report.candidate.failing_cases, gate: report } },
+    );
   }
 
   /**
@@ -151,6 +205,13 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
     return (await listDefaultChanges(db, model)).reverse().slice(0, limit);
   }
 
+  async function newestReady(model: string): Promise<string | undefined> {
+    const ready = (await engine.repositoryIndex())
+      .filter((e) => e.name === model && e.state === 'READY' && e.version !== '')
+      .map((e) => Number(e.version));
+    return ready.length === 0 ? undefined : String(Math.max(...ready));
+  }
+
   async function requireReady(model: string, version: string): Promise<void> {
     const entry = await readModelEntry(repository, model);
     if (!entry.versions.some((v) => String(v.version) === version)) {
@@ -171,6 +232,12 @@ export function createDefaultVersionService(options: DefaultVersionServiceOption
   }
 
   return { stored, current, seed, promote, rollback, history };
+}
+
+function alreadyDefault(model: string, version: string): ChipqError {
+  return new ChipqError('CONFLICT', `version ${version} of model "${model}" is already the default`, {
+    details: { model, version },
+  });
 }
 
 /**

@@ -85,8 +85,23 @@ function observeStages(metrics: ServiceMetrics, outcome: InspectionResult): void
   if (timings.batchSize !== undefined) metrics.batchSize.observe({ model_name: name }, timings.batchSize);
 }
 
+/** The engine knows the model but not this version: it may be on disk, deployed elsewhere. */
+function isNotLoadedHere(error: unknown): boolean {
+  return isChipqError(error) && error.code === 'MODEL_NOT_FOUND' && /has no version/.test(error.message);
+}
+
 export function createInspectionRunner(options: InspectionRunnerOptions): InspectionRunner {
   const { inspector, metrics } = options;
+  const loading = new Map<string, Promise<void>>();
+  /** One reload per model at a time, however many requests ask for the missing version. */
+  const loadOnce = (model: string): Promise<void> => {
+    let pending = loading.get(model);
+    if (pending === undefined) {
+      pending = inspector.loadModel(model).finally(() => loading.delete(model));
+      loading.set(model, pending);
+    }
+    return pending;
+  };
   return async (job) => {
     const started = performance.now();
     const model = job.model ?? options.defaultModel;
@@ -109,15 +124,23 @@ export function createInspectionRunner(options: InspectionRunnerOptions): Inspec
           if (job.version === undefined && model !== undefined && options.route !== undefined)
             route = await options.route(model, job.units ?? { request: '' });
           const version = job.version ?? route?.version;
-          const result = await inspector.inspect({
-            image: job.image,
-            reference: job.reference,
-            model,
-            version,
-            confidenceThreshold: job.confidenceThreshold ?? options.confidenceThreshold,
-            signal: job.signal,
-            timeoutMs: options.timeoutMs,
-            traceparent: job.traceparent,
+          const inspect = () =>
+            inspector.inspect({
+              image: job.image,
+              reference: job.reference,
+              model,
+              version,
+              confidenceThreshold: job.confidenceThreshold ?? options.confidenceThreshold,
+              signal: job.signal,
+              timeoutMs: options.timeoutMs,
+              traceparent: job.traceparent,
+            });
+          const result = await inspect().catch(async (error: unknown) => {
+            // A version promoted or deployed through another replica is on the shared
+            // repository but not loaded here yet: load it (once), then answer.
+            if (version === undefined || model === undefined || !isNotLoadedHere(error)) throw error;
+            await loadOnce(model);
+            return inspect();
           });
           span.setAttributes({
             'chipq.model.version': result.model.version,

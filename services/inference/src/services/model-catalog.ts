@@ -13,6 +13,7 @@ import {
   listDeploymentEvents,
   recordDeploymentEvent,
 } from '../repositories/deployment-repository.js';
+import { readRouting } from '../repositories/experiment-repository.js';
 import type {
   ModelDetail,
   ModelStatusView,
@@ -78,9 +79,15 @@ export function createModelCatalog(options: ModelCatalogOptions) {
       listDeploymentEvents(db, name),
     ]);
     const stored = await defaults.current(name);
+    const running = await readRouting(db, name);
     return {
       ...summaryView(entry, index),
       default_version: stored ?? null,
+      candidates: entry.versions.map((v) => String(v.version)).filter((v) => v !== stored),
+      experiment:
+        running.experiment === null
+          ? null
+          : { id: running.experiment.id, mode: running.experiment.mode, arms: running.experiment.arms },
       default_changes: (await defaults.history(name)).map(defaultChangeView),
       config: modelConfigToJson(entry.config),
       card: entry.card ?? null,

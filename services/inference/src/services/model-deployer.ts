@@ -15,6 +15,7 @@ import type { Database } from '../db/database.js';
 import type { EventOutbox } from '../events/event-outbox.js';
 import { recordDeploymentEvent } from '../repositories/deployment-repository.js';
 import type { DeploymentEventView, ModelStatusView } from '../schemas/model-schemas.js';
+import type { DefaultVersionService } from './default-version-service.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { smokeTestModel } from './model-smoke-test.js';
 import { deploymentView } from './model-views.js';
@@ -67,6 +68,8 @@ export function createModelDeployer(options: {
   /** `chipq.model.deployed` is emitted with the `deployed` record, in one transaction. */
   events: EventOutbox;
   repository: string;
+  /** Pins the model's serving default before a new version arrives, so the newcomer is a candidate. */
+  defaults?: DefaultVersionService | undefined;
 }) {
   const { db, repository } = options;
   const locks = new Map<string, Promise<unknown>>();
@@ -87,6 +90,10 @@ export function createModelDeployer(options: {
     const audit = { requestId: request.requestId, apiKeyId: request.apiKeyId };
     const { name } = request;
     const current = await existing(repository, name);
+    // A new version of an existing model enters as a candidate: the default is stored first
+    // (config.pbtxt's, else the newest version serving now), so the newcomer serves nothing
+    // until promoted. The first version of a new model becomes its default on first use.
+    if (current !== undefined) await options.defaults?.current(name);
     const highest = Math.max(0, ...(current?.versions ?? []).map((v) => v.version));
     const version = request.version ?? String(highest + 1);
     const sha256 = createHash('sha256').update(request.onnx).digest('hex');

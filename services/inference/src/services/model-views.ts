@@ -128,5 +128,7 @@ export function defaultChangeView(row: ModelDefaultChange): DefaultChangeView {
     api_key_id: row.api_key_id,
     request_id: row.request_id,
     created_at: row.created_at.toISOString(),
+    forced: row.forced,
+    gate: row.gate,
   };
 }

@@ -10,6 +10,7 @@ import * as keys from './2026-11-25-keys.js';
 import * as queueAvailableAt from './2026-11-25-queue-available-at.js';
 import * as defaultVersions from './2026-11-26-default-versions.js';
 import * as experiments from './2026-11-27-b-1-experiments.js';
+import * as promotionGate from './2026-11-27-b-2-promotion-gate.js';
 import * as reviews from './2026-11-27-c-reviews.js';
 import * as eventOutbox from './2026-11-27-e-event-outbox.js';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '2026-11-25-queue-available-at': queueAvailableAt,
   '2026-11-26-default-versions': defaultVersions,
   '2026-11-27-b-1-experiments': experiments,
+  '2026-11-27-b-2-promotion-gate': promotionGate,
   '2026-11-27-c-reviews': reviews,
   '2026-11-27-e-event-outbox': eventOutbox,
 };
