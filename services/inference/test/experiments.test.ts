@@ -188,8 +188,7 @@ describe.skipIf(!present)('experiments on pcb_defect_detector versions 1 and 3',
     const stopped = await admin(`/experiments/${experiment.id}/stop`, { reason: 'enough for the test' });
     expect(stopped.status).toBe(200);
     expect(await body(stopped)).toMatchObject({
-      status: 'stopped',
-      stop_reason: 'enough for the test',
+      experiment: { status: 'stopped', stop_reason: 'enough for the test', promoted_arm: null },
       promotion: null,
     });
     const after = await predict(pairs[0] as Pair, { wafer_id: wafers[0] as string });
