@@ -344,11 +344,16 @@ export class BatchWorker {
   }
 }
 
-/** Failures that say "not now" rather than "this item is bad": the item waits and retries. */
+/**
+ * Failures that say "not now" rather than "this item is bad": the item waits and retries.
+ * DATABASE_UNAVAILABLE: the inspection reads the stored default version (or experiment) from
+ * the database, so an outage there must not end the item `failed`.
+ */
 const waitingCodes: ReadonlySet<string> = new Set([
   'MODEL_NOT_READY',
   'ENGINE_UNAVAILABLE',
   'RESOURCE_EXHAUSTED',
+  'DATABASE_UNAVAILABLE',
 ]);
 
 function reasonError(reason: AbortReason): ChipqError {
