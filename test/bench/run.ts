@@ -5,7 +5,7 @@
  * prints the load average it ran under, and the whole report also goes to a JSON file
  * (default test/.tmp/bench/bench-<time>.json) so runs can be compared.
  *
- * Usage: pnpm bench [-- --only engine,preprocess,triton,service,tracing,startup] [--quick] [--json <file>]
+ * Usage: pnpm bench [-- --only engine,preprocess,triton,service,tracing,shadow,startup] [--quick] [--json <file>]
  *        pnpm bench -- --soak   (adds the 10-minute soak at 50 clients; opt-in, never in the default run)
  */
 import { execFileSync } from 'node:child_process';
@@ -62,6 +62,11 @@ const benches: Bench[] = [
     name: 'tracing',
     run: async () =>
       (await import('./tracing-bench.js')).runTracingBench(quick ? { durationMs: 3000, rounds: 1 } : {}),
+  },
+  {
+    name: 'shadow',
+    run: async () =>
+      (await import('./shadow-bench.js')).runShadowBench(quick ? { requests: 16, rounds: 1 } : {}),
   },
   {
     name: 'startup',
