@@ -8,6 +8,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import type { AppServices } from './app-services.js';
 import { registerEventSchemas } from './events/event-catalog.js';
+import { AccessError } from './http/access-error.js';
+import { allowedMethods } from './http/allowed-methods.js';
 import type { AppEnv } from './http/app-env.js';
 import { authenticate } from './http/authenticate.js';
 import { candidateGuard } from './http/candidate-guard.js';
@@ -39,8 +41,29 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.use(requestLogging(services.logger));
   app.use(httpMetrics(services.metrics));
   app.onError(createErrorHandler(services.logger));
+  let document: Record<string, unknown> | undefined;
+  const servedDocument = () => (document ??= openApiDocument(app));
   app.notFound((c) => {
+    const allow = allowedMethods(servedDocument(), c.req.path);
+    if (allow.length > 0)
+      throw new AccessError('METHOD_NOT_ALLOWED', `${c.req.path} does not take ${c.req.method}`, {
+        allow: allow.join(', '),
+        method: c.req.method,
+      });
     throw new ChipqError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+  });
+
+  // A documented path asked with a method it does not take is a 405 even where a templated
+  // route would take the path (GET /inference/batch is not GET /inference/{id}).
+  app.use('/api/v1/*', async (c, next) => {
+    const allow = allowedMethods(servedDocument(), c.req.path);
+    const method = c.req.method === 'HEAD' ? 'GET' : c.req.method;
+    if (allow.length > 0 && method !== 'OPTIONS' && !allow.includes(method))
+      throw new AccessError('METHOD_NOT_ALLOWED', `${c.req.path} does not take ${c.req.method}`, {
+        allow: allow.join(', '),
+        method: c.req.method,
+      });
+    await next();
   });
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -85,7 +108,6 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', bearerSchemeName, bearerScheme);
   registerEventSchemas(app);
 
-  let document: Record<string, unknown> | undefined;
-  mountSystemRoutes(app, { metrics: services.metrics, document: () => (document ??= openApiDocument(app)) });
+  mountSystemRoutes(app, { metrics: services.metrics, document: servedDocument });
   return app;
 }

@@ -262,8 +262,8 @@ describe.each(databaseKinds)('models on $kind', ({ kind, skip }) => {
       'a new model without config',
       {
         fields: { name: 'no_config' },
-        status: 400,
-        code: 'INVALID_INPUT',
+        status: 422,
+        code: 'MODEL_CONFIG_INVALID',
         detail: /required for a new model/,
       },
     ],

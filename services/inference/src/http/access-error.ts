@@ -4,7 +4,13 @@
  * They extend the closed set of problem codes (problem-details.ts) and leave through the same
  * `onError` as every ChipqError.
  */
-export const accessErrorCodes = ['UNAUTHENTICATED', 'PERMISSION_DENIED', 'RATE_LIMITED'] as const;
+export const accessErrorCodes = [
+  'UNAUTHENTICATED',
+  'PERMISSION_DENIED',
+  'RATE_LIMITED',
+  // A path that exists, asked with a method it does not take (405 with Allow, RFC 9110 §15.5.6).
+  'METHOD_NOT_ALLOWED',
+] as const;
 export type AccessErrorCode = (typeof accessErrorCodes)[number];
 
 export class AccessError extends Error {
@@ -12,8 +18,11 @@ export class AccessError extends Error {
   constructor(
     readonly code: AccessErrorCode,
     message: string,
-    /** `retryAfterSeconds` becomes the Retry-After header; the rest goes to the problem's `details`. */
-    readonly details: Record<string, unknown> & { retryAfterSeconds?: number } = {},
+    /**
+     * `retryAfterSeconds` becomes the Retry-After header, `allow` the Allow header; the rest goes
+     * to the problem's `details`.
+     */
+    readonly details: Record<string, unknown> & { retryAfterSeconds?: number; allow?: string } = {},
   ) {
     super(message);
   }

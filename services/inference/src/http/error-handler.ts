@@ -88,9 +88,9 @@ export function createErrorHandler(logger: Logger) {
   };
 }
 
-/** 401 with `WWW-Authenticate: Bearer` (RFC 6750), 403, or 429 with `Retry-After`. */
+/** 401 with `WWW-Authenticate: Bearer` (RFC 6750), 403, 405 with `Allow`, or 429 with `Retry-After`. */
 function accessProblem(error: AccessError, c: Context): Response {
-  const { retryAfterSeconds, ...details } = error.details;
+  const { retryAfterSeconds, allow, ...details } = error.details;
   const body = problemBody(error.code, error.message, {
     instance: c.req.path,
     requestId: c.get('requestId') as string | undefined,
@@ -100,5 +100,6 @@ function accessProblem(error: AccessError, c: Context): Response {
   if (body.request_id !== undefined) headers['x-request-id'] = body.request_id;
   if (error.code === 'UNAUTHENTICATED') headers['www-authenticate'] = 'Bearer realm="chipq"';
   if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
+  if (allow !== undefined) headers.allow = allow;
   return new Response(JSON.stringify(body), { status: body.status, headers });
 }

@@ -68,6 +68,7 @@ const statusAndTitle: Record<ProblemCode, [number, string]> = {
   UNAUTHENTICATED: [401, 'Authentication required'],
   PERMISSION_DENIED: [403, 'Permission denied'],
   RATE_LIMITED: [429, 'Rate limit exceeded'],
+  METHOD_NOT_ALLOWED: [405, 'Method not allowed'],
 };
 
 /** Which statuses each code can produce, for the OpenAPI responses. */

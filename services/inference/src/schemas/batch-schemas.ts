@@ -43,6 +43,7 @@ export const BatchFormSchema = z
       description: 'One file per item; repeat the field for every image.',
       type: 'array',
       items: { type: 'string', format: 'binary' },
+      minItems: 1,
     }),
     reference: z
       .union([uploadedFile, z.array(uploadedFile)])

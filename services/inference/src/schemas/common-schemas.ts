@@ -40,6 +40,8 @@ export const uploadedFile = z
 export const base64Image = z.base64('expected base64-encoded bytes').min(1).openapi({
   description:
     'The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).',
+  // What z.base64() accepts, spelled out so that generators (schemathesis) send base64 too.
+  pattern: '^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$',
   // A whole (8x8 black) PNG: an example must itself be valid base64, not a truncated one.
   example:
     'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC',

@@ -33,8 +33,8 @@ export const LotListQuerySchema = z
       .optional()
       .openapi({ description: 'Opaque cursor from `page.next_cursor`; keep the same filters.' }),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
     path: ['from'],
   });
 

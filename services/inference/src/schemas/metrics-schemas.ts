@@ -19,8 +19,8 @@ export const SummaryQuerySchema = z
     model: modelName.optional(),
     version: modelVersion.optional(),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
     path: ['from'],
   });
 

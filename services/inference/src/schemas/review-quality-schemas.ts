@@ -31,8 +31,8 @@ export const ReviewQualityQuerySchema = z
       .default('day')
       .openapi({ description: 'Time buckets (UTC) of the inspection time, default day; `all`: one bucket.' }),
   })
-  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) < Date.parse(q.to), {
-    message: 'from must be before to',
+  .refine((q) => q.from === undefined || q.to === undefined || Date.parse(q.from) <= Date.parse(q.to), {
+    message: 'from must not be after to',
     path: ['from'],
   });
 

@@ -116,8 +116,17 @@ export function createModelDeployer(options: {
       const configText =
         request.configText ??
         (current === undefined ? undefined : await readFile(path.join(current.path, 'config.pbtxt'), 'utf8'));
+      // The body is well-formed; what is missing is the model's configuration: 422, not 400.
       if (configText === undefined)
-        throw fieldError('config', `required for a new model ("${name}" is not in the repository)`);
+        throw new ChipqError(
+          'MODEL_CONFIG_INVALID',
+          `config: required for a new model ("${name}" is not in the repository)`,
+          {
+            details: {
+              errors: [{ field: 'config', in: 'body', message: 'required for a new model', code: 'custom' }],
+            },
+          },
+        );
       if (request.labelsText !== undefined && request.labelsText.length > maxLabelsLength)
         throw new ChipqError('MODEL_CONFIG_INVALID', `labels: longer than ${maxLabelsLength} characters`, {
           details: { field: 'labels', limit: maxLabelsLength },
