@@ -6,6 +6,7 @@
 import { ChipqError } from '@chipq/core';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
+import type { Store } from 'hono-rate-limiter';
 import type { AppServices } from './app-services.js';
 import { registerEventSchemas } from './events/event-catalog.js';
 import { AccessError } from './http/access-error.js';
@@ -34,7 +35,12 @@ import { reviewRoutes } from './routes/review-routes.js';
 import { bearerScheme, bearerSchemeName } from './routes/secured.js';
 import { mountSystemRoutes } from './routes/system-routes.js';
 
-export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
+interface AppOptions {
+  /** Where rate limits are counted (Redis, shared by replicas); default in memory. */
+  rateLimitStore?: Store<AppEnv>;
+}
+
+export function createApp(services: AppServices, options: AppOptions = {}): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId());
   app.use(tracingMiddleware());
@@ -70,7 +76,13 @@ export function createApp(services: AppServices): OpenAPIHono<AppEnv> {
   // Who is asking, then how often: rate limits count per key, or per address without one.
   api.use(authenticate(services.keys, services.logger));
   if (services.config.rateLimitPerMinute > 0)
-    api.use(rateLimit({ limit: services.config.rateLimitPerMinute, windowMs: 60_000 }));
+    api.use(
+      rateLimit({
+        limit: services.config.rateLimitPerMinute,
+        windowMs: 60_000,
+        store: options.rateLimitStore,
+      }),
+    );
   // Registered before /inference/{id} so "batch" and "metrics" are never taken for an id.
   const guard = candidateGuard(services.defaults, services.defaultModel);
   api.route(

@@ -13,6 +13,7 @@ import { type AppDeps, type AppServices, createAppServices } from './app-service
 import type { ServiceConfig } from './config/load-config.js';
 import { type OpenedDatabase, openDatabase } from './db/open-database.js';
 import type { AppEnv } from './http/app-env.js';
+import { openRedisRateLimitStore } from './http/redis-rate-limit-store.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createServiceMetrics, type ServiceMetrics } from './observability/service-metrics.js';
 import { cleanStaging } from './services/clean-staging.js';
@@ -92,6 +93,11 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
     const database = databaseStart.value;
     const inspector = inspectorStart.value;
     await ensureWritableDir(path.join(config.dataDir, 'blobs'), 'DATA_DIR');
+    const rateLimits =
+      config.redisUrl !== undefined && config.rateLimitPerMinute > 0
+        ? await openRedisRateLimitStore(config.redisUrl, logger)
+        : undefined;
+    if (rateLimits !== undefined) opened.push(() => rateLimits.close());
     const services = createAppServices({
       db: database.db,
       databaseKind: database.kind,
@@ -109,7 +115,7 @@ export async function startService(options: StartServiceOptions): Promise<Runnin
       pool: database.poolStats,
       engineQueue: () => running.queueDepths?.(),
     });
-    const app = createApp(services);
+    const app = createApp(services, { rateLimitStore: rateLimits?.store });
     services.worker?.start();
     services.relay?.start();
     const close = [...opened].reverse();

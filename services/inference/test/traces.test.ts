@@ -9,7 +9,8 @@
 import { createServer, type Server } from 'node:http';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTelemetry, type Telemetry, tracesRequested } from '../src/observability/telemetry.js';
+import { startTelemetry, type Telemetry } from '../src/observability/telemetry.js';
+import { tracesRequested } from '../src/observability/traces-requested.js';
 import type { RunningService } from '../src/start-service.js';
 import { form } from './helpers/http.js';
 import { blank, topLeftDefect } from './helpers/png.js';

@@ -97,11 +97,42 @@ describe('loadConfig', () => {
     ['every interface', { given: { HOST: '0.0.0.0' }, want: { host: '0.0.0.0' } }],
     ['rate limit off', { given: { RATE_LIMIT: '0' }, want: { rateLimitPerMinute: 0 } }],
     [
+      'REDIS_URL for the shared rate limits',
+      {
+        given: { REDIS_URL: 'redis://h:6379/0' },
+        want: { redisUrl: 'redis://h:6379/0', startupWarnings: [] },
+      },
+    ],
+    [
+      'REDIS_URL with rate limits off, with a warning',
+      {
+        given: { REDIS_URL: 'redis://h:6379', RATE_LIMIT: '0' },
+        want: { startupWarnings: [expect.stringContaining('REDIS_URL is set but has no effect')] },
+      },
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT, which turns traces on',
+      { given: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://h:4318' }, want: { startupWarnings: [] } },
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_ENDPOINT with the SDK disabled, with a warning',
+      {
+        given: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://h:4318', OTEL_SDK_DISABLED: 'true' },
+        want: {
+          startupWarnings: [expect.stringContaining('OTEL_EXPORTER_OTLP_ENDPOINT is set but has no effect')],
+        },
+      },
+    ],
+    [
       'bootstrap admin key',
       { given: { CHIPQ_ADMIN_KEY: 'k'.repeat(32) }, want: { adminKey: 'k'.repeat(32) } },
     ],
   ];
 
+  it('refuses a REDIS_URL that is not one, without echoing it (it may hold a password)', () => {
+    expect(() => loadConfig({ REDIS_URL: 'http://user:s3cret@h' })).toThrow(/REDIS_URL: expected a redis:/);
+    expect(() => loadConfig({ REDIS_URL: 'http://user:s3cret@h' })).not.toThrow(/s3cret/);
+  });
   it('refuses a short CHIPQ_ADMIN_KEY without echoing it', () => {
     expect(() => loadConfig({ CHIPQ_ADMIN_KEY: 'hunter2' })).toThrow(/CHIPQ_ADMIN_KEY: expected at least 32/);
     expect(() => loadConfig({ CHIPQ_ADMIN_KEY: 'hunter2' })).not.toThrow(/hunter2/);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { tracesRequested } from '../observability/traces-requested.js';
 import {
   type Parsed,
   parseByteSize,
@@ -105,6 +106,11 @@ export interface ServiceConfig {
    * for KLARF positions; a station listed here wins over the model's `chipq.pixel_size_um`.
    */
   stationPixelSizesUm: Record<string, number>;
+  /**
+   * `REDIS_URL` (redis:// or rediss://): where replicas count rate limits together. Unset: each
+   * replica counts in memory, so the effective limit is RATE_LIMIT times the replica count.
+   */
+  redisUrl: string | undefined;
   /** Seed variables that have no effect, one sentence each: logged as warnings at start-up. */
   startupWarnings: string[];
 }
@@ -218,6 +224,13 @@ const envSchema = z.object({
           },
   ),
   STATION_PIXEL_SIZES: field(parseStationPixelSizes),
+  REDIS_URL: field(
+    (t): Parsed<string> =>
+      /^rediss?:\/\/\S*$/i.test(t.trim())
+        ? { ok: true, value: t.trim() }
+        : // Never echo the value: it may hold a password.
+          { ok: false, message: 'expected a redis:// or rediss:// URL' },
+  ),
 });
 
 /** `AOI-3=5.2,AOI-4=3.45` -> `{ 'AOI-3': 5.2, 'AOI-4': 3.45 }`; every size a positive number of micrometres. */
@@ -299,6 +312,12 @@ export function loadConfig(
     natsUrl: e.NATS_URL,
     natsStream: e.NATS_STREAM ?? 'CHIPQ_EVENTS',
     stationPixelSizesUm: e.STATION_PIXEL_SIZES ?? {},
-    startupWarnings: seedVariableWarnings(env, { engine, defaultModel }),
+    redisUrl: e.REDIS_URL,
+    startupWarnings: seedVariableWarnings(env, {
+      engine,
+      defaultModel,
+      rateLimitPerMinute: e.RATE_LIMIT ?? 6000,
+      tracesOn: tracesRequested(env),
+    }),
   };
 }

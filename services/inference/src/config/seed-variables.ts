@@ -1,7 +1,7 @@
 /**
  * The environment file of the service chipq replaces (the "seed") keeps working: what chipq can
  * honour it honours (DATABASE_URL with a driver suffix, TRITON_MODEL_NAME, TRITON_HTTP_URL,
- * OTEL_EXPORTER_OTLP_ENDPOINT), and
+ * REDIS_URL for the rate limits replicas share, OTEL_EXPORTER_OTLP_ENDPOINT for traces), and
  * every seed variable that has no effect gets one clear warning at start-up instead of being
  * silently ignored.
  */
@@ -14,15 +14,18 @@ export function withoutDriverSuffix(url: string): string {
 interface SeedContext {
   engine: 'onnx' | 'triton';
   defaultModel: string | undefined;
+  rateLimitPerMinute: number;
+  /** Whether the OTEL_* variables start the trace exporter (observability/telemetry.ts). */
+  tracesOn: boolean;
 }
 
 /** One warning per seed variable set in `env` that does nothing in this configuration. */
 export function seedVariableWarnings(env: Record<string, string | undefined>, config: SeedContext): string[] {
   const set = (name: string) => (env[name] ?? '').trim() !== '';
   const warnings: string[] = [];
-  if (set('REDIS_URL'))
+  if (set('REDIS_URL') && config.rateLimitPerMinute === 0)
     warnings.push(
-      'REDIS_URL is set but has no effect: chipq keeps its shared state (results, the batch queue, deployments) in the database, and counts rate limits (RATE_LIMIT) per replica in memory',
+      'REDIS_URL is set but has no effect: it holds the rate limits replicas share, and RATE_LIMIT=0 turns them off (other shared state lives in the database)',
     );
   if (set('KAFKA_BOOTSTRAP_SERVERS'))
     warnings.push(
@@ -31,7 +34,11 @@ export function seedVariableWarnings(env: Record<string, string | undefined>, co
   // Traces are exported (observability/telemetry.ts), over OTLP/HTTP unless told otherwise: the
   // seed pointed at 4317, OTLP/gRPC's port, where HTTP exports would fail one by one.
   const otlpEndpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ?? '';
-  if (/:4317\/?$/.test(otlpEndpoint) && !set('OTEL_EXPORTER_OTLP_PROTOCOL'))
+  if (otlpEndpoint !== '' && !config.tracesOn)
+    warnings.push(
+      'OTEL_EXPORTER_OTLP_ENDPOINT is set but has no effect: OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none turns traces off',
+    );
+  else if (/:4317\/?$/.test(otlpEndpoint) && !set('OTEL_EXPORTER_OTLP_PROTOCOL'))
     warnings.push(
       "OTEL_EXPORTER_OTLP_ENDPOINT names port 4317 (OTLP/gRPC) but traces go over OTLP/HTTP by default: set OTEL_EXPORTER_OTLP_PROTOCOL=grpc, or point it at the collector's 4318",
     );

@@ -1,12 +1,13 @@
 /**
- * Per-caller rate limits with hono-rate-limiter (in memory, per replica): each API key, or each
- * client address without a key, may send `limit` requests per `windowMs`. Over it: 429 problem+json
- * RATE_LIMITED with `Retry-After` in seconds. With several replicas each keeps its own counts,
- * so the effective limit is `limit` times the replica count.
+ * Per-caller rate limits with hono-rate-limiter: each API key, or each client address without a
+ * key, may send `limit` requests per `windowMs`. Over it: 429 problem+json RATE_LIMITED with
+ * `Retry-After` in seconds. Counted in `store` — Redis (REDIS_URL) so replicas share one count,
+ * else in memory, where each replica counts alone and the effective limit is `limit` times the
+ * replica count.
  */
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
-import { rateLimiter } from 'hono-rate-limiter';
+import { rateLimiter, type Store } from 'hono-rate-limiter';
 import { AccessError } from './access-error.js';
 import type { AppEnv } from './app-env.js';
 
@@ -19,8 +20,14 @@ function clientAddress(c: Context): string {
   }
 }
 
-export function rateLimit(options: { limit: number; windowMs: number }): MiddlewareHandler<AppEnv> {
+export function rateLimit(options: {
+  limit: number;
+  windowMs: number;
+  /** Default: hono-rate-limiter's in-memory store. */
+  store?: Store<AppEnv>;
+}): MiddlewareHandler<AppEnv> {
   return rateLimiter<AppEnv>({
+    ...(options.store === undefined ? {} : { store: options.store }),
     windowMs: options.windowMs,
     limit: options.limit,
     standardHeaders: 'draft-6',

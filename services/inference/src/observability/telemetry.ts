@@ -7,18 +7,11 @@
  * Metrics stay on Prometheus (/metrics) and logs on stdout, so their OTLP exporters are off.
  */
 import { NodeSDK } from '@opentelemetry/sdk-node';
+import { tracesRequested } from './traces-requested.js';
 
 export interface Telemetry {
   /** Flushes spans not yet exported and stops the SDK. */
   shutdown(): Promise<void>;
-}
-
-/** Whether the environment asks for traces. */
-export function tracesRequested(env: Record<string, string | undefined> = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
-  if (exporter === 'none') return false;
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || exporter);
 }
 
 /** Starts the SDK when the environment asks for traces; undefined when it does not. */
