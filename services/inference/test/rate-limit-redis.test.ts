@@ -43,3 +43,40 @@ describe.skipIf(!hasPostgres || !hasRedisServer)('rate limits shared through Red
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe.skipIf(!hasPostgres || !hasRedisServer)('rate limits when Redis goes away', () => {
+  let redis: RedisServer;
+  let env: TestEnvironment;
+  let replica: RunningService;
+  const warnings: string[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    env = await createTestEnvironment('postgres', ['diff_detector'], {
+      RATE_LIMIT: '1',
+      REDIS_URL: redis.url,
+    });
+    const logger = {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => void warnings.push(message),
+      error: () => undefined,
+    };
+    replica = await env.start({ worker: false, logger });
+  });
+  afterAll(async () => {
+    await replica?.stop();
+    await env?.dispose();
+    await redis?.stop();
+  });
+
+  it('lets requests through uncounted (never a 500), with one warning', async () => {
+    expect((await replica.app.request('/api/v1/models')).status).toBe(200);
+    expect((await replica.app.request('/api/v1/models')).status).toBe(429);
+    await redis.stop();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await replica.app.request('/api/v1/models')).status);
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(warnings.filter((w) => w.startsWith('Redis is unreachable'))).toHaveLength(1);
+  });
+});
