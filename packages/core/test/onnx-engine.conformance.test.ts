@@ -1,6 +1,7 @@
 /**
- * The engine conformance suite against the embedded engine, over the fixture repository.
- * One intra-op thread per session: the suite checks behaviour, not speed, on shared CPUs.
+ * The engine conformance suite against the embedded engine, over the fixture repository: a new
+ * engine per case. One intra-op thread per session: the suite checks behaviour, not speed, on
+ * shared CPUs.
  */
 
 import { createOnnxEngine } from '../src/engine/onnx/onnx-engine.js';
@@ -8,7 +9,8 @@ import { runEngineConformance } from './support/conformance/engine-conformance.j
 
 runEngineConformance({
   name: 'onnx',
-  createEngine: async ({ repository }) => ({
-    engine: await createOnnxEngine({ repository, intraOpNumThreads: 1, interOpNumThreads: 1 }),
+  open: async ({ repository }) => ({
+    createEngine: () => createOnnxEngine({ repository, intraOpNumThreads: 1, interOpNumThreads: 1 }),
+    queuedRequests: async (engine, model) => engine.queueDepths?.().get(model) ?? 0,
   }),
 });

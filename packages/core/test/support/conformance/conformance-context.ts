@@ -8,9 +8,18 @@ import type { Engine } from '../../../src/engine/engine.js';
 import { type ErrorCode, isChipqError } from '../../../src/errors.js';
 import type { InferRequest, ModelStatistics, Tensor } from '../../../src/kserve/kserve-types.js';
 
-/** Registers one case; the body gets the engine under test. */
+/** What a case gets besides its engine. */
+export interface CaseTools {
+  /**
+   * Resolves once the engine holds `count` (default 1) requests for `model` waiting for an
+   * instance: the event "my request has reached the engine and is queued", not a guess in ms.
+   */
+  untilQueued(model: string, count?: number): Promise<void>;
+}
+
+/** Registers one case; the body gets an engine of its own, with no model loaded. */
 export interface ConformanceContext {
-  test: (name: string, body: (engine: Engine) => Promise<void>) => void;
+  test: (name: string, body: (engine: Engine, tools: CaseTools) => Promise<void>) => void;
 }
 
 /** Load and unload calls may start a model's instances: give them room. */
@@ -71,6 +80,3 @@ export async function stats(engine: Engine, model: string, version = '1'): Promi
   if (!entry) throw new Error(`no statistics for ${model} ${version}`);
   return entry;
 }
-
-/** Gives queued calls time to reach the engine (a network hop for a server); never an assertion. */
-export const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));

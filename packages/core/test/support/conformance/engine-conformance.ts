@@ -6,11 +6,15 @@
  * serving the same models. The cases (in `conformance/`) use only the engine contract, so "same
  * model, same answer" is proven for both. A skipped case must say why.
  *
+ * Every case is independent: it gets an engine of its own with no model loaded (on a server, the
+ * fixture unloads everything between cases), and the cases run in a random order each time, so
+ * a case that leans on what an earlier one left behind fails at once instead of some day.
+ *
  * Test-support code: it imports vitest, so it lives under `test/`, outside the published `src`.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import type { Engine } from '../../../src/engine/engine.js';
 import type { ConformanceContext } from './conformance-context.js';
 import { registerInferenceCases } from './inference-cases.js';
@@ -23,7 +27,7 @@ export const fixtureRepository = resolve(
   '../../../../../test/fixtures/models',
 );
 
-/** Every case, in the order it runs (`close` last: it closes the engine). */
+/** Every case (they run in a random order; the names are what `skip` accepts). */
 const conformanceCases = [
   'live and ready',
   'repository index',
@@ -52,47 +56,79 @@ const conformanceCases = [
 ] as const;
 type ConformanceCase = (typeof conformanceCases)[number];
 
+/** What one engine implementation provides to the suite, opened once per suite. */
+export interface ConformanceFixture {
+  /** A new engine over the fixture repository with no model loaded, for one case. */
+  createEngine(): Promise<Engine>;
+  /**
+   * Requests for `model` that `engine` (or the server behind it) holds waiting for an instance:
+   * received, not yet running. Cases wait on it to know a request has reached the engine.
+   */
+  queuedRequests(engine: Engine, model: string): Promise<number>;
+  /** Brings shared state back to "no model loaded" after a case (a server outlives its engines). */
+  reset?(): Promise<void>;
+  /** Stops whatever the fixture started. */
+  close?(): Promise<void>;
+}
+
 export interface EngineConformanceOptions {
   /** Shown in the suite's title, e.g. `onnx` or `triton`. */
   name: string;
-  /** Creates the engine over `repository`, with no model loaded; `cleanup` runs after `close`. */
-  createEngine: (context: {
-    repository: string;
-  }) => Promise<{ engine: Engine; cleanup?: () => Promise<void> }>;
-  /** The repository handed to `createEngine`. Default: `fixtureRepository`. */
+  /** Starts what the engines need (nothing, or a server) over `repository`. */
+  open: (context: { repository: string }) => Promise<ConformanceFixture>;
+  /** The repository handed to `open`. Default: `fixtureRepository`. */
   repository?: string;
   /** Cases to skip, each with the reason shown in the test name. */
   skip?: Partial<Record<ConformanceCase, string>>;
 }
 
-/** Registers the suite with vitest: one engine for all cases, created before and closed after. */
+/** Registers the suite with vitest: a fixture per suite, an engine per case, random case order. */
 export function runEngineConformance(options: EngineConformanceOptions): void {
   const repository = options.repository ?? fixtureRepository;
-  describe(`engine conformance: ${options.name}`, () => {
-    let engine: Engine | undefined;
-    let cleanup: (() => Promise<void>) | undefined;
+  describe(`engine conformance: ${options.name}`, { shuffle: true }, () => {
+    let fixture: ConformanceFixture | undefined;
+    const engines: Engine[] = [];
     const known = new Set<string>(conformanceCases);
     const context: ConformanceContext = {
       test(name, body) {
         // A case missing from `conformanceCases` could not be skipped by name: fail loudly.
         if (!known.has(name)) throw new Error(`conformance case "${name}" is not listed in conformanceCases`);
         const reason = options.skip?.[name as ConformanceCase];
-        const run = () => body(engine as Engine);
+        const run = async () => {
+          const opened = fixture as ConformanceFixture;
+          const engine = await opened.createEngine();
+          engines.push(engine);
+          await body(engine, {
+            untilQueued: (model, count = 1) => untilQueued(() => opened.queuedRequests(engine, model), count),
+          });
+        };
         if (reason) it.skip(`${name} (skipped: ${reason})`, run);
         else it(name, run);
       },
     };
 
     beforeAll(async () => {
-      ({ engine, cleanup } = await options.createEngine({ repository }));
+      fixture = await options.open({ repository });
+    });
+    afterEach(async () => {
+      // close() is idempotent, so a case that closed its engine itself is fine.
+      for (const engine of engines.splice(0)) await engine.close();
+      await fixture?.reset?.();
     });
     afterAll(async () => {
-      await engine?.close();
-      await cleanup?.();
+      await fixture?.close?.();
     });
 
     registerModelManagementCases(context);
     registerInferenceCases(context);
     registerSchedulingCases(context);
   });
+}
+
+/**
+ * Resolves once `count()` reaches `wanted`. Polls the engine's own state (no fixed sleep
+ * stands in for "the request has arrived"); the test timeout bounds the wait.
+ */
+async function untilQueued(count: () => Promise<number>, wanted: number): Promise<void> {
+  while ((await count()) < wanted) await new Promise((resolve) => setTimeout(resolve, 5));
 }

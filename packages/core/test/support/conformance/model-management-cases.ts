@@ -10,7 +10,6 @@ import {
   fp32,
   LOAD,
   pair,
-  settle,
   slowRequest,
   values,
 } from './conformance-context.js';
@@ -74,11 +73,12 @@ export function registerModelManagementCases({ test }: ConformanceContext): void
     expect((await engine.modelMetadata('uint8_pair')).versions.sort()).toEqual(['1', '2']);
   });
 
-  test('reload keeps in-flight requests', async (engine) => {
+  test('reload keeps in-flight requests', async (engine, { untilQueued }) => {
     await engine.loadModel('slow', LOAD);
     const request = slowRequest();
     const running = [engine.infer(request), engine.infer(request)];
-    await settle();
+    // One instance: the first request runs, the second waits; reload only once both are inside.
+    await untilQueued('slow');
     await engine.loadModel('slow', LOAD);
     const answers = await Promise.all(running);
     expect(answers.map((a) => values(a.outputs[0]).length)).toEqual([1, 1]);

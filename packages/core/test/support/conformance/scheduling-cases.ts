@@ -1,7 +1,7 @@
 /**
  * Conformance cases about scheduling: concurrent requests forming batches, requests of different
  * shapes, cancellation and deadlines of queued requests, statistics, unload with work in flight,
- * and close (registered last: it closes the shared engine).
+ * and close.
  */
 import { expect } from 'vitest';
 import type { ModelStatistics } from '../../../src/kserve/kserve-types.js';
@@ -11,7 +11,6 @@ import {
   fp32,
   LOAD,
   pair,
-  settle,
   slowRequest,
   stats,
   values,
@@ -50,14 +49,15 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     );
   });
 
-  test('cancel a queued request', async (engine) => {
+  test('cancel a queued request', async (engine, { untilQueued }) => {
     await engine.loadModel('slow', LOAD);
     const before = await stats(engine, 'slow');
     const request = slowRequest();
     const controller = new AbortController();
     const running = engine.infer(request);
     const queued = codeOf(engine.infer(request, { signal: controller.signal }));
-    await settle();
+    // Abort while the second request waits behind the first, not before it has arrived.
+    await untilQueued('slow');
     controller.abort();
     expect(await queued).toBe('CANCELLED');
     expect(values((await running).outputs[0])).toHaveLength(1);
@@ -115,7 +115,7 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     expect((await engine.statistics()).some((s) => s.name === 'add_sub' && s.version === '1')).toBe(true);
   });
 
-  test('unload with requests in flight', async (engine) => {
+  test('unload with requests in flight', async (engine, { untilQueued }) => {
     await engine.loadModel('slow', LOAD);
     const request = slowRequest();
     // A first answer caches what the engine checks requests against (one round trip on Triton),
@@ -125,7 +125,8 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     const running = engine.infer(request).finally(() => settled.push('running'));
     // The second request is queued: it may still run or fail as not ready, never hang or fail otherwise.
     const queued = codeOf(engine.infer(request)).finally(() => settled.push('queued'));
-    await settle();
+    // Unload only once the second request waits in the engine (so the first one is running).
+    await untilQueued('slow');
     await engine.unloadModel('slow', LOAD);
     // unloadModel resolves only after the requests in flight have finished, on every engine.
     expect(settled.sort()).toEqual(['queued', 'running']);
@@ -134,12 +135,12 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     expect(await codeOf(engine.infer(request))).toBe('MODEL_NOT_READY');
   });
 
-  test('close', async (engine) => {
+  test('close', async (engine, { untilQueued }) => {
     await engine.loadModel('slow', LOAD);
     const request = slowRequest();
     const running = codeOf(engine.infer(request));
     const queued = codeOf(engine.infer(request));
-    await settle();
+    await untilQueued('slow');
     await engine.close();
     expect(['resolved', 'ENGINE_UNAVAILABLE']).toContain(await running);
     expect(await queued).toBe('ENGINE_UNAVAILABLE');
