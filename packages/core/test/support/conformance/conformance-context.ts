@@ -9,7 +9,7 @@ import { type ErrorCode, isChipqError } from '../../../src/errors.js';
 import type { InferRequest, ModelStatistics, Tensor } from '../../../src/kserve/kserve-types.js';
 
 /** What a case gets besides its engine. */
-export interface CaseTools {
+interface CaseTools {
   /**
    * Resolves once the engine holds `count` (default 1) requests for `model` waiting for an
    * instance: the event "my request has reached the engine and is queued", not a guess in ms.
