@@ -10,6 +10,7 @@
 import { describe } from 'vitest';
 import type { Engine } from '../../packages/core/src/engine/engine.js';
 import { createTritonEngine } from '../../packages/core/src/engine/triton/triton-engine.js';
+import { conformanceTimeoutMs } from '../../packages/core/test/support/conformance/conformance-context.js';
 import {
   type ConformanceFixture,
   runEngineConformance,
@@ -67,6 +68,7 @@ function tritonFixture(
       createEngine: (): Promise<Engine> =>
         createTritonEngine({
           url: server.grpcUrl,
+          defaultTimeoutMs: conformanceTimeoutMs,
           ...(transport.http ? { httpUrl: `http://127.0.0.1:${server.httpPort}` } : {}),
           ...(transport.sharedMemory ? { sharedMemory: transport.sharedMemory } : {}),
         }),

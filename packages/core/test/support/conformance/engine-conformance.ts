@@ -85,7 +85,8 @@ export interface EngineConformanceOptions {
 /** Registers the suite with vitest: a fixture per suite, an engine per case, random case order. */
 export function runEngineConformance(options: EngineConformanceOptions): void {
   const repository = options.repository ?? fixtureRepository;
-  describe(`engine conformance: ${options.name}`, { shuffle: true }, () => {
+  // Generous per-case time for the same reason as conformanceTimeoutMs (cases took ~50 s at a load of 30).
+  describe(`engine conformance: ${options.name}`, { shuffle: true, timeout: 300_000 }, () => {
     let fixture: ConformanceFixture | undefined;
     const engines: Engine[] = [];
     const known = new Set<string>(conformanceCases);
@@ -109,15 +110,15 @@ export function runEngineConformance(options: EngineConformanceOptions): void {
 
     beforeAll(async () => {
       fixture = await options.open({ repository });
-    });
+    }, 300_000);
     afterEach(async () => {
       // close() is idempotent, so a case that closed its engine itself is fine.
       for (const engine of engines.splice(0)) await engine.close();
       await fixture?.reset?.();
-    });
+    }, 300_000);
     afterAll(async () => {
       await fixture?.close?.();
-    });
+    }, 300_000);
 
     registerModelManagementCases(context);
     registerInferenceCases(context);
