@@ -63,7 +63,12 @@ export function registerSchedulingCases({ test }: ConformanceContext): void {
     expect(values((await running).outputs[0])).toHaveLength(1);
     expect(await codeOf(engine.infer(request, { signal: AbortSignal.abort() }))).toBe('CANCELLED');
     const after = await stats(engine, 'slow');
-    expect(after.inferenceCount - before.inferenceCount).toBe(1);
+    // In process the abort reaches the queue at once: the request never runs. On a server the
+    // cancel is a message racing the queue (Triton checks it before and during the run): at a
+    // load of 35 it once arrived after the run had finished. The caller's CANCELLED above is
+    // the contract; the server's count may then include the run.
+    if (engine.kind === 'onnx') expect(after.inferenceCount - before.inferenceCount).toBe(1);
+    else expect([1, 2]).toContain(after.inferenceCount - before.inferenceCount);
   });
 
   test('deadline of a queued request', async (engine) => {
