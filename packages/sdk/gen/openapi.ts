@@ -13,11 +13,33 @@ export type paths = {
         put?: never;
         /**
          * Queue many images
-         * @description Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, then answers 202 with the batch id; workers on every replica claim the items from the database and infer them concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. Poll `GET /inference/{id}` for progress and results.
+         * @description Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, then answers 202 with the batch id; workers on every replica claim the items from the database and infer them concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. Poll `GET /inference/{id}` for progress and results. Images as base64 JSON (`items`); as multipart files: `POST /inference/batch/files`.
          *
          *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
          */
         post: operations["batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inference/batch/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue many images sent as files
+         * @description Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, then answers 202 with the batch id; workers on every replica claim the items from the database and infer them concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. Poll `GET /inference/{id}` for progress and results. Images as `multipart/form-data` (repeated `image`); as base64 JSON: `POST /inference/batch`.
+         *
+         *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
+         */
+        post: operations["batchFiles"];
         delete?: never;
         options?: never;
         head?: never;
@@ -79,11 +101,33 @@ export type paths = {
         put?: never;
         /**
          * Inspect one image
-         * @description Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record. Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.
+         * @description Inspects one image (and its defect-free reference when the model takes one), sent as `multipart/form-data` files, stores the result and returns it. The same as base64 JSON: `POST /inference/predict/base64`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record.
          *
          *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
          */
         post: operations["predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inference/predict/base64": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Inspect one image sent as base64 JSON
+         * @description The same inspection as `POST /inference/predict`, with the images as base64 strings in `application/json`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record.
+         *
+         *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
+         */
+        post: operations["predictBase64"];
         delete?: never;
         options?: never;
         head?: never;
@@ -271,7 +315,7 @@ export type paths = {
         put?: never;
         /**
          * Make a version the default
-         * @description Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the database, not in the process). The version must be in the repository and READY on the replica that answers; the other replicas share the repository, and one that has not loaded the version yet (deployed through another replica) loads the model on its first request for it rather than serving another version. When the model ships a golden set (`<model>/golden/manifest.json`), the candidate and the current default run on it first, and the promotion is refused with 409 (`details.failing_cases`, `details.gate`) when the candidate's recall, precision or verdict agreement is below the policy or more than `max_drop` below the default's; `force: true` goes past the gate, recorded. The switch and its history row (who, when, why, from, to, gate report) are one transaction; `GET /models/{name}` shows the default, the candidates and the history.
+         * @description Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the database, not in the process). The version must be in the repository and READY. The switch and its history row (who, when, why, from, to) are one transaction; `GET /models/{name}` shows the default and its history.
          *
          *     Needs an API key with the `admin` scope.
          */
@@ -293,7 +337,7 @@ export type paths = {
         put?: never;
         /**
          * Restore the previous default version
-         * @description Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). Atomic and recorded like a promotion; no golden-set gate (the version being restored was the default before). 409 when there is nothing to roll back to or that version is not READY.
+         * @description Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). Atomic and recorded like a promotion. 409 when there is nothing to roll back to or that version is not READY.
          *
          *     Needs an API key with the `admin` scope.
          */
@@ -410,78 +454,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/experiments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List experiments
-         * @description Newest first, at most 50; filter by model and status.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["listExperiments"];
-        put?: never;
-        /**
-         * Start an experiment
-         * @description Starts comparing two or more versions (arms) of one model on live traffic, from the next request on every replica. Only requests that name no version take part; every result records the experiment and arm that served it. Every arm's version must be on disk and READY; one experiment runs per model at a time (409 otherwise).
-         *
-         *     Needs an API key with the `admin` scope.
-         */
-        post: operations["createExperiment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/experiments/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Read an experiment and its figures
-         * @description Per arm: requests, units, error rate, verdict mix, defect rate per class (each with a 95 % Wilson interval), latency p50/p95. Every arm against the control: the difference with a 95 % Newcombe interval and a two-sided test (two-proportion z-test, or Fisher's exact test when an expected count is below 5); below 30 units per arm it says there is not enough data. In shadow mode also the agreement of each shadow arm with the answer on the same images: verdict flips with example ids, defects matched by class and IoU, and McNemar's exact test on FAIL decisions.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getExperiment"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/experiments/{id}/stop": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Stop an experiment (and promote the winner)
-         * @description Stops routing by the experiment from the next request; its results and figures stay. With `promote`, that arm's version first becomes the default through the same golden-set gate as POST /models/{name}/promote: when the gate refuses (409) the experiment keeps running.
-         *
-         *     Needs an API key with the `admin` scope.
-         */
-        post: operations["stopExperiment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/keys": {
         parameters: {
             query?: never;
@@ -532,353 +504,10 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/inference/{id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Review a result
-         * @description An operator judges a completed result: every detection a true defect or a false alarm, the defects the model missed (class and box), and the verdict. Stored with who (the key id, and `reviewer` as typed) and when. Reviewing again makes a new revision that replaces the current review in GET /inference/{id} and in every figure; earlier revisions stay in GET /inference/{id}/reviews. Each judged outcome is also written to the detection's `review_status`.
-         *
-         *     Needs an API key with the `review` (or `admin`) scope once any `infer` key exists; open until then.
-         */
-        post: operations["submitReview"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inference/{id}/reviews": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A result's review revisions
-         * @description Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["reviewHistory"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reviews/queue": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Results to review
-         * @description Unreviewed completed results: every REVIEW verdict first, then a deterministic sample (`sample_rate`) of the PASS and FAIL results, which is what measures recall (a defect the model missed hides in a PASS). Oldest first within each.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["reviewQueue"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/reviews/quality": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Precision and recall from reviews
-         * @description Per model version, in time buckets of the inspection: reviewed results, true defects, false alarms and missed defects, with precision, recall and verdict agreement and their 95 % Wilson intervals. Only the current review of each result counts.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["reviewQuality"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/inference/{id}/image": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A result's image
-         * @description The image (or reference) a result was inspected on, as sent. The database stores only its SHA-256; the bytes are kept only when the service runs with IMAGE_STORE_DIR (predict and batch images, least recently stored evicted beyond IMAGE_STORE_MAX_SIZE, default 20 GiB). Otherwise 404 with `details.reason`: `not_kept` (no store), `evicted`, `no_reference` or `no_result`.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getResultImage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List lots
-         * @description Lots with stored results, most recently inspected first, with their die figures. A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced. Page with `cursor` = `page.next_cursor` and the same filters.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["listLots"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots/{lot_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A lot: wafers, verdict mix, yield, defects per class, models
-         * @description A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced. Yield is PASS dies over dies with a verdict.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getLot"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots/{lot_id}/wafers/{wafer_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * A wafer: every die with its verdict, defect count and results
-         * @description A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getWafer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.svg": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The wafer map as SVG
-         * @description One square per die coloured by its verdict (PASS green, FAIL red, REVIEW amber, no verdict grey), the wafer outline and a legend with counts; role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getWaferMapSvg"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.g85": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The wafer map as SEMI G85 XML
-         * @description Decimal bin codes per die from its verdict: 1 PASS (BinQuality Pass), 2 FAIL, 3 REVIEW, 4 no verdict (all Fail); 255 (NullBin) where no die was inspected. The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getWaferMapG85"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/klarf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The wafer's defects as KLARF 1.8
-         * @description One defect row per detection of each die's latest completed result: DEFECTID, XREL/YREL (micrometres from the die origin to the defect centre, y up), XINDEX/YINDEX (die_x/die_y), XSIZE/YSIZE/DEFECTAREA/DSIZE (micrometres; DSIZE the larger side), CLASSNUMBER (class_id + 1; 0 is KLARF's unclassified) with a ClassLookupList, TEST, CONFIDENCE and RESULTID (the stored result). The station and model are InspectionStationID and RecipeID. Micrometres per pixel come from STATION_PIXEL_SIZES for the result's station, else the model's chipq.pixel_size_um parameter (config.pbtxt); the die origin is the image's lower-left corner unless the model's chipq.die_origin_px says where it lies. 409 CONFLICT when neither gives a pixel size.
-         *
-         *     Needs an API key (any scope) once any `infer` key exists; open until then.
-         */
-        get: operations["getWaferKlarf"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
-        /** @description The CloudEvents 1.0 structured-mode JSON envelope of every chipq event; `data` follows the schema named after its type. */
-        CloudEvent: {
-            /** @enum {string} */
-            specversion: "1.0";
-            /**
-             * Format: uuid
-             * @description Stable across redeliveries (also the NATS `Nats-Msg-Id`): consumers deduplicate on it; delivery is at least once.
-             */
-            id: string;
-            /** @example /chipq/inference */
-            source: string;
-            /**
-             * @description Also the NATS subject the event is published on.
-             * @enum {string}
-             */
-            type: "chipq.inspection.completed" | "chipq.batch.completed" | "chipq.model.deployed" | "chipq.model.promoted" | "chipq.anomaly.detected";
-            subject?: string;
-            /** Format: date-time */
-            time: string;
-            /** @enum {string} */
-            datacontenttype: "application/json";
-            /** @description Events with the same key (the lot id for inspections) arrive in the order they were stored. */
-            partitionkey?: string;
-            data?: unknown;
-        };
-        InspectionCompletedEventData: {
-            /**
-             * Format: uuid
-             * @description GET /api/v1/inference/{id} returns the full result.
-             */
-            result_id: string;
-            /** Format: uuid */
-            batch_id: string | null;
-            lot_id: string | null;
-            wafer_id: string | null;
-            die_x: number | null;
-            die_y: number | null;
-            station_id: string | null;
-            model: {
-                name: string;
-                version: string;
-            };
-            verdict: {
-                /** @enum {string} */
-                status: "PASS" | "FAIL" | "REVIEW";
-                rule: string;
-                score: number | null;
-            };
-            defect_count: number;
-            defects_by_class: {
-                [key: string]: number;
-            };
-            /** Format: date-time */
-            inspected_at: string;
-        };
-        BatchCompletedEventData: {
-            /** Format: uuid */
-            batch_id: string;
-            /**
-             * @description How the batch ended: every item finished; failed when none completed; cancelled when a cancel stopped any.
-             * @enum {string}
-             */
-            status: "completed" | "failed" | "cancelled";
-            item_count: number;
-            completed: number;
-            failed: number;
-            cancelled: number;
-            model: string | null;
-            /** Format: date-time */
-            finished_at: string;
-        };
-        ModelDeployedEventData: {
-            model: string;
-            version: string;
-            /** Format: uuid */
-            deployment_id: string;
-            /** Format: date-time */
-            deployed_at: string;
-        };
-        ModelPromotedEventData: {
-            model: string;
-            from_version: string | null;
-            to_version: string;
-            /** @enum {string} */
-            action: "promoted" | "rolled_back";
-            reason: string;
-            /** Format: date-time */
-            changed_at: string;
-        };
-        AnomalyDetectedEventData: {
-            /** @description The anomaly rule that fired. */
-            rule: string;
-            model: string | null;
-            version: string | null;
-            lot_id: string | null;
-            severity: string;
-            message: string;
-            /** Format: date-time */
-            detected_at: string;
-            details: {
-                [key: string]: unknown;
-            };
-        };
         BatchAccepted: {
             /** @enum {string} */
             kind: "batch";
@@ -916,7 +545,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED" | "METHOD_NOT_ALLOWED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
@@ -935,6 +564,51 @@ export type components = {
             message: string;
             /** @example invalid_type */
             code: string;
+        };
+        BatchJson: {
+            /** @example pcb_defect_detector */
+            model?: string;
+            /** @example 2 */
+            version?: string;
+            /**
+             * @description Override of MODEL_CONFIDENCE_THRESHOLD for this request (default 0.75).
+             * @example 0.75
+             */
+            confidence_threshold?: number;
+            items: components["schemas"]["BatchItemJson"][];
+        };
+        BatchItemJson: {
+            /**
+             * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
+             * @example iVBORw0KGgo...
+             */
+            image: string;
+            /**
+             * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
+             * @example iVBORw0KGgo...
+             */
+            reference?: string;
+            /** @example 00041000_test.jpg */
+            filename?: string;
+            /** @example LOT-2026-0042 */
+            lot_id?: string;
+            /** @example W07 */
+            wafer_id?: string;
+            /** @example 12 */
+            die_x?: number;
+            /** @example 5 */
+            die_y?: number;
+            /** @example AOI-3 */
+            station_id?: string;
+            /**
+             * @description Free-form labels; non-string values are stored as their JSON text.
+             * @example {
+             *       "recipe": "r7"
+             *     }
+             */
+            tags?: {
+                [key: string]: string | number | boolean;
+            };
         };
         BatchForm: {
             /** @description One file per item; repeat the field for every image. */
@@ -955,68 +629,18 @@ export type components = {
              * @example [{"die_x":1,"die_y":2},{"die_x":1,"die_y":3}]
              */
             metadata?: string;
-            /** @example LOT-2026-0042 */
             lot_id?: string;
-            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
-            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
-             * @example [
-             *       "recipe=r7"
-             *     ]
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
+             * @example recipe=r7
              */
-            tags?: string[];
-        };
-        BatchJson: {
-            /** @example pcb_defect_detector */
-            model?: string;
-            /** @example 2 */
-            version?: string;
-            /**
-             * @description Override of MODEL_CONFIDENCE_THRESHOLD for this request (default 0.75).
-             * @example 0.75
-             */
-            confidence_threshold?: number;
-            items: components["schemas"]["BatchItemJson"][];
-        };
-        BatchItemJson: {
-            /**
-             * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
-             */
-            image: string;
-            /**
-             * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
-             */
-            reference?: string;
-            /** @example 00041000_test.jpg */
-            filename?: string;
-            /** @example LOT-2026-0042 */
-            lot_id?: string;
-            /** @example W07 */
-            wafer_id?: string;
-            /** @example 12 */
-            die_x?: number;
-            /** @example 5 */
-            die_y?: number;
-            /** @example AOI-3 */
-            station_id?: string;
-            /**
-             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
-             * @example {
-             *       "recipe": "r7"
-             *     }
-             */
-            tags?: {
-                [key: string]: string | number | boolean;
-            };
+            tags?: string | string[];
         };
         MetricsSummary: {
             window: {
@@ -1120,14 +744,6 @@ export type components = {
                 code: string;
                 message: string;
             } | null;
-            /** @description The experiment and arm that served this result (GET /experiments/{id}); null when the default version or a named version served it. */
-            experiment: {
-                /** Format: uuid */
-                id: string;
-                arm: string;
-            } | null;
-            /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
-            review: components["schemas"]["Review"] | null;
         };
         Traceability: {
             lot_id: string | null;
@@ -1216,47 +832,6 @@ export type components = {
             /** @description Wall time in the service for this image, including storing the result. */
             service_ms: number | null;
         } | null;
-        Review: {
-            /** Format: uuid */
-            id: string;
-            /** @description 1 for the first review; each re-review adds one and replaces the current review in every figure. */
-            revision: number;
-            /**
-             * @description The operator's verdict.
-             * @enum {string}
-             */
-            verdict: "PASS" | "FAIL";
-            /** @enum {string|null} */
-            model_verdict: "PASS" | "FAIL" | "REVIEW" | null;
-            /** @description Whether the model's PASS or FAIL was confirmed; null when the model answered REVIEW. */
-            verdict_agrees: boolean | null;
-            defects: {
-                index: number;
-                /** @enum {string} */
-                outcome: "true_defect" | "false_alarm";
-                defect_type: string;
-            }[];
-            missed: {
-                defect_type: string;
-                box: {
-                    x1: number;
-                    y1: number;
-                    x2: number;
-                    y2: number;
-                };
-            }[];
-            counts: {
-                true_defects: number;
-                false_alarms: number;
-                missed: number;
-            };
-            reviewer: string | null;
-            comment: string | null;
-            /** @description The key that sent the review (never its secret). */
-            api_key_id: string | null;
-            /** Format: date-time */
-            created_at: string;
-        };
         PredictForm: {
             /**
              * Format: binary
@@ -1283,33 +858,28 @@ export type components = {
              * @example 0.75
              */
             confidence_threshold?: number;
-            /** @example LOT-2026-0042 */
             lot_id?: string;
-            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
-            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
-             * @example [
-             *       "recipe=r7"
-             *     ]
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
+             * @example recipe=r7
              */
-            tags?: string[];
+            tags?: string | string[];
         };
         PredictJson: {
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
+             * @example iVBORw0KGgo...
              */
             image: string;
             /**
              * @description Defect-free template of the same region, base64.
-             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
+             * @example iVBORw0KGgo...
              */
             reference?: string;
             /** @example pcb_defect_detector */
@@ -1332,7 +902,7 @@ export type components = {
             /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
+             * @description Free-form labels; non-string values are stored as their JSON text.
              * @example {
              *       "recipe": "r7"
              *     }
@@ -1476,27 +1046,6 @@ export type components = {
             format: string;
         };
         ModelDetail: components["schemas"]["ModelSummary"] & {
-            /**
-             * @description Versions on disk that are not the default: they serve nothing until promoted, except as an arm of a running experiment or to a caller that names them (an admin key, or while access is open).
-             * @example [
-             *       "1"
-             *     ]
-             */
-            candidates: string[];
-            /** @description The running experiment on this model (GET /experiments/{id}), if any. */
-            experiment: {
-                /** Format: uuid */
-                id: string;
-                /** @enum {string} */
-                mode: "split" | "shadow";
-                arms: {
-                    name: string;
-                    version: string;
-                    weight: number;
-                    /** @enum {string} */
-                    role: "control" | "treatment" | "shadow";
-                }[];
-            } | null;
             /** @description config.pbtxt in Triton's JSON form (what Triton's repository API returns). */
             config: {
                 [key: string]: unknown;
@@ -1543,12 +1092,6 @@ export type components = {
             request_id: string | null;
             /** Format: date-time */
             created_at: string;
-            /** @description Promoted with `force` past a failing or unavailable golden-set gate (the reason says why). */
-            forced: boolean;
-            /** @description The golden-set gate's report at promotion: `candidate` and `current` scores (recall, precision, verdict_agreement, failing_cases), `policy`, `passed`, `reasons`; `{unavailable}` when forced past a gate that could not run. null for seeds, rollbacks and models without a golden set. */
-            gate: {
-                [key: string]: unknown;
-            } | null;
         };
         ModelVersions: {
             name: string;
@@ -1570,8 +1113,6 @@ export type components = {
              * @example better recall on lot 42
              */
             reason: string;
-            /** @description Promote even though the golden-set gate refuses (or cannot run); recorded as `forced` with the gate report and the reason. */
-            force?: boolean;
         };
         RollbackRequest: {
             /**
@@ -1754,8 +1295,6 @@ export type components = {
                 baseline: number | null;
                 description: string;
             }[];
-            /** @description This replica's control charts, per version of the model it has served (each replica charts its own images; baselines are learned from the first ANOMALY_BASELINE_IMAGES images of a version after start). A signal is also the metric chipq_anomaly_active{chart} (and model_drift_score for drift) and an "anomaly detected" log line. */
-            control_charts: components["schemas"]["ControlCharts"][];
         };
         Anomaly: {
             /** @enum {string} */
@@ -1781,246 +1320,6 @@ export type components = {
                 baseline: number;
             };
         };
-        ControlCharts: {
-            model_version: string;
-            /**
-             * @description learning: the first baseline_images images of the version form its baseline; monitoring afterwards.
-             * @enum {string}
-             */
-            phase: "learning" | "monitoring";
-            /** @description Images of this version the replica has charted. */
-            images: number;
-            baseline_images: number;
-            charts: components["schemas"]["ControlChart"][];
-        };
-        ControlChart: {
-            /**
-             * @description defect_rate: share of images with a defect; mean_confidence: mean of the images' mean detection confidence (both EWMA charts with a run rule); confidence_drift / class_mix_drift: population stability index (PSI) of the detection confidences (baseline decile bins) and of the defect classes over the recent images.
-             * @enum {string}
-             */
-            chart: "defect_rate" | "mean_confidence" | "confidence_drift" | "class_mix_drift";
-            /** @enum {string} */
-            status: "learning" | "insufficient_data" | "in_control" | "out_of_control";
-            /** @description Rules signalling now: the EWMA outside its control limits; a run of subgroups on one side of the centre line (8 for a symmetric statistic, calibrated to the same false-alarm odds for a skewed one); PSI at or above the limit. */
-            firing: ("ewma_beyond_limits" | "run_one_side" | "psi_major")[];
-            /** @description Centre line in the chart's unit; null for drift. */
-            baseline: number | null;
-            /** @description The last subgroup's statistic, or the last PSI. */
-            observed: number | null;
-            /** @description EWMA in baseline standard errors (0 = centre line); null for drift. */
-            ewma: number | null;
-            /** @description Control limit (+-) of the EWMA, or the PSI limit (0.25). */
-            limit: number | null;
-            /** @description The current run of subgroups on one side of the centre line, and the length that signals. */
-            run: {
-                /** @enum {string} */
-                side: "above" | "below";
-                length: number;
-                needed: number | null;
-            } | null;
-            /** @description Chart points so far: subgroups, or PSI evaluations. */
-            points: number;
-        };
-        Experiment: components["schemas"]["ExperimentSummary"] & {
-            figures: {
-                arms: components["schemas"]["ExperimentArmFigures"][];
-                /** @description Each arm against the control, per metric. In shadow mode the arms saw the same images: see `agreement` for the paired view. */
-                comparisons: components["schemas"]["ExperimentComparison"][];
-                /** @description Shadow mode only: each shadow arm against the answer. */
-                agreement: components["schemas"]["ExperimentAgreement"][];
-            };
-        };
-        ExperimentArm: {
-            name: string;
-            version: string;
-            weight: number;
-            /** @enum {string} */
-            role: "control" | "treatment" | "shadow";
-        };
-        ExperimentArmFigures: {
-            name: string;
-            version: string;
-            /** @enum {string} */
-            role: "control" | "treatment" | "shadow";
-            /** @enum {string} */
-            served: "answered" | "shadow";
-            requests: number;
-            completed: number;
-            failed: number;
-            /** @description Distinct lots, wafers or results served (by the unit). */
-            units: number;
-            error_rate: components["schemas"]["Proportion"];
-            verdicts: {
-                PASS: components["schemas"]["Proportion"];
-                FAIL: components["schemas"]["Proportion"];
-                REVIEW: components["schemas"]["Proportion"];
-            };
-            defects_by_class: {
-                class_id: number;
-                defect_type: string;
-                detections: number;
-                image_rate: components["schemas"]["Proportion"] & unknown;
-            }[];
-            latency_ms: {
-                p50: number | null;
-                p95: number | null;
-            };
-        };
-        Proportion: {
-            successes: number;
-            trials: number;
-            rate: number | null;
-            interval: components["schemas"]["Interval"];
-        };
-        /** @description Wilson score interval, 95 %. */
-        Interval: {
-            low: number;
-            high: number;
-        } | null;
-        ExperimentComparison: {
-            arm: string;
-            against: string;
-            /** @example fail_rate */
-            metric: string;
-            control: components["schemas"]["Proportion"];
-            treatment: components["schemas"]["Proportion"];
-            /** @description The arm's rate minus the control's. */
-            difference: number | null;
-            difference_interval: components["schemas"]["Interval"] & unknown;
-            /** @enum {string|null} */
-            test: "two-proportion z-test" | "fisher exact test" | null;
-            z: number | null;
-            p_value: number | null;
-            significant: boolean;
-            enough_data: boolean;
-            conclusion: string;
-        };
-        ExperimentAgreement: {
-            arm: string;
-            against: string;
-            images: number;
-            verdicts_agree: number;
-            verdict_agreement: components["schemas"]["Proportion"];
-            /**
-             * @example {
-             *       "FAIL->PASS": 2
-             *     }
-             */
-            verdict_flips: {
-                [key: string]: number;
-            };
-            /** @description Ids of answered results (GET /inference/{id}) whose verdict the shadow arm would have flipped. */
-            flip_examples: {
-                [key: string]: string[];
-            };
-            defects: {
-                matched: number;
-                only_control: number;
-                only_shadow: number;
-                by_class: {
-                    defect_type: string;
-                    matched: number;
-                    only_control: number;
-                    only_shadow: number;
-                }[];
-            };
-            fail_flip_test: {
-                control_only: number;
-                shadow_only: number;
-                p_value: number;
-                significant: boolean;
-                conclusion: string;
-            };
-            truncated: boolean;
-        };
-        ExperimentSummary: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            description: string | null;
-            model: string;
-            /** @enum {string} */
-            mode: "split" | "shadow";
-            /** @enum {string} */
-            unit: "lot_id" | "wafer_id" | "request";
-            /** @enum {string} */
-            status: "running" | "stopped";
-            match_iou: number;
-            arms: components["schemas"]["ExperimentArm"][];
-            /** Format: date-time */
-            created_at: string;
-            created_by_key_id: string | null;
-            /** Format: date-time */
-            stopped_at: string | null;
-            stop_reason: string | null;
-            promoted_arm: string | null;
-        };
-        /**
-         * @example {
-         *       "model": "pcb_defect_detector",
-         *       "mode": "split",
-         *       "unit": "wafer_id",
-         *       "arms": [
-         *         {
-         *           "version": "3",
-         *           "weight": 50
-         *         },
-         *         {
-         *           "version": "1",
-         *           "weight": 50
-         *         }
-         *       ]
-         *     }
-         */
-        CreateExperimentRequest: {
-            name?: string;
-            description?: string;
-            /** @example pcb_defect_detector */
-            model: string;
-            /**
-             * @description `split`: each unit is served by one arm, chosen by a stable hash of the experiment and the unit (a wafer never mixes models). `shadow`: the default version answers; the other arms run on the same image afterwards, off the request path; their results are stored, never returned, never counted in a verdict.
-             * @enum {string}
-             */
-            mode: "split" | "shadow";
-            /**
-             * @description What split mode assigns by (default `wafer_id`; `request` in shadow mode, where it only labels the figures). Requests without that field are served by the default version, outside the experiment.
-             * @enum {string}
-             */
-            unit?: "lot_id" | "wafer_id" | "request";
-            arms: {
-                /**
-                 * @description Default `v<version>`.
-                 * @example candidate
-                 */
-                name?: string;
-                /** @example 2 */
-                version: string;
-                /**
-                 * @description Split mode (required): the arm's share of the units, relative to the other arms. Ignored in shadow mode.
-                 * @example 50
-                 */
-                weight?: number;
-                /** @description The arm the others are compared with. Default: the first arm in split mode; in shadow mode the arm of the default version (which answers). */
-                control?: boolean;
-            }[];
-            /** @description Shadow agreement: IoU above which two defects of the same class are the same defect. Default 0.5. */
-            match_iou?: number;
-        };
-        ExperimentList: {
-            experiments: components["schemas"]["ExperimentSummary"][];
-        };
-        StoppedExperiment: {
-            experiment: components["schemas"]["Experiment"];
-            promotion: components["schemas"]["DefaultVersionChange"] | null;
-        };
-        StopExperimentRequest: {
-            /** @example v1 wins on recall over 40 wafers */
-            reason: string;
-            /** @description An arm whose version becomes the default (a promotion, through the golden-set gate; when refused the experiment keeps running). */
-            promote?: string;
-            /** @description Promote past a failing golden-set gate; recorded with the reason. */
-            force?: boolean;
-        };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
         };
@@ -2043,7 +1342,7 @@ export type components = {
          * @description `admin`: everything (model management, keys). `infer`: predict, batches and reads. `read`: reads.
          * @enum {string}
          */
-        Scope: "read" | "infer" | "review" | "admin";
+        Scope: "read" | "infer" | "admin";
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /**
              * @description The key itself, shown this once: only its SHA-256 is stored. Send it as `Authorization: Bearer <key>`.
@@ -2064,302 +1363,6 @@ export type components = {
              */
             scopes: components["schemas"]["Scope"][];
         };
-        /**
-         * @example {
-         *       "verdict": "FAIL",
-         *       "defects": [
-         *         {
-         *           "index": 0,
-         *           "outcome": "true_defect"
-         *         },
-         *         {
-         *           "index": 1,
-         *           "outcome": "false_alarm"
-         *         }
-         *       ],
-         *       "missed": [
-         *         {
-         *           "defect_type": "open",
-         *           "box": {
-         *             "x1": 310,
-         *             "y1": 402,
-         *             "x2": 338,
-         *             "y2": 425
-         *           }
-         *         }
-         *       ],
-         *       "reviewer": "j.doe"
-         *     }
-         */
-        ReviewInput: {
-            /**
-             * @description The operator's verdict for the item. A REVIEW verdict of the model is resolved here to PASS or FAIL.
-             * @enum {string}
-             */
-            verdict: "PASS" | "FAIL";
-            /** @description One judgement for every detection of the result, each index exactly once. A detection of the wrong class is a `false_alarm` plus a missed defect of the right class (as detection metrics count it). */
-            defects: {
-                /** @description The detection's position in `detections`. */
-                index: number;
-                /** @enum {string} */
-                outcome: "true_defect" | "false_alarm";
-            }[];
-            /** @description Defects the model did not find, with their class and box (default none). */
-            missed?: {
-                /** @example open */
-                defect_type: string;
-                box: components["schemas"]["ReviewBox"];
-            }[];
-            /**
-             * @description The operator's name or badge, as they want it recorded.
-             * @example j.doe
-             */
-            reviewer?: string;
-            comment?: string;
-        };
-        /**
-         * @description Corners in the original image pixels.
-         * @example {
-         *       "x1": 310,
-         *       "y1": 402,
-         *       "x2": 338,
-         *       "y2": 425
-         *     }
-         */
-        ReviewBox: {
-            x1: number;
-            y1: number;
-            x2: number;
-            y2: number;
-        };
-        ReviewHistory: {
-            /** Format: uuid */
-            inference_id: string;
-            /** @description Every revision, newest first; the first is the current review. */
-            reviews: components["schemas"]["ReviewRevision"][];
-        };
-        ReviewRevision: components["schemas"]["Review"] & {
-            /** Format: date-time */
-            superseded_at: string | null;
-        };
-        /** @description Completed results to review: every REVIEW verdict first, then the sample of the others; oldest first within each, so nothing waits forever. Pages are keyset-ordered, so reviews made meanwhile never shift a page. */
-        ReviewQueue: {
-            items: {
-                /**
-                 * @description `review_verdict`: the model answered REVIEW; `sample`: picked by `sample_rate` among the rest.
-                 * @enum {string}
-                 */
-                reason: "review_verdict" | "sample";
-                result: components["schemas"]["InferenceResult"];
-            }[];
-            page: {
-                limit: number;
-                /** @description Pass as `cursor` for the next page; null on the last page. */
-                next_cursor: string | null;
-            };
-        };
-        /** @description From the current review of each result (a re-review replaces the earlier one), grouped by the model version that produced the result and bucketed by when it was inspected. */
-        ReviewQuality: {
-            /** @enum {string} */
-            bucket: "hour" | "day" | "week" | "all";
-            /** @enum {string} */
-            by: "version" | "arm";
-            groups: {
-                model: {
-                    name: string | null;
-                    version: string | null;
-                };
-                /** @description The experiment arm (with `by=arm`); null per version, or outside experiments. */
-                experiment: {
-                    /** Format: uuid */
-                    id: string;
-                    arm: string;
-                } | null;
-                total: {
-                    /** @description Results with a current review. */
-                    reviewed: number;
-                    true_defects: number;
-                    false_alarms: number;
-                    missed: number;
-                    precision: components["schemas"]["Estimate"];
-                    recall: components["schemas"]["Estimate"] & unknown;
-                    verdict_agreement: components["schemas"]["Estimate"] & unknown;
-                    verdicts_compared: number;
-                    /** @description Reviewed results the model had left to REVIEW. */
-                    review_verdicts: number;
-                };
-                buckets: {
-                    /** @description Results with a current review. */
-                    reviewed: number;
-                    true_defects: number;
-                    false_alarms: number;
-                    missed: number;
-                    precision: components["schemas"]["Estimate"];
-                    recall: components["schemas"]["Estimate"] & unknown;
-                    verdict_agreement: components["schemas"]["Estimate"] & unknown;
-                    verdicts_compared: number;
-                    /** @description Reviewed results the model had left to REVIEW. */
-                    review_verdicts: number;
-                    /**
-                     * Format: date-time
-                     * @description Bucket start (UTC); null for `all`.
-                     */
-                    start: string | null;
-                }[];
-            }[];
-        };
-        /** @description true_defects / (true_defects + false_alarms); null without a detection. */
-        Estimate: {
-            value: number;
-            /** @description Lower end of the 95 % Wilson score interval. */
-            low: number;
-            /** @description Upper end of the 95 % Wilson score interval. */
-            high: number;
-        } | null;
-        LotList: {
-            items: components["schemas"]["LotListItem"][];
-            page: {
-                limit: number;
-                next_cursor: string | null;
-            };
-        };
-        LotListItem: {
-            lot_id: string;
-            wafers: number;
-            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
-            dies_inspected: number;
-            verdicts: components["schemas"]["VerdictMix"];
-            /**
-             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
-             * @example 0.94
-             */
-            yield: number | null;
-            /** @description Defects in each die's latest result. */
-            defects: number;
-            /** @description Stored results of any status, re-inspections included. */
-            results: number;
-            /** @description Results that did not complete (failed, timeout, cancelled). */
-            failed_results: number;
-            /** @description Results without die_x/die_y: listed, not in die figures. */
-            unplaced_results: number;
-            /** Format: date-time */
-            first_inspected_at: string;
-            /** Format: date-time */
-            last_inspected_at: string;
-        };
-        /** @description Dies by the verdict of their latest completed result. */
-        VerdictMix: {
-            pass: number;
-            fail: number;
-            review: number;
-            /** @description Dies whose every inspection failed (no verdict). */
-            no_verdict: number;
-        };
-        LotSummary: {
-            lot_id: string;
-            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
-            dies_inspected: number;
-            verdicts: components["schemas"]["VerdictMix"];
-            /**
-             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
-             * @example 0.94
-             */
-            yield: number | null;
-            /** @description Defects in each die's latest result. */
-            defects: number;
-            /** @description Stored results of any status, re-inspections included. */
-            results: number;
-            /** @description Results that did not complete (failed, timeout, cancelled). */
-            failed_results: number;
-            /** @description Results without die_x/die_y: listed, not in die figures. */
-            unplaced_results: number;
-            /** Format: date-time */
-            first_inspected_at: string;
-            /** Format: date-time */
-            last_inspected_at: string;
-            wafers: components["schemas"]["WaferSummary"][];
-            /** @description Over each die's latest result, most frequent first. */
-            defects_by_class: {
-                defect_type: string;
-                class_id: number;
-                count: number;
-            }[];
-            models: {
-                name: string;
-                version: string;
-                results: number;
-            }[];
-        };
-        WaferSummary: {
-            wafer_id: string;
-            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
-            dies_inspected: number;
-            verdicts: components["schemas"]["VerdictMix"];
-            /**
-             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
-             * @example 0.94
-             */
-            yield: number | null;
-            /** @description Defects in each die's latest result. */
-            defects: number;
-            /** @description Stored results of any status, re-inspections included. */
-            results: number;
-            /** @description Results that did not complete (failed, timeout, cancelled). */
-            failed_results: number;
-            /** @description Results without die_x/die_y: listed, not in die figures. */
-            unplaced_results: number;
-            /** Format: date-time */
-            first_inspected_at: string;
-            /** Format: date-time */
-            last_inspected_at: string;
-        };
-        WaferDetail: {
-            lot_id: string;
-            wafer_id: string;
-            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
-            dies_inspected: number;
-            verdicts: components["schemas"]["VerdictMix"];
-            /**
-             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
-             * @example 0.94
-             */
-            yield: number | null;
-            /** @description Defects in each die's latest result. */
-            defects: number;
-            /** @description Stored results of any status, re-inspections included. */
-            results: number;
-            /** @description Results that did not complete (failed, timeout, cancelled). */
-            failed_results: number;
-            /** @description Results without die_x/die_y: listed, not in die figures. */
-            unplaced_results: number;
-            /** Format: date-time */
-            first_inspected_at: string;
-            /** Format: date-time */
-            last_inspected_at: string;
-            defects_by_class: {
-                defect_type: string;
-                class_id: number;
-                count: number;
-            }[];
-            dies: {
-                die_x: number;
-                die_y: number;
-                /**
-                 * @description Of the latest completed result; null when every inspection of the die failed.
-                 * @enum {string|null}
-                 */
-                verdict: "PASS" | "FAIL" | "REVIEW" | null;
-                defect_count: number;
-                /** Format: uuid */
-                latest_result_id: string;
-                /** @description Every result of this die, newest first. */
-                result_ids: string[];
-                /** Format: date-time */
-                inspected_at: string;
-            }[];
-            /** @description Results of this wafer without die coordinates. */
-            unplaced_result_ids: string[];
-        };
     };
     responses: never;
     parameters: never;
@@ -2378,8 +1381,103 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["BatchForm"];
                 "application/json": components["schemas"]["BatchJson"];
+            };
+        };
+        responses: {
+            /** @description Accepted: every item is stored. `Location` is the batch URL. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAccepted"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error. Codes: `INFERENCE_FAILED`, `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    batchFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["BatchForm"];
             };
         };
         responses: {
@@ -2597,6 +1695,128 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": components["schemas"]["PredictForm"];
+            };
+        };
+        responses: {
+            /** @description The stored result. `Content-Location` is its URL. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InferenceResult"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Image or body larger than the limits. Codes: `IMAGE_TOO_LARGE`, `IMAGE_TOO_MANY_PIXELS`, `PAYLOAD_TOO_LARGE`. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported content type. Codes: `UNSUPPORTED_MEDIA_TYPE`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Internal error. Codes: `INFERENCE_FAILED`, `INTERNAL`. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Engine, model or database not ready. Codes: `MODEL_NOT_READY`, `ENGINE_UNAVAILABLE`, `DATABASE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The inference deadline passed. Codes: `DEADLINE_EXCEEDED`. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    predictBase64: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
                 "application/json": components["schemas"]["PredictJson"];
             };
         };
@@ -2664,7 +1884,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2955,7 +2175,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3022,7 +2242,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3089,7 +2309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3165,7 +2385,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3339,7 +2559,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3428,7 +2648,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3524,7 +2744,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3743,8 +2963,6 @@ export interface operations {
                 baseline_minutes?: number;
                 /** @description Minimum recent samples (the baseline needs 3x), default 10. */
                 min_samples?: number;
-                /** @description End of the recent window (ISO 8601), default now. An earlier instant replays the window rules on the stored results as they stood then, so a chart can show anomalies over time. */
-                at?: string;
             };
             header?: never;
             path: {
@@ -3783,290 +3001,6 @@ export interface operations {
             };
             /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listExperiments: {
-        parameters: {
-            query?: {
-                model?: string;
-                status?: "running" | "stopped";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The experiments. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ExperimentList"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    createExperiment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateExperimentRequest"];
-            };
-        };
-        responses: {
-            /** @description The experiment, running (no figures yet). `Location` is its URL. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Experiment"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getExperiment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The experiment. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Experiment"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    stopExperiment: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["StopExperimentRequest"];
-            };
-        };
-        responses: {
-            /** @description The stopped experiment, and the promotion when one was asked for. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["StoppedExperiment"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
-            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4241,700 +3175,6 @@ export interface operations {
             };
             /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    submitReview: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ReviewInput"];
-            };
-        };
-        responses: {
-            /** @description The stored review (the current one from now on). */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Review"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reviewHistory: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Every revision, newest first. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewHistory"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reviewQueue: {
-        parameters: {
-            query?: {
-                model?: string;
-                version?: string;
-                lot_id?: string;
-                wafer_id?: string;
-                station_id?: string;
-                /** @description Only results served by this experiment. */
-                experiment_id?: string;
-                /** @description Only results served by this arm (with experiment_id). */
-                experiment_arm?: string;
-                /** @description Only results with this model verdict (REVIEW: only the model's REVIEW verdicts). */
-                verdict?: "PASS" | "FAIL" | "REVIEW";
-                /** @description Share of the PASS and FAIL results that join the queue after every REVIEW verdict, default 0.1. The sample is deterministic (a hash of the result id), so every replica and every page agrees on it; 1 takes them all. */
-                sample_rate?: number;
-                /** @description Also list results that already have a review (default false: only unreviewed). */
-                include_reviewed?: "true" | "false";
-                /** @description Items per page, default 50. */
-                limit?: number;
-                /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page of the queue. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewQueue"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reviewQuality: {
-        parameters: {
-            query?: {
-                model?: string;
-                version?: string;
-                /** @description Only results served by this experiment. */
-                experiment_id?: string;
-                /** @description `version` (default): one group per model version; `arm`: per version and experiment arm, the arm recorded on each result (results served outside any experiment form their own group, with `experiment: null`). */
-                by?: "version" | "arm";
-                /** @description Only results inspected at or after this instant (ISO 8601). Default: all. */
-                from?: string;
-                /** @description Only results inspected before this instant (ISO 8601). Default: all. */
-                to?: string;
-                /** @description Time buckets (UTC) of the inspection time, default day; `all`: one bucket. */
-                bucket?: "hour" | "day" | "week" | "all";
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The figures. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ReviewQuality"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getResultImage: {
-        parameters: {
-            query?: {
-                /** @description The inspected image (default) or its reference. */
-                which?: "image" | "reference";
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The image bytes, with their media type. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/png": string;
-                    "image/jpeg": string;
-                    "image/tiff": string;
-                    "image/webp": string;
-                    "image/bmp": string;
-                    "application/octet-stream": string;
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listLots: {
-        parameters: {
-            query?: {
-                /** @description Only lots with results from this station. */
-                station_id?: string;
-                /** @description Only lots with results from this model. */
-                model?: string;
-                /** @description Only lots with a result at or after this instant. */
-                from?: string;
-                /** @description Only lots with a result before this instant. */
-                to?: string;
-                /** @description Lots per page (1-200), default 50. */
-                limit?: number;
-                /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description One page of lots. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LotList"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getLot: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lot_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The lot. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["LotSummary"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWafer: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lot_id: string;
-                wafer_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The wafer. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["WaferDetail"];
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWaferMapSvg: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lot_id: string;
-                wafer_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The map. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "image/svg+xml": string;
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWaferMapG85: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lot_id: string;
-                wafer_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The map. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/xml": string;
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getWaferKlarf: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                lot_id: string;
-                wafer_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The KLARF file (attachment). */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/x-klarf": string;
-                };
-            };
-            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
-            401: {
                 headers: {
                     [name: string]: unknown;
                 };

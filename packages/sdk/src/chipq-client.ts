@@ -109,14 +109,19 @@ export function createChipqClient(options: ChipqClientOptions) {
 
   return {
     /**
-     * Inspects one image now. Bytes go as multipart; a base64 `image` string uses the JSON form.
-     * Never retried (a retry could store the result twice).
+     * Inspects one image now. Bytes go as multipart (`predict`); a base64 `image` string goes as
+     * JSON (`predictBase64`). Never retried (a retry could store the result twice).
      */
     predict(input: PredictInput, call?: CallOptions): Promise<InferenceResult> {
-      const body = isBase64Predict(input)
-        ? { body: predictJson(input) }
-        : { body: predictForm(input) as never, bodySerializer: asIs };
-      return unwrap(http.POST('/api/v1/inference/predict', { ...body, ...send(false, call) }));
+      return unwrap(
+        isBase64Predict(input)
+          ? http.POST('/api/v1/inference/predict/base64', { body: predictJson(input), ...send(false, call) })
+          : http.POST('/api/v1/inference/predict', {
+              body: predictForm(input) as never,
+              bodySerializer: asIs,
+              ...send(false, call),
+            }),
+      );
     },
     /** Queues many images (JSON, base64) and answers at once with the batch id. Never retried. */
     async batch(input: BatchInput, call?: CallOptions): Promise<BatchAccepted> {

@@ -137,7 +137,7 @@ describe.each(databaseKinds)('authentication on $kind', ({ kind, skip }) => {
     expect((await body(unload)).code).toBe('PERMISSION_DENIED');
 
     // Batches store the key id too.
-    const batch = await request('/inference/batch', {
+    const batch = await request('/inference/batch/files', {
       method: 'POST',
       body: form({ image: [blank()], reference: [blank()] }),
       headers: bearer(inferer.key),

@@ -120,7 +120,7 @@ describe.each(databaseKinds)('batches on $kind', ({ kind, skip }) => {
         { die_x: 1, die_y: 2, tags: { shift: 'night' } },
       ]),
     );
-    const response = await request('/inference/batch', { method: 'POST', body: data });
+    const response = await request('/inference/batch/files', { method: 'POST', body: data });
     expect(response.status).toBe(202);
     const batch = await batchWhen(service, (await body(response)).id, finished);
     expect(batch.status).toBe('completed');
@@ -168,12 +168,29 @@ describe.each(databaseKinds)('batches on $kind', ({ kind, skip }) => {
     ],
   ];
   it.skipIf(skip).each(invalid)('rejects %s', async (_name, init, status, code, fields) => {
-    const response = await request('/inference/batch', init());
+    const request_ = init();
+    // Files go to batchFiles, base64 JSON to batch.
+    const response = await request(
+      request_.body instanceof FormData ? '/inference/batch/files' : '/inference/batch',
+      request_,
+    );
     expect(response.status).toBe(status);
     const problem = await body(response);
     expect(problem.code).toBe(code);
     if (fields) expect(problem.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
   });
+
+  it.skipIf(skip)(
+    'answers each batch form sent to the other operation with 415 naming the right path',
+    async () => {
+      const files = await request('/inference/batch', { method: 'POST', body: form({ image: blank() }) });
+      expect(files.status).toBe(415);
+      expect((await body(files)).detail).toContain('POST /api/v1/inference/batch/files');
+      const json = await request('/inference/batch/files', jsonBody('POST', { items: [pair] }));
+      expect(json.status).toBe(415);
+      expect((await body(json)).detail).toContain('POST /api/v1/inference/batch');
+    },
+  );
 
   it.skipIf(skip)('rejects an image above IMAGE_MAX_SIZE before storing anything', async () => {
     const big = base64(new Uint8Array(40_000));

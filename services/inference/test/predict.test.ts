@@ -17,13 +17,15 @@ describe.each(databaseKinds)('predict on $kind', ({ kind, skip }) => {
   let env: TestEnvironment;
   let service: RunningService;
   const request = (path: string, init?: RequestInit) => service.app.request(`/api/v1${path}`, init);
+  /** Files go to `predict` (multipart), base64 JSON to `predictBase64`. */
   const predict = (body: FormData | object) =>
-    request(
-      '/inference/predict',
-      body instanceof FormData
-        ? { method: 'POST', body }
-        : { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
-    );
+    body instanceof FormData
+      ? request('/inference/predict', { method: 'POST', body })
+      : request('/inference/predict/base64', {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
 
   beforeAll(async () => {
     if (skip) return;
@@ -224,7 +226,7 @@ describe.each(databaseKinds)('predict on $kind', ({ kind, skip }) => {
   });
 
   it.skipIf(skip)('answers malformed JSON and other content types as problems', async () => {
-    const malformed = await request('/inference/predict', {
+    const malformed = await request('/inference/predict/base64', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"image":',
@@ -240,6 +242,31 @@ describe.each(databaseKinds)('predict on $kind', ({ kind, skip }) => {
     expect(text.headers.get('content-type')).toBe('application/problem+json');
     expect((await body(text)).code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
+
+  it.skipIf(skip)(
+    'answers each predict form sent to the other operation with 415 naming the right path',
+    async () => {
+      const json = await request('/inference/predict', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ image: b64(blank()), reference: b64(blank()) }),
+      });
+      expect(json.status).toBe(415);
+      expect(await body(json)).toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        detail: expect.stringContaining('POST /api/v1/inference/predict/base64'),
+      });
+      const files = await request('/inference/predict/base64', {
+        method: 'POST',
+        body: form({ image: blank(), reference: blank() }),
+      });
+      expect(files.status).toBe(415);
+      expect(await body(files)).toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        detail: expect.stringContaining('POST /api/v1/inference/predict'),
+      });
+    },
+  );
 
   it.skipIf(skip)('answers unknown ids, bad ids and unknown routes as problems', async () => {
     const unknown = await request(`/inference/${randomUUID()}`);

@@ -34,6 +34,7 @@ describe('request limits and media types', () => {
   it.each([
     ['/models/deploy', 'MODEL_UPLOAD_MAX_SIZE'],
     ['/inference/batch', 'BATCH_MAX_BODY'],
+    ['/inference/batch/files', 'BATCH_MAX_BODY'],
   ])('%s above its limit is PAYLOAD_TOO_LARGE, naming %s', async (route, variable) => {
     const response = await request(route, { method: 'POST', body: bigBody() });
     expect(response.status).toBe(413);

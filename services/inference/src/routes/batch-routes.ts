@@ -1,5 +1,6 @@
-/** POST /inference/batch: accept many images, answer 202 at once, process in the background. */
-import { createRoute, OpenAPIHono, type z } from '@hono/zod-openapi';
+/** POST /inference/batch (JSON) and /inference/batch/files (multipart): accept many images, answer 202 at once, process in the background. */
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import { batchBodyLimit } from '../http/body-limits.js';
 import type { CandidateGuard } from '../http/candidate-guard.js';
@@ -7,41 +8,50 @@ import { batchInputFromForm, batchInputFromJson } from '../http/read-batch-input
 import { validationHook } from '../http/validation-hook.js';
 import { BatchAcceptedSchema, BatchFormSchema, BatchJsonSchema } from '../schemas/batch-schemas.js';
 import { problemResponses } from '../schemas/problem-schema.js';
-import type { BatchService } from '../services/batch-service.js';
-import { markBodyRequired, missingBody } from './mark-body-required.js';
+import type { BatchInput, BatchService } from '../services/batch-service.js';
+import { otherMediaType } from './other-media-type.js';
 import { secured } from './secured.js';
 
-/** Built per app: `markBodyRequired` edits the definition after registration. */
-const batchRoute = () =>
-  createRoute(
-    secured('infer', {
-      method: 'post',
-      path: '/inference/batch',
-      operationId: 'batch',
-      tags: ['inference'],
-      summary: 'Queue many images',
-      description:
-        'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
-        'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
-        'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
-        'Poll `GET /inference/{id}` for progress and results.',
-      request: {
-        body: {
-          content: {
-            'multipart/form-data': { schema: BatchFormSchema },
-            'application/json': { schema: BatchJsonSchema },
-          },
-        },
-      },
-      responses: {
-        202: {
-          description: 'Accepted: every item is stored. `Location` is the batch URL.',
-          content: { 'application/json': { schema: BatchAcceptedSchema } },
-        },
-        ...problemResponses(400, 404, 413, 415, 500),
-      },
-    }),
-  );
+const batchDescription =
+  'Stores every image (as a content-addressed file under DATA_DIR/blobs, never in the database) and the batch with its items, ' +
+  'then answers 202 with the batch id; workers on every replica claim the items from the database and infer them ' +
+  'concurrently so the engine batches them. Durable: a restart resumes unfinished items, and no item is processed twice. ' +
+  'Poll `GET /inference/{id}` for progress and results.';
+
+const batchResponses = {
+  202: {
+    description: 'Accepted: every item is stored. `Location` is the batch URL.',
+    content: { 'application/json': { schema: BatchAcceptedSchema } },
+  },
+  ...problemResponses(400, 404, 413, 415, 500),
+};
+
+/** Two operations, one media type each, as predict (inference-routes.ts says why). */
+const batchRoute = createRoute(
+  secured('infer', {
+    method: 'post',
+    path: '/inference/batch',
+    operationId: 'batch',
+    tags: ['inference'],
+    summary: 'Queue many images',
+    description: `${batchDescription} Images as base64 JSON (\`items\`); as multipart files: \`POST /inference/batch/files\`.`,
+    request: { body: { required: true, content: { 'application/json': { schema: BatchJsonSchema } } } },
+    responses: batchResponses,
+  }),
+);
+
+const batchFilesRoute = createRoute(
+  secured('infer', {
+    method: 'post',
+    path: '/inference/batch/files',
+    operationId: 'batchFiles',
+    tags: ['inference'],
+    summary: 'Queue many images sent as files',
+    description: `${batchDescription} Images as \`multipart/form-data\` (repeated \`image\`); as base64 JSON: \`POST /inference/batch\`.`,
+    request: { body: { required: true, content: { 'multipart/form-data': { schema: BatchFormSchema } } } },
+    responses: batchResponses,
+  }),
+);
 
 export function batchRoutes(deps: {
   batches: BatchService;
@@ -50,18 +60,24 @@ export function batchRoutes(deps: {
 }): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/inference/batch', batchBodyLimit(deps.maxBodyBytes));
-  const batchRouteDefinition = batchRoute();
-  app.openapi(batchRouteDefinition, async (c) => {
-    const form = c.req.valid('form') as Partial<z.infer<typeof BatchFormSchema>>;
-    const json = c.req.valid('json') as Partial<z.infer<typeof BatchJsonSchema>>;
-    const input =
-      form.image !== undefined
-        ? await batchInputFromForm(form as z.infer<typeof BatchFormSchema>)
-        : json.items !== undefined
-          ? batchInputFromJson(json as z.infer<typeof BatchJsonSchema>)
-          : undefined;
-    if (input === undefined)
-      throw missingBody('send images as multipart/form-data (repeated `image`) or JSON (`items`)');
+  app.use('/inference/batch/files', batchBodyLimit(deps.maxBodyBytes));
+  app.use(
+    '/inference/batch',
+    otherMediaType(
+      /^multipart\/form-data/i,
+      'this operation takes base64 JSON (`items`); send multipart/form-data files to POST /api/v1/inference/batch/files',
+    ),
+  );
+  app.use(
+    '/inference/batch/files',
+    otherMediaType(
+      /^application\/json/i,
+      'this operation takes multipart/form-data files; send base64 JSON (`items`) to POST /api/v1/inference/batch',
+    ),
+  );
+
+  /** Stores the batch and answers 202 with where to follow it. */
+  const accept = async (c: Context<AppEnv>, input: BatchInput) => {
     await deps.guard(c, input.model, input.version);
     const batch = await deps.batches.create(input, c.get('requestId'), c.get('caller').keyId);
     const self = `/api/v1/inference/${batch.id}`;
@@ -77,7 +93,8 @@ export function batchRoutes(deps: {
       },
       202,
     );
-  });
-  markBodyRequired(batchRouteDefinition);
+  };
+  app.openapi(batchRoute, async (c) => accept(c, batchInputFromJson(c.req.valid('json'))));
+  app.openapi(batchFilesRoute, async (c) => accept(c, await batchInputFromForm(c.req.valid('form'))));
   return app;
 }

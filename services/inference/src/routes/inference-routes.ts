@@ -3,6 +3,7 @@
  */
 import { ChipqError } from '@chipq/core';
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
 import { predictBodyLimit } from '../http/body-limits.js';
 import type { CandidateGuard } from '../http/candidate-guard.js';
@@ -16,8 +17,8 @@ import { PredictFormSchema, PredictJsonSchema } from '../schemas/predict-schemas
 import { problemResponses } from '../schemas/problem-schema.js';
 import type { BatchService } from '../services/batch-service.js';
 import type { JobService } from '../services/job-service.js';
-import type { PredictService } from '../services/predict-service.js';
-import { markBodyRequired, missingBody } from './mark-body-required.js';
+import type { PredictInput, PredictService } from '../services/predict-service.js';
+import { otherMediaType } from './other-media-type.js';
 import { secured } from './secured.js';
 
 export interface InferenceRoutesDeps {
@@ -29,38 +30,59 @@ export interface InferenceRoutesDeps {
   imageMaxBytes: number;
 }
 
-/** Built per app: `markBodyRequired` edits the definition after registration. */
-const predictRoute = () =>
-  createRoute(
-    secured('infer', {
-      method: 'post',
-      path: '/inference/predict',
-      operationId: 'predict',
-      tags: ['inference'],
-      summary: 'Inspect one image',
-      description:
-        'Inspects one image (and its defect-free reference when the model takes one), stores the result and returns it. ' +
-        'Send `multipart/form-data` (files) or `application/json` (base64). A failed inspection is stored too (status failed, ' +
-        'with its error code) and answered as problem+json whose `details.inference_id` names the stored record. ' +
-        "Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). " +
-        'Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.',
-      request: {
-        body: {
-          content: {
-            'multipart/form-data': { schema: PredictFormSchema },
-            'application/json': { schema: PredictJsonSchema },
-          },
-        },
-      },
-      responses: {
-        200: {
-          description: 'The stored result. `Content-Location` is its URL.',
-          content: { 'application/json': { schema: InferenceResultSchema } },
-        },
-        ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
-      },
-    }),
-  );
+/**
+ * Predict is two operations, one media type each: generators of other languages cannot take one
+ * operation with two request bodies (openapi-python-client 0.29 writes a module that fails to
+ * import), and a client always knows which form it sends.
+ */
+const predictDescription =
+  'A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose ' +
+  '`details.inference_id` names the stored record. ' +
+  "Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). " +
+  'Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.';
+
+const predictResponses = {
+  200: {
+    description: 'The stored result. `Content-Location` is its URL.',
+    content: { 'application/json': { schema: InferenceResultSchema } },
+  },
+  ...problemResponses(400, 404, 413, 415, 422, 429, 500, 503, 504),
+};
+
+const predictRoute = createRoute(
+  secured('infer', {
+    method: 'post',
+    path: '/inference/predict',
+    operationId: 'predict',
+    tags: ['inference'],
+    summary: 'Inspect one image',
+    description:
+      'Inspects one image (and its defect-free reference when the model takes one), sent as `multipart/form-data` files, ' +
+      'stores the result and returns it. The same as base64 JSON: `POST /inference/predict/base64`. ' +
+      predictDescription,
+    request: {
+      body: { required: true, content: { 'multipart/form-data': { schema: PredictFormSchema } } },
+    },
+    responses: predictResponses,
+  }),
+);
+
+const predictBase64Route = createRoute(
+  secured('infer', {
+    method: 'post',
+    path: '/inference/predict/base64',
+    operationId: 'predictBase64',
+    tags: ['inference'],
+    summary: 'Inspect one image sent as base64 JSON',
+    description:
+      'The same inspection as `POST /inference/predict`, with the images as base64 strings in `application/json`. ' +
+      predictDescription,
+    request: {
+      body: { required: true, content: { 'application/json': { schema: PredictJsonSchema } } },
+    },
+    responses: predictResponses,
+  }),
+);
 
 const getRoute = createRoute(
   secured('read', {
@@ -112,18 +134,24 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use('/inference/predict', predictBodyLimit(deps.imageMaxBytes));
 
-  const predictRouteDefinition = predictRoute();
-  app.openapi(predictRouteDefinition, async (c) => {
-    const form = c.req.valid('form') as Partial<z.infer<typeof PredictFormSchema>>;
-    const json = c.req.valid('json') as Partial<z.infer<typeof PredictJsonSchema>>;
-    const input =
-      form.image !== undefined
-        ? await predictInputFromForm(form as z.infer<typeof PredictFormSchema>)
-        : json.image !== undefined
-          ? predictInputFromJson(json as z.infer<typeof PredictJsonSchema>)
-          : undefined;
-    if (input === undefined)
-      throw missingBody('send the image as multipart/form-data or as base64 in application/json');
+  app.use('/inference/predict/base64', predictBodyLimit(deps.imageMaxBytes));
+  app.use(
+    '/inference/predict',
+    otherMediaType(
+      /^application\/json/i,
+      'this operation takes multipart/form-data files; send base64 JSON to POST /api/v1/inference/predict/base64',
+    ),
+  );
+  app.use(
+    '/inference/predict/base64',
+    otherMediaType(
+      /^multipart\/form-data/i,
+      'this operation takes base64 JSON; send multipart/form-data files to POST /api/v1/inference/predict',
+    ),
+  );
+
+  /** Runs the inspection and answers with the stored result (or its stored failure). */
+  const answer = async (c: Context<AppEnv>, input: PredictInput) => {
     await deps.guard(c, input.model, input.version);
     const outcome = await deps.predict.predict(input, {
       requestId: c.get('requestId'),
@@ -140,8 +168,9 @@ export function inferenceRoutes(deps: InferenceRoutesDeps): OpenAPIHono<AppEnv> 
     }
     c.header('Content-Location', `/api/v1/inference/${outcome.result.id}`);
     return c.json(outcome.result, 200);
-  });
-  markBodyRequired(predictRouteDefinition);
+  };
+  app.openapi(predictRoute, async (c) => answer(c, await predictInputFromForm(c.req.valid('form'))));
+  app.openapi(predictBase64Route, async (c) => answer(c, predictInputFromJson(c.req.valid('json'))));
 
   app.openapi(getRoute, async (c) => {
     const { id } = c.req.valid('param');
