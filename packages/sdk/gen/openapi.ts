@@ -454,6 +454,78 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/experiments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List experiments
+         * @description Newest first, at most 50; filter by model and status.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["listExperiments"];
+        put?: never;
+        /**
+         * Start an experiment
+         * @description Starts comparing two or more versions (arms) of one model on live traffic, from the next request on every replica. Only requests that name no version take part; every result records the experiment and arm that served it. Every arm's version must be on disk and READY; one experiment runs per model at a time (409 otherwise).
+         *
+         *     Needs an API key with the `admin` scope.
+         */
+        post: operations["createExperiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experiments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an experiment and its figures
+         * @description Per arm: requests, units, error rate, verdict mix, defect rate per class (each with a 95 % Wilson interval), latency p50/p95. Every arm against the control: the difference with a 95 % Newcombe interval and a two-sided test (two-proportion z-test, or Fisher's exact test when an expected count is below 5); below 30 units per arm it says there is not enough data. In shadow mode also the agreement of each shadow arm with the answer on the same images: verdict flips with example ids, defects matched by class and IoU, and McNemar's exact test on FAIL decisions.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getExperiment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/experiments/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop an experiment (and promote the winner)
+         * @description Stops routing by the experiment from the next request; its results and figures stay. With `promote`, that arm's version first becomes the default through the same golden-set gate as POST /models/{name}/promote: when the gate refuses (409) the experiment keeps running.
+         *
+         *     Needs an API key with the `admin` scope.
+         */
+        post: operations["stopExperiment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/keys": {
         parameters: {
             query?: never;
@@ -580,12 +652,12 @@ export type components = {
         BatchItemJson: {
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             image: string;
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             reference?: string;
             /** @example 00041000_test.jpg */
@@ -601,7 +673,7 @@ export type components = {
             /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description Free-form labels; non-string values are stored as their JSON text.
+             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
              * @example {
              *       "recipe": "r7"
              *     }
@@ -629,18 +701,23 @@ export type components = {
              * @example [{"die_x":1,"die_y":2},{"die_x":1,"die_y":3}]
              */
             metadata?: string;
+            /** @example LOT-2026-0042 */
             lot_id?: string;
+            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
+            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
-             * @example recipe=r7
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
+             * @example [
+             *       "recipe=r7"
+             *     ]
              */
-            tags?: string | string[];
+            tags?: string[];
         };
         MetricsSummary: {
             window: {
@@ -743,6 +820,12 @@ export type components = {
             error: {
                 code: string;
                 message: string;
+            } | null;
+            /** @description The experiment and arm that served this result (GET /experiments/{id}); null when the default version or a named version served it. */
+            experiment: {
+                /** Format: uuid */
+                id: string;
+                arm: string;
             } | null;
         };
         Traceability: {
@@ -858,28 +941,33 @@ export type components = {
              * @example 0.75
              */
             confidence_threshold?: number;
+            /** @example LOT-2026-0042 */
             lot_id?: string;
+            /** @example W07 */
             wafer_id?: string;
             /** @example 12 */
             die_x?: number;
             /** @example 5 */
             die_y?: number;
+            /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description A JSON object (`{"recipe":"r7"}`) or `key=value`, repeatable.
-             * @example recipe=r7
+             * @description A JSON object (`{"recipe":"r7"}`) or `key=value` (comma-separated, or the field repeated). At most 64 tags, keys up to 64 characters, values up to 256, no control characters.
+             * @example [
+             *       "recipe=r7"
+             *     ]
              */
-            tags?: string | string[];
+            tags?: string[];
         };
         PredictJson: {
             /**
              * @description The image file bytes (PNG, JPEG, TIFF, WebP, ...), base64-encoded (RFC 4648, not a data: URL).
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             image: string;
             /**
              * @description Defect-free template of the same region, base64.
-             * @example iVBORw0KGgo...
+             * @example iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVR42mNgGB4AAADIAAGTvaWOAAAAAElFTkSuQmCC
              */
             reference?: string;
             /** @example pcb_defect_detector */
@@ -902,7 +990,7 @@ export type components = {
             /** @example AOI-3 */
             station_id?: string;
             /**
-             * @description Free-form labels; non-string values are stored as their JSON text.
+             * @description Free-form labels, at most 64: keys up to 64 characters, values up to 256, no control characters; numbers and booleans are stored as their JSON text.
              * @example {
              *       "recipe": "r7"
              *     }
@@ -1295,6 +1383,8 @@ export type components = {
                 baseline: number | null;
                 description: string;
             }[];
+            /** @description This replica's control charts, per version of the model it has served (each replica charts its own images; baselines are learned from the first ANOMALY_BASELINE_IMAGES images of a version after start). A signal is also the metric chipq_anomaly_active{chart} (and model_drift_score for drift) and an "anomaly detected" log line. */
+            control_charts: components["schemas"]["ControlCharts"][];
         };
         Anomaly: {
             /** @enum {string} */
@@ -1319,6 +1409,245 @@ export type components = {
                 observed: number;
                 baseline: number;
             };
+        };
+        ControlCharts: {
+            model_version: string;
+            /**
+             * @description learning: the first baseline_images images of the version form its baseline; monitoring afterwards.
+             * @enum {string}
+             */
+            phase: "learning" | "monitoring";
+            /** @description Images of this version the replica has charted. */
+            images: number;
+            baseline_images: number;
+            charts: components["schemas"]["ControlChart"][];
+        };
+        ControlChart: {
+            /**
+             * @description defect_rate: share of images with a defect; mean_confidence: mean of the images' mean detection confidence (both EWMA charts with a run rule); confidence_drift / class_mix_drift: population stability index (PSI) of the detection confidences (baseline decile bins) and of the defect classes over the recent images.
+             * @enum {string}
+             */
+            chart: "defect_rate" | "mean_confidence" | "confidence_drift" | "class_mix_drift";
+            /** @enum {string} */
+            status: "learning" | "insufficient_data" | "in_control" | "out_of_control";
+            /** @description Rules signalling now: the EWMA outside its control limits; a run of subgroups on one side of the centre line (8 for a symmetric statistic, calibrated to the same false-alarm odds for a skewed one); PSI at or above the limit. */
+            firing: ("ewma_beyond_limits" | "run_one_side" | "psi_major")[];
+            /** @description Centre line in the chart's unit; null for drift. */
+            baseline: number | null;
+            /** @description The last subgroup's statistic, or the last PSI. */
+            observed: number | null;
+            /** @description EWMA in baseline standard errors (0 = centre line); null for drift. */
+            ewma: number | null;
+            /** @description Control limit (+-) of the EWMA, or the PSI limit (0.25). */
+            limit: number | null;
+            /** @description The current run of subgroups on one side of the centre line, and the length that signals. */
+            run: {
+                /** @enum {string} */
+                side: "above" | "below";
+                length: number;
+                needed: number | null;
+            } | null;
+            /** @description Chart points so far: subgroups, or PSI evaluations. */
+            points: number;
+        };
+        Experiment: components["schemas"]["ExperimentSummary"] & {
+            figures: {
+                arms: components["schemas"]["ExperimentArmFigures"][];
+                /** @description Each arm against the control, per metric. In shadow mode the arms saw the same images: see `agreement` for the paired view. */
+                comparisons: components["schemas"]["ExperimentComparison"][];
+                /** @description Shadow mode only: each shadow arm against the answer. */
+                agreement: components["schemas"]["ExperimentAgreement"][];
+            };
+        };
+        ExperimentArm: {
+            name: string;
+            version: string;
+            weight: number;
+            /** @enum {string} */
+            role: "control" | "treatment" | "shadow";
+        };
+        ExperimentArmFigures: {
+            name: string;
+            version: string;
+            /** @enum {string} */
+            role: "control" | "treatment" | "shadow";
+            /** @enum {string} */
+            served: "answered" | "shadow";
+            requests: number;
+            completed: number;
+            failed: number;
+            /** @description Distinct lots, wafers or results served (by the unit). */
+            units: number;
+            error_rate: components["schemas"]["Proportion"];
+            verdicts: {
+                PASS: components["schemas"]["Proportion"];
+                FAIL: components["schemas"]["Proportion"];
+                REVIEW: components["schemas"]["Proportion"];
+            };
+            defects_by_class: {
+                class_id: number;
+                defect_type: string;
+                detections: number;
+                image_rate: components["schemas"]["Proportion"] & unknown;
+            }[];
+            latency_ms: {
+                p50: number | null;
+                p95: number | null;
+            };
+        };
+        Proportion: {
+            successes: number;
+            trials: number;
+            rate: number | null;
+            interval: components["schemas"]["Interval"];
+        };
+        /** @description Wilson score interval, 95 %. */
+        Interval: {
+            low: number;
+            high: number;
+        } | null;
+        ExperimentComparison: {
+            arm: string;
+            against: string;
+            /** @example fail_rate */
+            metric: string;
+            control: components["schemas"]["Proportion"];
+            treatment: components["schemas"]["Proportion"];
+            /** @description The arm's rate minus the control's. */
+            difference: number | null;
+            difference_interval: components["schemas"]["Interval"] & unknown;
+            /** @enum {string|null} */
+            test: "two-proportion z-test" | "fisher exact test" | null;
+            z: number | null;
+            p_value: number | null;
+            significant: boolean;
+            enough_data: boolean;
+            conclusion: string;
+        };
+        ExperimentAgreement: {
+            arm: string;
+            against: string;
+            images: number;
+            verdicts_agree: number;
+            verdict_agreement: components["schemas"]["Proportion"];
+            /**
+             * @example {
+             *       "FAIL->PASS": 2
+             *     }
+             */
+            verdict_flips: {
+                [key: string]: number;
+            };
+            /** @description Ids of answered results (GET /inference/{id}) whose verdict the shadow arm would have flipped. */
+            flip_examples: {
+                [key: string]: string[];
+            };
+            defects: {
+                matched: number;
+                only_control: number;
+                only_shadow: number;
+                by_class: {
+                    defect_type: string;
+                    matched: number;
+                    only_control: number;
+                    only_shadow: number;
+                }[];
+            };
+            fail_flip_test: {
+                control_only: number;
+                shadow_only: number;
+                p_value: number;
+                significant: boolean;
+                conclusion: string;
+            };
+            truncated: boolean;
+        };
+        ExperimentSummary: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            description: string | null;
+            model: string;
+            /** @enum {string} */
+            mode: "split" | "shadow";
+            /** @enum {string} */
+            unit: "lot_id" | "wafer_id" | "request";
+            /** @enum {string} */
+            status: "running" | "stopped";
+            match_iou: number;
+            arms: components["schemas"]["ExperimentArm"][];
+            /** Format: date-time */
+            created_at: string;
+            created_by_key_id: string | null;
+            /** Format: date-time */
+            stopped_at: string | null;
+            stop_reason: string | null;
+            promoted_arm: string | null;
+        };
+        /**
+         * @example {
+         *       "model": "pcb_defect_detector",
+         *       "mode": "split",
+         *       "unit": "wafer_id",
+         *       "arms": [
+         *         {
+         *           "version": "3",
+         *           "weight": 50
+         *         },
+         *         {
+         *           "version": "1",
+         *           "weight": 50
+         *         }
+         *       ]
+         *     }
+         */
+        CreateExperimentRequest: {
+            name?: string;
+            description?: string;
+            /** @example pcb_defect_detector */
+            model: string;
+            /**
+             * @description `split`: each unit is served by one arm, chosen by a stable hash of the experiment and the unit (a wafer never mixes models). `shadow`: the default version answers; the other arms run on the same image afterwards, off the request path; their results are stored, never returned, never counted in a verdict.
+             * @enum {string}
+             */
+            mode: "split" | "shadow";
+            /**
+             * @description What split mode assigns by (default `wafer_id`; `request` in shadow mode, where it only labels the figures). Requests without that field are served by the default version, outside the experiment.
+             * @enum {string}
+             */
+            unit?: "lot_id" | "wafer_id" | "request";
+            arms: {
+                /**
+                 * @description Default `v<version>`.
+                 * @example candidate
+                 */
+                name?: string;
+                /** @example 2 */
+                version: string;
+                /**
+                 * @description Split mode (required): the arm's share of the units, relative to the other arms. Ignored in shadow mode.
+                 * @example 50
+                 */
+                weight?: number;
+                /** @description The arm the others are compared with. Default: the first arm in split mode; in shadow mode the arm of the default version (which answers). */
+                control?: boolean;
+            }[];
+            /** @description Shadow agreement: IoU above which two defects of the same class are the same defect. Default 0.5. */
+            match_iou?: number;
+        };
+        ExperimentList: {
+            experiments: components["schemas"]["ExperimentSummary"][];
+        };
+        StoppedExperiment: components["schemas"]["Experiment"] & {
+            promotion: components["schemas"]["DefaultVersionChange"] & (Record<string, never> | null);
+        };
+        StopExperimentRequest: {
+            /** @example v1 wins on recall over 40 wafers */
+            reason: string;
+            /** @description An arm whose version becomes the default (a promotion, through the golden-set gate; when refused the experiment keeps running). */
+            promote?: string;
+            /** @description Promote past a failing golden-set gate; recorded with the reason. */
+            force?: boolean;
         };
         ApiKeyList: {
             keys: components["schemas"]["ApiKey"][];
@@ -3001,6 +3330,290 @@ export interface operations {
             };
             /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listExperiments: {
+        parameters: {
+            query?: {
+                model?: string;
+                status?: "running" | "stopped";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The experiments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExperimentList"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description The experiment, running (no figures yet). `Location` is its URL. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Experiment"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The experiment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Experiment"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stopExperiment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StopExperimentRequest"];
+            };
+        };
+        responses: {
+            /** @description The stopped experiment, and the promotion when one was asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoppedExperiment"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
