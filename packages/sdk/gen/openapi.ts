@@ -576,10 +576,353 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inference/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a result
+         * @description An operator judges a completed result: every detection a true defect or a false alarm, the defects the model missed (class and box), and the verdict. Stored with who (the key id, and `reviewer` as typed) and when. Reviewing again makes a new revision that replaces the current review in GET /inference/{id} and in every figure; earlier revisions stay in GET /inference/{id}/reviews. Each judged outcome is also written to the detection's `review_status`.
+         *
+         *     Needs an API key with the `review` (or `admin`) scope once any `infer` key exists; open until then.
+         */
+        post: operations["submitReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inference/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A result's review revisions
+         * @description Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["reviewHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Results to review
+         * @description Unreviewed completed results: every REVIEW verdict first, then a deterministic sample (`sample_rate`) of the PASS and FAIL results, which is what measures recall (a defect the model missed hides in a PASS). Oldest first within each.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["reviewQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Precision and recall from reviews
+         * @description Per model version, in time buckets of the inspection: reviewed results, true defects, false alarms and missed defects, with precision, recall and verdict agreement and their 95 % Wilson intervals. Only the current review of each result counts.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["reviewQuality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inference/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A result's image
+         * @description The image (or reference) a result was inspected on, as sent. The database stores only its SHA-256; the bytes are kept only when the service runs with IMAGE_STORE_DIR (predict and batch images, least recently stored evicted beyond IMAGE_STORE_MAX_SIZE, default 20 GiB). Otherwise 404 with `details.reason`: `not_kept` (no store), `evicted`, `no_reference` or `no_result`.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getResultImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List lots
+         * @description Lots with stored results, most recently inspected first, with their die figures. A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced. Page with `cursor` = `page.next_cursor` and the same filters.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["listLots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots/{lot_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lot: wafers, verdict mix, yield, defects per class, models
+         * @description A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced. Yield is PASS dies over dies with a verdict.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getLot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots/{lot_id}/wafers/{wafer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A wafer: every die with its verdict, defect count and results
+         * @description A die is (wafer_id, die_x, die_y); a die inspected more than once counts once, with its latest completed result (or, when none completed, as a die without a verdict). Results without die_x/die_y are counted as unplaced.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getWafer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.svg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The wafer map as SVG
+         * @description One square per die coloured by its verdict (PASS green, FAIL red, REVIEW amber, no verdict grey), the wafer outline and a legend with counts; role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getWaferMapSvg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/wafer-map.g85": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The wafer map as SEMI G85 XML
+         * @description Decimal bin codes per die from its verdict: 1 PASS (BinQuality Pass), 2 FAIL, 3 REVIEW, 4 no verdict (all Fail); 255 (NullBin) where no die was inspected. The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getWaferMapG85"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lots/{lot_id}/wafers/{wafer_id}/klarf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The wafer's defects as KLARF 1.8
+         * @description One defect row per detection of each die's latest completed result: DEFECTID, XREL/YREL (micrometres from the die origin to the defect centre, y up), XINDEX/YINDEX (die_x/die_y), XSIZE/YSIZE/DEFECTAREA/DSIZE (micrometres; DSIZE the larger side), CLASSNUMBER (class_id + 1; 0 is KLARF's unclassified) with a ClassLookupList, TEST, CONFIDENCE and RESULTID (the stored result). The station and model are InspectionStationID and RecipeID. Micrometres per pixel come from STATION_PIXEL_SIZES for the result's station, else the model's chipq.pixel_size_um parameter (config.pbtxt); the die origin is the image's lower-left corner unless the model's chipq.die_origin_px says where it lies. 409 CONFLICT when neither gives a pixel size.
+         *
+         *     Needs an API key (any scope) once any `infer` key exists; open until then.
+         */
+        get: operations["getWaferKlarf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** @description The CloudEvents 1.0 structured-mode JSON envelope of every chipq event; `data` follows the schema named after its type. */
+        CloudEvent: {
+            /** @enum {string} */
+            specversion: "1.0";
+            /**
+             * Format: uuid
+             * @description Stable across redeliveries (also the NATS `Nats-Msg-Id`): consumers deduplicate on it; delivery is at least once.
+             */
+            id: string;
+            /** @example /chipq/inference */
+            source: string;
+            /**
+             * @description Also the NATS subject the event is published on.
+             * @enum {string}
+             */
+            type: "chipq.inspection.completed" | "chipq.batch.completed" | "chipq.model.deployed" | "chipq.model.promoted" | "chipq.anomaly.detected";
+            subject?: string;
+            /** Format: date-time */
+            time: string;
+            /** @enum {string} */
+            datacontenttype: "application/json";
+            /** @description Events with the same key (the lot id for inspections) arrive in commit order. */
+            partitionkey?: string;
+            data?: unknown;
+        };
+        InspectionCompletedEventData: {
+            /**
+             * Format: uuid
+             * @description GET /api/v1/inference/{id} returns the full result.
+             */
+            result_id: string;
+            /** Format: uuid */
+            batch_id: string | null;
+            lot_id: string | null;
+            wafer_id: string | null;
+            die_x: number | null;
+            die_y: number | null;
+            station_id: string | null;
+            model: {
+                name: string;
+                version: string;
+            };
+            verdict: {
+                /** @enum {string} */
+                status: "PASS" | "FAIL" | "REVIEW";
+                rule: string;
+                score: number | null;
+            };
+            defect_count: number;
+            defects_by_class: {
+                [key: string]: number;
+            };
+            /** Format: date-time */
+            inspected_at: string;
+        };
+        BatchCompletedEventData: {
+            /** Format: uuid */
+            batch_id: string;
+            /**
+             * @description How the batch ended: every item finished; failed when none completed; cancelled when a cancel stopped any.
+             * @enum {string}
+             */
+            status: "completed" | "failed" | "cancelled";
+            item_count: number;
+            completed: number;
+            failed: number;
+            cancelled: number;
+            model: string | null;
+            /** Format: date-time */
+            finished_at: string;
+        };
+        ModelDeployedEventData: {
+            model: string;
+            version: string;
+            /** Format: uuid */
+            deployment_id: string;
+            /** Format: date-time */
+            deployed_at: string;
+        };
+        ModelPromotedEventData: {
+            model: string;
+            from_version: string | null;
+            to_version: string;
+            /** @enum {string} */
+            action: "promoted" | "rolled_back";
+            reason: string;
+            /** Format: date-time */
+            changed_at: string;
+        };
+        AnomalyDetectedEventData: {
+            /** @description The anomaly rule that fired. */
+            rule: string;
+            model: string | null;
+            version: string | null;
+            lot_id: string | null;
+            severity: string;
+            message: string;
+            /** Format: date-time */
+            detected_at: string;
+            details: {
+                [key: string]: unknown;
+            };
+        };
         BatchAccepted: {
             /** @enum {string} */
             kind: "batch";
@@ -827,6 +1170,7 @@ export type components = {
                 id: string;
                 arm: string;
             } | null;
+            review: components["schemas"]["Review"];
         };
         Traceability: {
             lot_id: string | null;
@@ -914,6 +1258,48 @@ export type components = {
             total_ms: number;
             /** @description Wall time in the service for this image, including storing the result. */
             service_ms: number | null;
+        } | null;
+        /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
+        Review: {
+            /** Format: uuid */
+            id: string;
+            /** @description 1 for the first review; each re-review adds one and replaces the current review in every figure. */
+            revision: number;
+            /**
+             * @description The operator's verdict.
+             * @enum {string}
+             */
+            verdict: "PASS" | "FAIL";
+            /** @enum {string|null} */
+            model_verdict: "PASS" | "FAIL" | "REVIEW" | null;
+            /** @description Whether the model's PASS or FAIL was confirmed; null when the model answered REVIEW. */
+            verdict_agrees: boolean | null;
+            defects: {
+                index: number;
+                /** @enum {string} */
+                outcome: "true_defect" | "false_alarm";
+                defect_type: string;
+            }[];
+            missed: {
+                defect_type: string;
+                box: {
+                    x1: number;
+                    y1: number;
+                    x2: number;
+                    y2: number;
+                };
+            }[];
+            counts: {
+                true_defects: number;
+                false_alarms: number;
+                missed: number;
+            };
+            reviewer: string | null;
+            comment: string | null;
+            /** @description The key that sent the review (never its secret). */
+            api_key_id: string | null;
+            /** Format: date-time */
+            created_at: string;
         } | null;
         PredictForm: {
             /**
@@ -1671,7 +2057,7 @@ export type components = {
          * @description `admin`: everything (model management, keys). `infer`: predict, batches and reads. `read`: reads.
          * @enum {string}
          */
-        Scope: "read" | "infer" | "admin";
+        Scope: "read" | "infer" | "review" | "admin";
         CreatedApiKey: components["schemas"]["ApiKey"] & {
             /**
              * @description The key itself, shown this once: only its SHA-256 is stored. Send it as `Authorization: Bearer <key>`.
@@ -1691,6 +2077,304 @@ export type components = {
              *     ]
              */
             scopes: components["schemas"]["Scope"][];
+        };
+        /**
+         * @example {
+         *       "verdict": "FAIL",
+         *       "defects": [
+         *         {
+         *           "index": 0,
+         *           "outcome": "true_defect"
+         *         },
+         *         {
+         *           "index": 1,
+         *           "outcome": "false_alarm"
+         *         }
+         *       ],
+         *       "missed": [
+         *         {
+         *           "defect_type": "open",
+         *           "box": {
+         *             "x1": 310,
+         *             "y1": 402,
+         *             "x2": 338,
+         *             "y2": 425
+         *           }
+         *         }
+         *       ],
+         *       "reviewer": "j.doe"
+         *     }
+         */
+        ReviewInput: {
+            /**
+             * @description The operator's verdict for the item. A REVIEW verdict of the model is resolved here to PASS or FAIL.
+             * @enum {string}
+             */
+            verdict: "PASS" | "FAIL";
+            /** @description One judgement for every detection of the result, each index exactly once. A detection of the wrong class is a `false_alarm` plus a missed defect of the right class (as detection metrics count it). */
+            defects: {
+                /** @description The detection's position in `detections`. */
+                index: number;
+                /** @enum {string} */
+                outcome: "true_defect" | "false_alarm";
+            }[];
+            /**
+             * @description Defects the model did not find, with their class and box.
+             * @default []
+             */
+            missed: {
+                /** @example open */
+                defect_type: string;
+                box: components["schemas"]["ReviewBox"];
+            }[];
+            /**
+             * @description The operator's name or badge, as they want it recorded.
+             * @example j.doe
+             */
+            reviewer?: string;
+            comment?: string;
+        };
+        /**
+         * @description Corners in the original image pixels.
+         * @example {
+         *       "x1": 310,
+         *       "y1": 402,
+         *       "x2": 338,
+         *       "y2": 425
+         *     }
+         */
+        ReviewBox: {
+            x1: number;
+            y1: number;
+            x2: number;
+            y2: number;
+        };
+        ReviewHistory: {
+            /** Format: uuid */
+            inference_id: string;
+            /** @description Every revision, newest first; the first is the current review. */
+            reviews: (components["schemas"]["Review"] & {
+                /** Format: date-time */
+                superseded_at: string | null;
+            })[];
+        };
+        /** @description Completed results to review: every REVIEW verdict first, then the sample of the others; oldest first within each, so nothing waits forever. Pages are keyset-ordered, so reviews made meanwhile never shift a page. */
+        ReviewQueue: {
+            items: {
+                /**
+                 * @description `review_verdict`: the model answered REVIEW; `sample`: picked by `sample_rate` among the rest.
+                 * @enum {string}
+                 */
+                reason: "review_verdict" | "sample";
+                result: components["schemas"]["InferenceResult"];
+            }[];
+            page: {
+                limit: number;
+                /** @description Pass as `cursor` for the next page; null on the last page. */
+                next_cursor: string | null;
+            };
+        };
+        /** @description From the current review of each result (a re-review replaces the earlier one), grouped by the model version that produced the result and bucketed by when it was inspected. */
+        ReviewQuality: {
+            /** @enum {string} */
+            bucket: "hour" | "day" | "week" | "all";
+            /** @enum {string} */
+            by: "version" | "arm";
+            groups: {
+                model: {
+                    name: string | null;
+                    version: string | null;
+                };
+                /** @description The experiment arm (with `by=arm`); null per version, or outside experiments. */
+                experiment: {
+                    /** Format: uuid */
+                    id: string;
+                    arm: string;
+                } | null;
+                total: {
+                    /** @description Results with a current review. */
+                    reviewed: number;
+                    true_defects: number;
+                    false_alarms: number;
+                    missed: number;
+                    precision: components["schemas"]["Estimate"];
+                    recall: components["schemas"]["Estimate"] & unknown;
+                    verdict_agreement: components["schemas"]["Estimate"] & unknown;
+                    verdicts_compared: number;
+                    /** @description Reviewed results the model had left to REVIEW. */
+                    review_verdicts: number;
+                };
+                buckets: {
+                    /** @description Results with a current review. */
+                    reviewed: number;
+                    true_defects: number;
+                    false_alarms: number;
+                    missed: number;
+                    precision: components["schemas"]["Estimate"];
+                    recall: components["schemas"]["Estimate"] & unknown;
+                    verdict_agreement: components["schemas"]["Estimate"] & unknown;
+                    verdicts_compared: number;
+                    /** @description Reviewed results the model had left to REVIEW. */
+                    review_verdicts: number;
+                    /**
+                     * Format: date-time
+                     * @description Bucket start (UTC); null for `all`.
+                     */
+                    start: string | null;
+                }[];
+            }[];
+        };
+        /** @description true_defects / (true_defects + false_alarms); null without a detection. */
+        Estimate: {
+            value: number;
+            /** @description Lower end of the 95 % Wilson score interval. */
+            low: number;
+            /** @description Upper end of the 95 % Wilson score interval. */
+            high: number;
+        } | null;
+        LotList: {
+            items: components["schemas"]["LotListItem"][];
+            page: {
+                limit: number;
+                next_cursor: string | null;
+            };
+        };
+        LotListItem: {
+            lot_id: string;
+            wafers: number;
+            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
+            dies_inspected: number;
+            verdicts: components["schemas"]["VerdictMix"];
+            /**
+             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
+             * @example 0.94
+             */
+            yield: number | null;
+            /** @description Defects in each die's latest result. */
+            defects: number;
+            /** @description Stored results of any status, re-inspections included. */
+            results: number;
+            /** @description Results that did not complete (failed, timeout, cancelled). */
+            failed_results: number;
+            /** @description Results without die_x/die_y: listed, not in die figures. */
+            unplaced_results: number;
+            /** Format: date-time */
+            first_inspected_at: string;
+            /** Format: date-time */
+            last_inspected_at: string;
+        };
+        /** @description Dies by the verdict of their latest completed result. */
+        VerdictMix: {
+            pass: number;
+            fail: number;
+            review: number;
+            /** @description Dies whose every inspection failed (no verdict). */
+            no_verdict: number;
+        };
+        LotSummary: {
+            lot_id: string;
+            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
+            dies_inspected: number;
+            verdicts: components["schemas"]["VerdictMix"];
+            /**
+             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
+             * @example 0.94
+             */
+            yield: number | null;
+            /** @description Defects in each die's latest result. */
+            defects: number;
+            /** @description Stored results of any status, re-inspections included. */
+            results: number;
+            /** @description Results that did not complete (failed, timeout, cancelled). */
+            failed_results: number;
+            /** @description Results without die_x/die_y: listed, not in die figures. */
+            unplaced_results: number;
+            /** Format: date-time */
+            first_inspected_at: string;
+            /** Format: date-time */
+            last_inspected_at: string;
+            wafers: components["schemas"]["WaferSummary"][];
+            /** @description Over each die's latest result, most frequent first. */
+            defects_by_class: {
+                defect_type: string;
+                class_id: number;
+                count: number;
+            }[];
+            models: {
+                name: string;
+                version: string;
+                results: number;
+            }[];
+        };
+        WaferSummary: {
+            wafer_id: string;
+            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
+            dies_inspected: number;
+            verdicts: components["schemas"]["VerdictMix"];
+            /**
+             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
+             * @example 0.94
+             */
+            yield: number | null;
+            /** @description Defects in each die's latest result. */
+            defects: number;
+            /** @description Stored results of any status, re-inspections included. */
+            results: number;
+            /** @description Results that did not complete (failed, timeout, cancelled). */
+            failed_results: number;
+            /** @description Results without die_x/die_y: listed, not in die figures. */
+            unplaced_results: number;
+            /** Format: date-time */
+            first_inspected_at: string;
+            /** Format: date-time */
+            last_inspected_at: string;
+        };
+        WaferDetail: {
+            lot_id: string;
+            wafer_id: string;
+            /** @description Distinct dies (wafer_id, die_x, die_y); a re-inspected die counts once, with its latest result. */
+            dies_inspected: number;
+            verdicts: components["schemas"]["VerdictMix"];
+            /**
+             * @description PASS dies / dies with a verdict (0-1); null when no die has one.
+             * @example 0.94
+             */
+            yield: number | null;
+            /** @description Defects in each die's latest result. */
+            defects: number;
+            /** @description Stored results of any status, re-inspections included. */
+            results: number;
+            /** @description Results that did not complete (failed, timeout, cancelled). */
+            failed_results: number;
+            /** @description Results without die_x/die_y: listed, not in die figures. */
+            unplaced_results: number;
+            /** Format: date-time */
+            first_inspected_at: string;
+            /** Format: date-time */
+            last_inspected_at: string;
+            defects_by_class: {
+                defect_type: string;
+                class_id: number;
+                count: number;
+            }[];
+            dies: {
+                die_x: number;
+                die_y: number;
+                /**
+                 * @description Of the latest completed result; null when every inspection of the die failed.
+                 * @enum {string|null}
+                 */
+                verdict: "PASS" | "FAIL" | "REVIEW" | null;
+                defect_count: number;
+                /** Format: uuid */
+                latest_result_id: string;
+                /** @description Every result of this die, newest first. */
+                result_ids: string[];
+                /** Format: date-time */
+                inspected_at: string;
+            }[];
+            /** @description Results of this wafer without die coordinates. */
+            unplaced_result_ids: string[];
         };
     };
     responses: never;
@@ -3292,6 +3976,8 @@ export interface operations {
                 baseline_minutes?: number;
                 /** @description Minimum recent samples (the baseline needs 3x), default 10. */
                 min_samples?: number;
+                /** @description End of the recent window (ISO 8601), default now. An earlier instant replays the window rules on the stored results as they stood then, so a chart can show anomalies over time. */
+                at?: string;
             };
             header?: never;
             path: {
@@ -3788,6 +4474,700 @@ export interface operations {
             };
             /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submitReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            /** @description The stored review (the current one from now on). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Review"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The API key lacks the scope this operation needs. Codes: `PERMISSION_DENIED`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every revision, newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewHistory"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewQueue: {
+        parameters: {
+            query?: {
+                model?: string;
+                version?: string;
+                lot_id?: string;
+                wafer_id?: string;
+                station_id?: string;
+                /** @description Only results served by this experiment. */
+                experiment_id?: string;
+                /** @description Only results served by this arm (with experiment_id). */
+                experiment_arm?: string;
+                /** @description Only results with this model verdict (REVIEW: only the model's REVIEW verdicts). */
+                verdict?: "PASS" | "FAIL" | "REVIEW";
+                /** @description Share of the PASS and FAIL results that join the queue after every REVIEW verdict, default 0.1. The sample is deterministic (a hash of the result id), so every replica and every page agrees on it; 1 takes them all. */
+                sample_rate?: number;
+                /** @description Also list results that already have a review (default false: only unreviewed). */
+                include_reviewed?: "true" | "false";
+                /** @description Items per page, default 50. */
+                limit?: number;
+                /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the queue. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQueue"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reviewQuality: {
+        parameters: {
+            query?: {
+                model?: string;
+                version?: string;
+                /** @description Only results served by this experiment. */
+                experiment_id?: string;
+                /** @description `version` (default): one group per model version; `arm`: per version and experiment arm, the arm recorded on each result (results served outside any experiment form their own group, with `experiment: null`). */
+                by?: "version" | "arm";
+                /** @description Only results inspected at or after this instant (ISO 8601). Default: all. */
+                from?: string;
+                /** @description Only results inspected before this instant (ISO 8601). Default: all. */
+                to?: string;
+                /** @description Time buckets (UTC) of the inspection time, default day; `all`: one bucket. */
+                bucket?: "hour" | "day" | "week" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The figures. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewQuality"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getResultImage: {
+        parameters: {
+            query?: {
+                /** @description The inspected image (default) or its reference. */
+                which?: "image" | "reference";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image bytes, with their media type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                    "image/jpeg": string;
+                    "image/tiff": string;
+                    "image/webp": string;
+                    "image/bmp": string;
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listLots: {
+        parameters: {
+            query?: {
+                /** @description Only lots with results from this station. */
+                station_id?: string;
+                /** @description Only lots with results from this model. */
+                model?: string;
+                /** @description Only lots with a result at or after this instant. */
+                from?: string;
+                /** @description Only lots with a result before this instant. */
+                to?: string;
+                /** @description Lots per page (1-200), default 50. */
+                limit?: number;
+                /** @description Opaque cursor from `page.next_cursor`; keep the same filters. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of lots. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotList"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getLot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lot_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The lot. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LotSummary"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWafer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lot_id: string;
+                wafer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The wafer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaferDetail"];
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWaferMapSvg: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lot_id: string;
+                wafer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The map. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/svg+xml": string;
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWaferMapG85: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lot_id: string;
+                wafer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The map. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWaferKlarf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lot_id: string;
+                wafer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The KLARF file (attachment). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-klarf": string;
+                };
+            };
+            /** @description Invalid request: the `errors` array lists every bad field. Codes: `INVALID_INPUT`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No API key, or one that is unknown or revoked: send `Authorization: Bearer <key>`. Codes: `UNAUTHENTICATED`. */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
