@@ -841,7 +841,7 @@ export type components = {
             time: string;
             /** @enum {string} */
             datacontenttype: "application/json";
-            /** @description Events with the same key (the lot id for inspections) arrive in commit order. */
+            /** @description Events with the same key (the lot id for inspections) arrive in the order they were stored. */
             partitionkey?: string;
             data?: unknown;
         };
@@ -960,7 +960,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
@@ -1170,7 +1170,8 @@ export type components = {
                 id: string;
                 arm: string;
             } | null;
-            review: components["schemas"]["Review"];
+            /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
+            review: components["schemas"]["Review"] | null;
         };
         Traceability: {
             lot_id: string | null;
@@ -1259,7 +1260,6 @@ export type components = {
             /** @description Wall time in the service for this image, including storing the result. */
             service_ms: number | null;
         } | null;
-        /** @description The current human review (POST /inference/{id}/review), null until reviewed. Earlier revisions: GET /inference/{id}/reviews. */
         Review: {
             /** Format: uuid */
             id: string;
@@ -1300,7 +1300,7 @@ export type components = {
             api_key_id: string | null;
             /** Format: date-time */
             created_at: string;
-        } | null;
+        };
         PredictForm: {
             /**
              * Format: binary
@@ -2118,11 +2118,8 @@ export type components = {
                 /** @enum {string} */
                 outcome: "true_defect" | "false_alarm";
             }[];
-            /**
-             * @description Defects the model did not find, with their class and box.
-             * @default []
-             */
-            missed: {
+            /** @description Defects the model did not find, with their class and box (default none). */
+            missed?: {
                 /** @example open */
                 defect_type: string;
                 box: components["schemas"]["ReviewBox"];
@@ -2153,10 +2150,11 @@ export type components = {
             /** Format: uuid */
             inference_id: string;
             /** @description Every revision, newest first; the first is the current review. */
-            reviews: (components["schemas"]["Review"] & {
-                /** Format: date-time */
-                superseded_at: string | null;
-            })[];
+            reviews: components["schemas"]["ReviewRevision"][];
+        };
+        ReviewRevision: components["schemas"]["Review"] & {
+            /** Format: date-time */
+            superseded_at: string | null;
         };
         /** @description Completed results to review: every REVIEW verdict first, then the sample of the others; oldest first within each, so nothing waits forever. Pages are keyset-ordered, so reviews made meanwhile never shift a page. */
         ReviewQueue: {
@@ -2774,7 +2772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2897,7 +2895,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3188,7 +3186,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3255,7 +3253,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3322,7 +3320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3398,7 +3396,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3572,7 +3570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3661,7 +3659,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3757,7 +3755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4151,7 +4149,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4298,7 +4296,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
+            /** @description The image or model could not be used. Codes: `UNSUPPORTED_IMAGE`, `IMAGE_TOO_SMALL`, `REFERENCE_MISMATCH`, `REFERENCE_REQUIRED`, `MODEL_CONFIG_INVALID`. */
             422: {
                 headers: {
                     [name: string]: unknown;
