@@ -101,7 +101,7 @@ export type paths = {
         put?: never;
         /**
          * Inspect one image
-         * @description Inspects one image (and its defect-free reference when the model takes one), sent as `multipart/form-data` files, stores the result and returns it. The same as base64 JSON: `POST /inference/predict/base64`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record.
+         * @description Inspects one image (and its defect-free reference when the model takes one), sent as `multipart/form-data` files, stores the result and returns it. The same as base64 JSON: `POST /inference/predict/base64`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record. Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.
          *
          *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
          */
@@ -123,7 +123,7 @@ export type paths = {
         put?: never;
         /**
          * Inspect one image sent as base64 JSON
-         * @description The same inspection as `POST /inference/predict`, with the images as base64 strings in `application/json`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record.
+         * @description The same inspection as `POST /inference/predict`, with the images as base64 strings in `application/json`. A failed inspection is stored too (status failed, with its error code) and answered as problem+json whose `details.inference_id` names the stored record. Without `version` the model's default serves (or, during an experiment, the arm the lot, wafer or request is assigned to). Naming a version other than the default (a candidate) needs an admin key once keys exist: 403 otherwise.
          *
          *     Needs an API key with the `infer` (or `admin`) scope once any `infer` key exists; open until then.
          */
@@ -315,7 +315,7 @@ export type paths = {
         put?: never;
         /**
          * Make a version the default
-         * @description Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the database, not in the process). The version must be in the repository and READY. The switch and its history row (who, when, why, from, to) are one transaction; `GET /models/{name}` shows the default and its history.
+         * @description Makes `version` the version that serves requests naming none, on every replica from the next request (the default is stored in the database, not in the process). The version must be in the repository and READY on the replica that answers; the other replicas share the repository, and one that has not loaded the version yet (deployed through another replica) loads the model on its first request for it rather than serving another version. When the model ships a golden set (`<model>/golden/manifest.json`), the candidate and the current default run on it first, and the promotion is refused with 409 (`details.failing_cases`, `details.gate`) when the candidate's recall, precision or verdict agreement is below the policy or more than `max_drop` below the default's; `force: true` goes past the gate, recorded. The switch and its history row (who, when, why, from, to, gate report) are one transaction; `GET /models/{name}` shows the default, the candidates and the history.
          *
          *     Needs an API key with the `admin` scope.
          */
@@ -337,7 +337,7 @@ export type paths = {
         put?: never;
         /**
          * Restore the previous default version
-         * @description Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). Atomic and recorded like a promotion. 409 when there is nothing to roll back to or that version is not READY.
+         * @description Restores the default that the latest promotion not yet rolled back replaced (repeated rollbacks walk back through the promotions). Atomic and recorded like a promotion; no golden-set gate (the version being restored was the default before). 409 when there is nothing to roll back to or that version is not READY.
          *
          *     Needs an API key with the `admin` scope.
          */
@@ -1520,6 +1520,27 @@ export type components = {
             format: string;
         };
         ModelDetail: components["schemas"]["ModelSummary"] & {
+            /**
+             * @description Versions on disk that are not the default: they serve nothing until promoted, except as an arm of a running experiment or to a caller that names them (an admin key, or while access is open).
+             * @example [
+             *       "1"
+             *     ]
+             */
+            candidates: string[];
+            /** @description The running experiment on this model (GET /experiments/{id}), if any. */
+            experiment: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                mode: "split" | "shadow";
+                arms: {
+                    name: string;
+                    version: string;
+                    weight: number;
+                    /** @enum {string} */
+                    role: "control" | "treatment" | "shadow";
+                }[];
+            } | null;
             /** @description config.pbtxt in Triton's JSON form (what Triton's repository API returns). */
             config: {
                 [key: string]: unknown;
@@ -1566,6 +1587,12 @@ export type components = {
             request_id: string | null;
             /** Format: date-time */
             created_at: string;
+            /** @description Promoted with `force` past a failing or unavailable golden-set gate (the reason says why). */
+            forced: boolean;
+            /** @description The golden-set gate's report at promotion: `candidate` and `current` scores (recall, precision, verdict_agreement, failing_cases), `policy`, `passed`, `reasons`; `{unavailable}` when forced past a gate that could not run. null for seeds, rollbacks and models without a golden set. */
+            gate: {
+                [key: string]: unknown;
+            } | null;
         };
         ModelVersions: {
             name: string;
@@ -1587,6 +1614,8 @@ export type components = {
              * @example better recall on lot 42
              */
             reason: string;
+            /** @description Promote even though the golden-set gate refuses (or cannot run); recorded as `forced` with the gate report and the reason. */
+            force?: boolean;
         };
         RollbackRequest: {
             /**
@@ -2024,8 +2053,9 @@ export type components = {
         ExperimentList: {
             experiments: components["schemas"]["ExperimentSummary"][];
         };
-        StoppedExperiment: components["schemas"]["Experiment"] & {
-            promotion: components["schemas"]["DefaultVersionChange"] & (Record<string, never> | null);
+        StoppedExperiment: {
+            experiment: components["schemas"]["Experiment"];
+            promotion: components["schemas"]["DefaultVersionChange"] | null;
         };
         StopExperimentRequest: {
             /** @example v1 wins on recall over 40 wafers */
