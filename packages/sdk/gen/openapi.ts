@@ -960,7 +960,7 @@ export type components = {
              * @description Stable machine-readable error code; switch on this, not on `title` or `detail`.
              * @enum {string}
              */
-            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED";
+            code: "INVALID_INPUT" | "UNSUPPORTED_IMAGE" | "IMAGE_TOO_LARGE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IMAGE_TOO_SMALL" | "IMAGE_TOO_MANY_PIXELS" | "REFERENCE_MISMATCH" | "REFERENCE_REQUIRED" | "MODEL_NOT_FOUND" | "MODEL_NOT_READY" | "MODEL_CONFIG_INVALID" | "ENGINE_UNAVAILABLE" | "DATABASE_UNAVAILABLE" | "INFERENCE_FAILED" | "DEADLINE_EXCEEDED" | "CANCELLED" | "RESOURCE_EXHAUSTED" | "CONFLICT" | "NOT_FOUND" | "INTERNAL" | "UNAUTHENTICATED" | "PERMISSION_DENIED" | "RATE_LIMITED" | "METHOD_NOT_ALLOWED";
             /** @description The `X-Request-Id` of the request (ours or yours). */
             request_id?: string;
             /** @description For validation errors (INVALID_INPUT): every bad field, not just the first. */
