@@ -759,7 +759,7 @@ export type paths = {
         };
         /**
          * The wafer map as SVG
-         * @description One square per die coloured by its verdict (PASS green, FAIL red, REVIEW amber, no verdict grey), the wafer outline and a legend with counts; role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left.
+         * @description One square per die coloured by its verdict (PASS green, FAIL red, REVIEW amber, no verdict grey), the wafer outline and a legend with counts; role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left. 409 CONFLICT when the dies span more than 1,048,576 cells (die coordinates far apart).
          *
          *     Needs an API key (any scope) once any `infer` key exists; open until then.
          */
@@ -781,7 +781,7 @@ export type paths = {
         };
         /**
          * The wafer map as SEMI G85 XML
-         * @description Decimal bin codes per die from its verdict: 1 PASS (BinQuality Pass), 2 FAIL, 3 REVIEW, 4 no verdict (all Fail); 255 (NullBin) where no die was inspected. The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates.
+         * @description Decimal bin codes per die from its verdict: 1 PASS (BinQuality Pass), 2 FAIL, 3 REVIEW, 4 no verdict (all Fail); 255 (NullBin) where no die was inspected. The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates. 409 CONFLICT when the dies span more than 1,048,576 cells (die coordinates far apart).
          *
          *     Needs an API key (any scope) once any `infer` key exists; open until then.
          */
@@ -5094,6 +5094,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The engine queue is full, or the API key is over its rate limit; retry after the `Retry-After` delay. Codes: `RESOURCE_EXHAUSTED`, `RATE_LIMITED`. */
             429: {
                 headers: {
@@ -5146,6 +5155,15 @@ export interface operations {
             };
             /** @description Not found. Codes: `MODEL_NOT_FOUND`, `NOT_FOUND`. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflicts with the resource state. Codes: `CONFLICT`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

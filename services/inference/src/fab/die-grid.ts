@@ -3,6 +3,7 @@
  * highest, rows from the highest die_y (top) down, as a wafer is drawn with y pointing up.
  * Positions inside the bounding box with no inspected die are empty (null).
  */
+import { ChipqError } from '@chipq/core';
 import type { VerdictStatus } from '../db/database.js';
 
 /** A die's map state: its latest verdict, or NONE when every inspection of it failed. */
@@ -24,14 +25,35 @@ export interface DieGrid {
   cells: Array<Array<MapDie | null>>;
 }
 
+/**
+ * The most cells a map may have. Die coordinates are any int4, so two dies far apart would
+ * otherwise ask for billions of cells (a fuzzer found the 500); the largest wafers have about
+ * 100,000 dies.
+ */
+export const MAX_MAP_CELLS = 1 << 20;
+
+/** @throws ChipqError CONFLICT when the dies span more than MAX_MAP_CELLS cells. */
 export function dieGrid(dies: MapDie[]): DieGrid {
   if (dies.length === 0) return { minX: 0, maxY: 0, columns: 0, rows: 0, cells: [] };
-  const xs = dies.map((d) => d.x);
-  const ys = dies.map((d) => d.y);
-  const minX = Math.min(...xs);
-  const maxY = Math.max(...ys);
-  const columns = Math.max(...xs) - minX + 1;
-  const rows = maxY - Math.min(...ys) + 1;
+  // Loops, not Math.min(...xs): spreading a large wafer's dies overflows the call stack.
+  let minX = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const { x, y } of dies) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  const columns = maxX - minX + 1;
+  const rows = maxY - minY + 1;
+  if (columns * rows > MAX_MAP_CELLS)
+    throw new ChipqError(
+      'CONFLICT',
+      `the dies span ${columns} columns x ${rows} rows, more than a map's ${MAX_MAP_CELLS} cells; the wafer summary and KLARF still list every die`,
+      { details: { columns, rows, limit: MAX_MAP_CELLS } },
+    );
   const cells: Array<Array<MapDie | null>> = Array.from({ length: rows }, () =>
     Array.from({ length: columns }, () => null),
   );

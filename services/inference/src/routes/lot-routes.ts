@@ -81,11 +81,12 @@ const svgRoute = createRoute(
     summary: 'The wafer map as SVG',
     description:
       'One square per die coloured by its verdict (PASS green, FAIL red, REVIEW amber, no verdict grey), the wafer outline and a legend with counts; ' +
-      'role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left.',
+      'role="img" with a <title> and <desc>, and a <title> per die. Rows run from the highest die_y at the top, columns from the lowest die_x at the left. ' +
+      '409 CONFLICT when the dies span more than 1,048,576 cells (die coordinates far apart).',
     request: { params: WaferParamsSchema },
     responses: {
       200: { description: 'The map.', content: { 'image/svg+xml': { schema: text('SVG document') } } },
-      ...problemResponses(400, 404),
+      ...problemResponses(400, 404, 409),
     },
   }),
 );
@@ -99,11 +100,12 @@ const g85Route = createRoute(
     summary: 'The wafer map as SEMI G85 XML',
     description:
       'Decimal bin codes per die from its verdict: 1 PASS (BinQuality Pass), 2 FAIL, 3 REVIEW, 4 no verdict (all Fail); 255 (NullBin) where no die was inspected. ' +
-      "The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates.",
+      "The first Row is the highest die_y and the first column the lowest die_x; ReferenceDevice gives that die's coordinates. " +
+      '409 CONFLICT when the dies span more than 1,048,576 cells (die coordinates far apart).',
     request: { params: WaferParamsSchema },
     responses: {
       200: { description: 'The map.', content: { 'application/xml': { schema: text('SEMI G85 XML') } } },
-      ...problemResponses(400, 404),
+      ...problemResponses(400, 404, 409),
     },
   }),
 );
