@@ -89,63 +89,63 @@ const badInputs: BadInput[] = [
   ['a 65-character tag key', '/inference/predict', multipart({ tags: `${'k'.repeat(65)}=v` }), ['tags']],
   ['a 257-character tag value', '/inference/predict', multipart({ tags: `k=${'v'.repeat(257)}` }), ['tags']],
   // predict, JSON
-  ['NUL in lot_id (JSON)', '/inference/predict', predictJson({ lot_id: 'LOT\u00001' }), ['lot_id']],
-  ['die_x 99999999999 (JSON)', '/inference/predict', predictJson({ die_x: 99_999_999_999 }), ['die_x']],
-  ['die_y 2^31 (JSON)', '/inference/predict', predictJson({ die_y: 2 ** 31 }), ['die_y']],
-  ['die_x as a string (JSON)', '/inference/predict', predictJson({ die_x: '5' }), ['die_x']],
+  ['NUL in lot_id (JSON)', '/inference/predict/base64', predictJson({ lot_id: 'LOT\u00001' }), ['lot_id']],
+  ['die_x 99999999999 (JSON)', '/inference/predict/base64', predictJson({ die_x: 99_999_999_999 }), ['die_x']],
+  ['die_y 2^31 (JSON)', '/inference/predict/base64', predictJson({ die_y: 2 ** 31 }), ['die_y']],
+  ['die_x as a string (JSON)', '/inference/predict/base64', predictJson({ die_x: '5' }), ['die_x']],
   [
     'NUL in a tag value (JSON)',
-    '/inference/predict',
+    '/inference/predict/base64',
     predictJson({ tags: { recipe: 'r\u00007' } }),
     ['tags.recipe'],
   ],
-  ['10,000 tags (JSON)', '/inference/predict', predictJson({ tags: manyTags(10_000) }), ['tags']],
+  ['10,000 tags (JSON)', '/inference/predict/base64', predictJson({ tags: manyTags(10_000) }), ['tags']],
   [
     'a tag that is an object (JSON)',
-    '/inference/predict',
+    '/inference/predict/base64',
     predictJson({ tags: { recipe: { a: 1 } } }),
     ['tags.recipe'],
   ],
   // batch, multipart: shared fields and per-image metadata, validated as predict's
-  ['a hex shared die_x', '/inference/batch', batchForm({ die_x: '0x10' }), ['die_x']],
-  ['NUL in a shared lot_id', '/inference/batch', batchForm({ lot_id: 'L\u0000' }), ['lot_id']],
+  ['a hex shared die_x', '/inference/batch/files', batchForm({ die_x: '0x10' }), ['die_x']],
+  ['NUL in a shared lot_id', '/inference/batch/files', batchForm({ lot_id: 'L\u0000' }), ['lot_id']],
   [
     'metadata tags as a number',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ tags: 5 }) }),
     ['metadata.1.tags'],
   ],
   [
     'NUL in a metadata lot_id',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ lot_id: 'L\u0000' }) }),
     ['metadata.1.lot_id'],
   ],
   [
     'a 100,000-character metadata lot_id',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ lot_id: 'L'.repeat(100_000) }) }),
     ['metadata.1.lot_id'],
   ],
   [
     '100,000 metadata tags',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ tags: manyTags(100_000) }) }),
     ['metadata.1.tags'],
   ],
   [
     'metadata die_x 99999999999',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ die_x: 99_999_999_999 }) }),
     ['metadata.1.die_x'],
   ],
   [
     'metadata die_x as a string',
-    '/inference/batch',
+    '/inference/batch/files',
     batchForm({ metadata: metadata({ die_x: '0x10' }) }),
     ['metadata.1.die_x'],
   ],
-  ['metadata that is not JSON', '/inference/batch', batchForm({ metadata: '[{' }), ['metadata']],
+  ['metadata that is not JSON', '/inference/batch/files', batchForm({ metadata: '[{' }), ['metadata']],
   // batch, JSON items
   ['NUL in an item lot_id', '/inference/batch', batchJson({ lot_id: 'L\u0000' }), ['items.1.lot_id']],
   ['an item die_x of 2^31', '/inference/batch', batchJson({ die_x: 2 ** 31 }), ['items.1.die_x']],
@@ -234,7 +234,7 @@ describe.skipIf(postgres === undefined || postgres.skip)('strict input on Postgr
     expect(stored.traceability).toMatchObject({ lot_id: lot, die_x: 2147483647, die_y: -2147483648, tags });
 
     const jsonResponse = await request(
-      '/inference/predict',
+      '/inference/predict/base64',
       jsonBody('POST', { ...pairJson, die_x: -2147483648, die_y: 2147483647, tags: { n: 5, b: true } }),
     );
     const json = await body(jsonResponse);
@@ -250,7 +250,7 @@ describe.skipIf(postgres === undefined || postgres.skip)('strict input on Postgr
   });
 
   it('accepts batch metadata within the limits and stores it per image', async () => {
-    const response = await request('/inference/batch', {
+    const response = await request('/inference/batch/files', {
       method: 'POST',
       body: form({
         image: [pair.image, pair.image],
