@@ -234,15 +234,13 @@ describe('sdk against the in-process service', () => {
     await expect(slowClient.models.list()).rejects.toMatchObject({ name: 'TimeoutError' });
   });
 
-  it('promotes a version to the default and refuses a rollback with nothing before it', async () => {
-    const change = await client.models.promote('diff_detector', '1', 'first choice');
-    expect(change).toMatchObject({
-      action: 'promoted',
-      from_version: null,
-      to_version: '1',
-      api_key_id: 'env-admin',
-    });
+  it('shows the stored default, refuses to promote it again and to roll back with nothing before it', async () => {
+    // The only version of diff_detector is its default from the start (stored, not promoted).
     expect((await client.models.get('diff_detector')).default_version).toBe('1');
+    await expect(client.models.promote('diff_detector', '1', 'first choice')).rejects.toMatchObject({
+      name: 'ChipqApiError',
+      status: 409,
+    });
     await expect(client.models.rollback('diff_detector', 'undo')).rejects.toMatchObject({
       name: 'ChipqApiError',
       status: 409,
