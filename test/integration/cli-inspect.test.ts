@@ -349,8 +349,9 @@ describe('chipq against a server on a real port', () => {
       ['models', 'promote', 'diff_detector', '--version', '1', '--reason', 'chosen by QA', ...admin],
       dir.path,
     );
-    expect(promote.stderr).toBe('');
-    expect(promote.stdout).toContain('diff_detector: default v- -> v1 (promoted by env-admin)');
+    // diff_detector's only version is its stored default from the start (deploys pin it).
+    expect(promote.stderr).toContain('version 1 of model "diff_detector" is already the default');
+    expect(promote.code).not.toBe(0);
     const noReason = await chipq(['models', 'rollback', 'diff_detector', ...admin], dir.path);
     expect(noReason.code).toBe(2);
     const rollback = await chipq(
