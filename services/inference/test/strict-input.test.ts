@@ -90,7 +90,12 @@ const badInputs: BadInput[] = [
   ['a 257-character tag value', '/inference/predict', multipart({ tags: `k=${'v'.repeat(257)}` }), ['tags']],
   // predict, JSON
   ['NUL in lot_id (JSON)', '/inference/predict/base64', predictJson({ lot_id: 'LOT\u00001' }), ['lot_id']],
-  ['die_x 99999999999 (JSON)', '/inference/predict/base64', predictJson({ die_x: 99_999_999_999 }), ['die_x']],
+  [
+    'die_x 99999999999 (JSON)',
+    '/inference/predict/base64',
+    predictJson({ die_x: 99_999_999_999 }),
+    ['die_x'],
+  ],
   ['die_y 2^31 (JSON)', '/inference/predict/base64', predictJson({ die_y: 2 ** 31 }), ['die_y']],
   ['die_x as a string (JSON)', '/inference/predict/base64', predictJson({ die_x: '5' }), ['die_x']],
   [
